@@ -1,0 +1,169 @@
+// The run configuration: one JSON document, the same for `mtlc run` and for an upload to the bucket.
+// Every field has a default, so `{}` is the default study (small KIBA study that runs in minutes on 2 cores).
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const positiveInt = z.number().int().positive();
+
+export const DatasetConfig = z
+  .object({
+    /** Built-in `kiba` / `davis`, or `custom` with `labels` (and optionally `features`). */
+    name: z.enum(['kiba', 'davis', 'custom']).default('kiba'),
+    /** Folder holding the long-format files; falls back to $MTLC_DATA_DIR, then the download cache. */
+    dataDir: z.string().optional(),
+    /** custom: CSV `compound_id,smiles,target_id,label|value`. */
+    labels: z.string().optional(),
+    /** custom: CSV `compound_id,<numeric columns>` used instead of ECFP. */
+    features: z.string().optional(),
+    /** Binarisation of `value`: positive when value (tie) threshold. Defaults: KIBA 12.1, Davis 7 (pKd), `>=`. */
+    threshold: z.number().optional(),
+    tie: z.enum(['>=', '>']).default('>='),
+    /** What to do with a SMILES RDKit cannot parse. */
+    invalidSmiles: z.enum(['skip', 'fail']).default('skip'),
+    /** Allow downloading the built-in data sets from the DeepDTA repository when no local copy exists. */
+    download: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.name === 'custom' && !d.labels) {
+      ctx.addIssue({ code: 'custom', path: ['labels'], message: "required when dataset.name is 'custom'" });
+    }
+  });
+
+export const TaskSelectionConfig = z
+  .object({
+    /** Explicit target ids; takes precedence over `top`. */
+    list: z.array(z.string().min(1)).min(1).optional(),
+    /** The K targets with the most labelled compounds. */
+    top: positiveInt.default(3),
+    minPositives: z.number().int().nonnegative().default(10),
+    minNegatives: z.number().int().nonnegative().default(10),
+  })
+  .strict();
+
+export const FeatureConfig = z
+  .object({
+    radius: z.number().int().min(0).max(6).default(2),
+    nBits: z.number().int().min(8).max(65536).default(2048),
+  })
+  .strict();
+
+export const SplitConfig = z
+  .object({
+    /** One or both split kinds; the study runs every design under each. */
+    kinds: z.array(z.enum(['random', 'scaffold'])).min(1).default(['random']),
+    /** Number of compound folds F; fold f holds out 1/F of the compounds. */
+    folds: z.number().int().min(2).max(20).default(5),
+    /** Which folds are used as test folds in the study. */
+    useFolds: z.array(z.number().int().nonnegative()).min(1).default([0]),
+    seed: z.number().int().default(0),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    s.useFolds.forEach((f, i) => {
+      if (f >= s.folds) ctx.addIssue({ code: 'custom', path: ['useFolds', i], message: `fold ${f} does not exist (folds = ${s.folds})` });
+    });
+  });
+
+export const ModelConfig = z
+  .object({
+    hidden: z.array(positiveInt).min(1).default([512]),
+    dropout: z.number().min(0).max(0.95).default(0.2),
+    epochs: positiveInt.default(20),
+    batchSize: positiveInt.default(128),
+    learningRate: z.number().positive().default(1e-3),
+    /** Early stopping on a validation slice of the training compounds (off when absent). */
+    earlyStopping: z
+      .object({ fraction: z.number().gt(0).lt(0.5).default(0.1), patience: positiveInt.default(3) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const GridConfig = z
+  .object({
+    min: positiveInt.default(16),
+    /** Largest n; 'full' = all the training compounds a task has. */
+    max: z.union([positiveInt, z.literal('full')]).default('full'),
+    factor: z.number().gt(1).default(2),
+  })
+  .strict();
+
+export const StudyConfig = z
+  .object({
+    designs: z.array(z.enum(['single', 'all', 'contextual', 'pairwise', 'random'])).min(1).default(['single', 'all', 'contextual']),
+    grid: GridConfig.default({ min: 16, max: 'full', factor: 2 }),
+    seeds: positiveInt.default(3),
+    /** contextual: fractions of the other tasks' data trained next to the focus task. */
+    contextFractions: z.array(z.number().min(0).max(1)).min(2).default([0, 0.25, 1]),
+    /** pairwise: 'all' ordered pairs of the selected tasks, or an explicit list of [source, target]. */
+    pairs: z.union([z.literal('all'), z.array(z.tuple([z.string(), z.string()])).min(1)]).default('all'),
+    /** random design: number of runs with independently drawn sizes per task. */
+    randomRuns: positiveInt.default(24),
+    tag: z.object({ enabled: z.boolean().default(true), every: positiveInt.default(5) }).strict().default({ enabled: true, every: 5 }),
+    lookahead: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Probe epochs, as fractions of the run. */
+        probes: z.array(z.number().gt(0).lt(1)).min(1).default([0.25, 0.5, 0.75]),
+        steps: positiveInt.default(10),
+        delta: positiveInt.default(64),
+      })
+      .strict()
+      .default({ enabled: true, probes: [0.25, 0.5, 0.75], steps: 10, delta: 64 }),
+    /** Significance level of the transfer verdicts. */
+    alpha: z.number().gt(0).lt(1).default(0.05),
+    bootstrap: positiveInt.default(200),
+  })
+  .strict();
+
+export const ExecutionConfig = z
+  .object({
+    maxConcurrency: positiveInt.default(50),
+    toleratedFailurePercentage: z.number().min(0).max(100).default(0),
+    /** Local runs: worker processes (default: one per core). */
+    workers: positiveInt.optional(),
+  })
+  .strict();
+
+export const RunConfig = z
+  .object({
+    /** Free text shown in the report. */
+    title: z.string().optional(),
+    dataset: DatasetConfig.default({ name: 'kiba', tie: '>=', invalidSmiles: 'skip', download: true }),
+    tasks: TaskSelectionConfig.default({ top: 3, minPositives: 10, minNegatives: 10 }),
+    features: FeatureConfig.default({ radius: 2, nBits: 2048 }),
+    split: SplitConfig.default({ kinds: ['random'], folds: 5, useFolds: [0], seed: 0 }),
+    model: ModelConfig.default({ hidden: [512], dropout: 0.2, epochs: 20, batchSize: 128, learningRate: 1e-3 }),
+    study: StudyConfig.default(StudyConfig.parse({})),
+    execution: ExecutionConfig.default({ maxConcurrency: 50, toleratedFailurePercentage: 0 }),
+  })
+  .strict();
+
+export type RunConfig = z.infer<typeof RunConfig>;
+export type DatasetConfig = z.infer<typeof DatasetConfig>;
+export type TaskSelectionConfig = z.infer<typeof TaskSelectionConfig>;
+export type FeatureConfig = z.infer<typeof FeatureConfig>;
+export type SplitConfig = z.infer<typeof SplitConfig>;
+export type ModelConfig = z.infer<typeof ModelConfig>;
+export type StudyConfig = z.infer<typeof StudyConfig>;
+
+/** Parses and validates a config; every problem is reported with its field path in one ConfigError. */
+export function parseRunConfig(input: unknown): RunConfig {
+  const result = RunConfig.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(root)', message: i.message })),
+  );
+}
+
+/** Parses config text (JSON), naming the position of a syntax error. */
+export function parseRunConfigText(text: string, source = 'config'): RunConfig {
+  let json: unknown;
+  try {
+    json = text.trim() ? JSON.parse(text) : {};
+  } catch (err) {
+    throw new ConfigError([{ field: '(root)', message: `${source} is not valid JSON: ${(err as Error).message}` }]);
+  }
+  return parseRunConfig(json);
+}

@@ -1,0 +1,47 @@
+// One home for the errors a user can cause. Each says where (file, row, column or config field) and what was expected.
+
+export class MtlcError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export interface InputLocation {
+  file?: string;
+  /** 1-based data row (the header is row 0), as a spreadsheet user counts it. */
+  row?: number;
+  column?: string;
+}
+
+/** A problem in a user's data file: names the file, row and column. */
+export class InputError extends MtlcError {
+  readonly location: InputLocation;
+  constructor(location: InputLocation, problem: string) {
+    const where = [
+      location.file,
+      location.row !== undefined ? `row ${location.row}` : undefined,
+      location.column !== undefined ? `column '${location.column}'` : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    super(where ? `${where}: ${problem}` : problem);
+    this.location = location;
+  }
+}
+
+/** A problem in a run configuration: names the field path. */
+export class ConfigError extends MtlcError {
+  readonly issues: { field: string; message: string }[];
+  constructor(issues: { field: string; message: string }[]) {
+    super(
+      issues.length === 1
+        ? `config field '${issues[0].field}': ${issues[0].message}`
+        : `config has ${issues.length} problems:\n` + issues.map((i) => `  - '${i.field}': ${i.message}`).join('\n'),
+    );
+    this.issues = issues;
+  }
+}
+
+/** A computation that cannot proceed on valid input (e.g. a curve with too few points); says why. */
+export class ComputationError extends MtlcError {}

@@ -1,0 +1,40 @@
+// Where each file of a run lives in the bucket (DESIGN.md §3). Every step uses these, never string literals.
+
+export const RUNS_PREFIX = 'runs/';
+
+export const runLayout = (runId: string) => {
+  const root = `${RUNS_PREFIX}${runId}/`;
+  return {
+    root,
+    config: `${root}config.json`,
+    status: `${root}status.json`,
+    prepared: `${root}prepared/`,
+    dataset: `${root}prepared/dataset.json`,
+    features: `${root}prepared/features.json`,
+    splits: `${root}prepared/splits.json`,
+    plan: `${root}prepared/plan.json`,
+    points: `${root}points/`,
+    point: (pointId: string) => `${root}points/${pointId}.json`,
+    results: `${root}results/`,
+    curves: `${root}results/curves.json`,
+    transfer: `${root}results/transfer.json`,
+    report: `${root}results/report.html`,
+    plots: `${root}results/plots/`,
+  };
+};
+
+/** The run id of a `runs/<runId>/config.json` key, or undefined for any other key. */
+export function runIdFromConfigKey(key: string): string | undefined {
+  const m = /^runs\/([A-Za-z0-9][A-Za-z0-9._-]{0,79})\/config\.json$/.exec(key);
+  return m?.[1];
+}
+
+export interface RunStatus {
+  state: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  runId: string;
+  updatedAt: string;
+  step?: string;
+  error?: { step?: string; message: string; details?: unknown };
+  progress?: { pointsDone: number; pointsTotal: number; pointsFailed?: number };
+  executionArn?: string;
+}

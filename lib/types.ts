@@ -1,0 +1,85 @@
+// Shared data shapes passed between the pipeline steps (and stored in the run's folder in S3).
+
+/** Binary labels of the selected tasks: compounds × tasks, row-major; -1 = not measured, 0/1 = label. */
+export interface LabelMatrix {
+  compoundIds: string[];
+  tasks: string[];
+  labels: Int8Array;
+}
+
+/** Why a candidate task was left out of the study. */
+export interface ExcludedTask {
+  task: string;
+  reason: string;
+}
+
+/** Per-task counts of the selected tasks, for the report. */
+export interface TaskSummary {
+  task: string;
+  labelled: number;
+  positives: number;
+  negatives: number;
+}
+
+/** Compound features: sparse fingerprints (CSR: bits of compound r are indices[offsets[r]..offsets[r+1]]) or dense vectors. */
+export type FeatureMatrix =
+  | { kind: 'sparse'; dim: number; offsets: Int32Array; indices: Int32Array }
+  | { kind: 'dense'; dim: number; values: Float32Array };
+
+export type SplitKind = 'random' | 'scaffold';
+
+/** Compound-level fold assignment: fold[r] in 0..folds-1; fold f's compounds are its test set. */
+export interface FoldAssignment {
+  kind: SplitKind;
+  folds: number;
+  seed: number;
+  fold: Int16Array;
+}
+
+export type DesignName = 'single' | 'all' | 'contextual' | 'pairwise' | 'random';
+
+/** One training run: which tasks at which training sizes, on which fold and seed. */
+export interface PointSpec {
+  /** Stable id derived from every field below (see lib/design). */
+  id: string;
+  design: DesignName;
+  split: SplitKind;
+  fold: number;
+  seed: number;
+  /** Training compounds per task (tasks absent or 0 are not trained). */
+  sizes: Record<string, number>;
+  /** contextual: the focus task; pairwise: the target task. */
+  focus?: string;
+  /** pairwise: the source task. */
+  source?: string;
+  /** contextual: fraction of the other tasks' data. */
+  fraction?: number;
+  /** Extra probes recorded during this run (only on all-task runs at full size). */
+  probes?: { tag?: { every: number }; lookahead?: { probes: number[]; steps: number; delta: number } };
+}
+
+/** Held-out metrics of one task; AUROC/AUPRC are null when the test set has one class only. */
+export interface TaskMetrics {
+  auroc: number | null;
+  auprc: number | null;
+  logloss: number | null;
+  nTrain: number;
+  nTest: number;
+  nTestPositive: number;
+}
+
+/** What a trainer writes to points/<id>.json. */
+export interface PointResult {
+  id: string;
+  spec: PointSpec;
+  metrics: Record<string, TaskMetrics>;
+  seconds: number;
+  backend: string;
+  device: string;
+  epochsRun: number;
+  finishedAt: string;
+  /** TAG affinities Z[source][target], when probed. */
+  tag?: { z: Record<string, Record<string, number>>; seconds: number };
+  /** Data-lookahead scores D[source][target], when probed. */
+  lookahead?: { d: Record<string, Record<string, number>>; seconds: number };
+}
