@@ -1,0 +1,107 @@
+// Shapes of the result files a run writes under results/ (documented field by field in docs/results.md).
+import type { DesignName, SplitKind } from './types.ts';
+
+export type CurveModelName = 'exp3' | 'exp3.2' | 'pairwise' | 'joint' | 'pow3' | 'pow4' | 'mmf4' | 'last1';
+
+/** One observed performance of one task in one point: the raw material of every curve. */
+export interface Observation {
+  pointId: string;
+  task: string;
+  design: DesignName;
+  split: SplitKind;
+  fold: number;
+  seed: number;
+  /** Training size of this task. */
+  n: number;
+  /** contextual: n_Σ of the other tasks; pairwise: n of the source task. */
+  nOther?: number;
+  source?: string;
+  /** Held-out AUROC (the curve metric); null when undefined for the test set. */
+  y: number | null;
+}
+
+/** One fitted curve. `params` names follow the formula table in lib/curves (exp3: a,b,c; exp3.2/pairwise: a,s,b,c). */
+export interface CurveFit {
+  task: string;
+  design: DesignName;
+  split: SplitKind;
+  model: CurveModelName;
+  source?: string;
+  status: 'ok' | 'failed';
+  /** Why the fit failed (status 'failed'). */
+  error?: string;
+  params: Record<string, number>;
+  /** Bootstrap confidence interval of each parameter (and derived quantities such as exchangeRate). */
+  ci?: Record<string, [number, number]>;
+  sse: number;
+  nPoints: number;
+}
+
+/** LCDB-style extrapolation check: fit on the smaller anchors, error on the larger ones. */
+export interface ModelComparison {
+  task: string;
+  design: DesignName;
+  split: SplitKind;
+  model: CurveModelName;
+  /** Mean squared error on the held-out larger anchors. */
+  heldOutMse: number | null;
+  /** Absolute error at the last anchor. */
+  lastAnchorError: number | null;
+}
+
+export interface CurvesFile {
+  runId: string;
+  metric: 'auroc';
+  observations: Observation[];
+  fits: CurveFit[];
+  comparison: ModelComparison[];
+}
+
+export type Verdict = 'positive' | 'negative' | 'none';
+
+export interface ContextualTransfer {
+  task: string;
+  split: SplitKind;
+  a: number;
+  s: number;
+  exchangeRate: number;
+  ci: [number, number];
+  exchangeRateCi?: [number, number];
+  p: number;
+  verdict: Verdict;
+}
+
+export interface PairwiseTransfer {
+  source: string;
+  target: string;
+  split: SplitKind;
+  s: number;
+  ci: [number, number];
+  p: number;
+  verdict: Verdict;
+  /** Which design estimated it: the `pairwise` grid or the joint fit of the `random` design. */
+  design: 'pairwise' | 'random';
+}
+
+export interface SingleVsAll {
+  task: string;
+  split: SplitKind;
+  /** Per training size: all-task minus single-task AUROC (fitted curves), with the observed means. */
+  byN: { n: number; single: number | null; all: number | null; gap: number | null }[];
+}
+
+export interface TransferFile {
+  runId: string;
+  singleVsAll: SingleVsAll[];
+  contextual: ContextualTransfer[];
+  pairwise: PairwiseTransfer[];
+  tag: { source: string; target: string; z: number }[];
+  tagGroups?: { groups: string[][]; score: number; method: 'exact' | 'clustering' };
+  lookahead: { source: string; target: string; d: number }[];
+  /** Spearman rank correlations over ordered pairs present in both scores. */
+  agreement: Record<string, { rho: number | null; pairs: number }>;
+  /** Compute seconds per approach and the device each ran on. */
+  cost: Record<string, { seconds: number; points?: number; device: string; backend: string }>;
+  /** Points that failed or are missing, so the report can say so. */
+  missingPoints: { pointId: string; reason: string }[];
+}
