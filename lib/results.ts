@@ -35,6 +35,8 @@ export interface CurveFit {
   ci?: Record<string, [number, number]>;
   sse: number;
   nPoints: number;
+  /** Optional pointwise bootstrap band of the fitted curve (percentile lo/hi of P(n) over the bootstrap refits); the report draws it when present. */
+  band?: { n: number; lo: number; hi: number }[];
 }
 
 /** LCDB-style extrapolation check: fit on the smaller anchors, error on the larger ones. */
