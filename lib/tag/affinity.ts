@@ -1,0 +1,63 @@
+// The affinity matrix type shared by TAG and data lookahead, and a running mean of per-step scores.
+
+/** Scores source → target, e.g. Z[source][target]; a pair with no defined value is absent. */
+export type AffinityMatrix = Record<string, Record<string, number>>;
+
+/**
+ * Running mean of pairwise scores over probe steps. A pair enters the mean only at the steps where it
+ * was defined (both tasks labelled in the batch), so A[i][j] = Σ_t z_t[i][j] / #{t : z_t[i][j] defined}.
+ */
+export class PairwiseMean {
+  private readonly sums: Float64Array;
+  private readonly counts: Int32Array;
+  private probes = 0;
+
+  constructor(readonly tasks: readonly string[]) {
+    this.sums = new Float64Array(tasks.length * tasks.length);
+    this.counts = new Int32Array(tasks.length * tasks.length);
+  }
+
+  /** Adds one probe: values[i][j] is the score of source i onto target j, null where undefined. */
+  add(values: readonly (readonly (number | null)[])[]): void {
+    const k = this.tasks.length;
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const v = values[i]?.[j];
+        if (i === j || v === null || v === undefined || !Number.isFinite(v)) continue;
+        this.sums[i * k + j] += v;
+        this.counts[i * k + j] += 1;
+      }
+    }
+    this.probes += 1;
+  }
+
+  /** Number of probes added so far. */
+  get steps(): number {
+    return this.probes;
+  }
+
+  /** How many probes defined each pair: count[source][target]. */
+  pairCounts(): Record<string, Record<string, number>> {
+    return this.toRecord((idx) => this.counts[idx]);
+  }
+
+  /** The mean score per ordered pair; pairs never defined are left out. */
+  mean(): AffinityMatrix {
+    return this.toRecord((idx) => (this.counts[idx] > 0 ? this.sums[idx] / this.counts[idx] : undefined));
+  }
+
+  private toRecord(value: (idx: number) => number | undefined): Record<string, Record<string, number>> {
+    const k = this.tasks.length;
+    const out: Record<string, Record<string, number>> = {};
+    for (let i = 0; i < k; i++) {
+      const row: Record<string, number> = {};
+      for (let j = 0; j < k; j++) {
+        if (i === j) continue;
+        const v = value(i * k + j);
+        if (v !== undefined && (this.counts[i * k + j] > 0)) row[this.tasks[j]] = v;
+      }
+      out[this.tasks[i]] = row;
+    }
+    return out;
+  }
+}
