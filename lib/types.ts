@@ -56,6 +56,24 @@ export interface PointSpec {
   fraction?: number;
   /** Extra probes recorded during this run (only on all-task runs at full size). */
   probes?: { tag?: { every: number }; lookahead?: { probes: number[]; steps: number; delta: number } };
+  /**
+   * Every design role this one training serves (lib/design trains identical specifications once).
+   * `design`/`focus`/`source`/`fraction` above repeat the first use; the analysis reads `uses`.
+   */
+  uses?: PointUse[];
+}
+
+/** One role of a point in a design: e.g. the (n_i, n_j) cell of the pairwise grid of source j → target i. */
+export interface PointUse {
+  design: DesignName;
+  /** contextual: the focus task; pairwise: the target task. */
+  focus?: string;
+  /** pairwise: the source task. */
+  source?: string;
+  /** contextual: fraction of the other tasks' data. */
+  fraction?: number;
+  /** random design: index of the run (its drawn sizes are shared by every seed). */
+  run?: number;
 }
 
 /** Held-out metrics of one task; AUROC/AUPRC are null when the test set has one class only. */

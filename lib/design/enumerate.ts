@@ -1,0 +1,177 @@
+// The plan of a study: every training (point) the selected designs need, each once, with a stable id.
+import type { RunConfig } from '../config.ts';
+import { ComputationError, ConfigError } from '../errors.ts';
+import type { DesignName, PointSpec, PointUse, SplitKind } from '../types.ts';
+import { DESIGN_ORDER, DESIGNS, allFullSizes, type DesignContext } from './designs.ts';
+import { geometricGrid } from './grid.ts';
+import { canonicalJson, normaliseSizes, pointId, trainingKey } from './pointId.ts';
+
+/** How many training compounds task `task` has in fold `fold` of split `split` (before any subsampling). */
+export interface AvailableCount {
+  split: SplitKind;
+  fold: number;
+  task: string;
+  nTrain: number;
+}
+
+/** A task whose data could not give the sizes the grid asked for: reported, never silent. */
+export interface SizeCap {
+  task: string;
+  split: SplitKind;
+  fold: number;
+  requested: number;
+  used: number;
+}
+
+export interface Plan {
+  points: PointSpec[];
+  caps: SizeCap[];
+}
+
+/** The selected tasks in order of first appearance in `available`. */
+function tasksOf(available: AvailableCount[]): string[] {
+  return [...new Set(available.map((a) => a.task))];
+}
+
+/** Ordered pairs [source, target] of the pairwise design; explicit pairs are checked against the selected tasks. */
+export function resolvePairs(config: RunConfig, tasks: string[]): [string, string][] {
+  const { pairs } = config.study;
+  if (pairs === 'all') return tasks.flatMap((target) => tasks.filter((s) => s !== target).map((source) => [source, target] as [string, string]));
+  const issues: { field: string; message: string }[] = [];
+  const seen = new Set<string>();
+  const out: [string, string][] = [];
+  pairs.forEach(([source, target], i) => {
+    const field = `study.pairs.${i}`;
+    const unknown = [source, target].filter((t) => !tasks.includes(t));
+    if (unknown.length) issues.push({ field, message: `task(s) ${unknown.map((t) => `'${t}'`).join(', ')} not among the selected tasks (${tasks.join(', ')})` });
+    else if (source === target) issues.push({ field, message: `source and target are the same task '${source}'; a pair needs two tasks` });
+    else if (seen.has(`${source}\u0000${target}`)) issues.push({ field, message: `pair ['${source}', '${target}'] is listed twice` });
+    seen.add(`${source}\u0000${target}`);
+    out.push([source, target]);
+  });
+  if (issues.length) throw new ConfigError(issues);
+  return out;
+}
+
+function validateConfig(config: RunConfig, tasks: string[]): void {
+  const { grid, designs } = config.study;
+  if (grid.max !== 'full' && grid.max < grid.min) {
+    throw new ConfigError([{ field: 'study.grid.max', message: `must be 'full' or at least study.grid.min (${grid.min}), got ${grid.max}` }]);
+  }
+  if (designs.includes('pairwise') && tasks.length < 2) {
+    throw new ConfigError([{ field: 'study.designs', message: `'pairwise' needs at least 2 selected tasks, got ${tasks.length}` }]);
+  }
+}
+
+/** One count per (split, fold, task) of the study, else a ComputationError saying which is missing or repeated. */
+function indexAvailable(config: RunConfig, available: AvailableCount[], tasks: string[]): Map<string, number> {
+  const key = (split: string, fold: number, task: string) => `${split}\u0000${fold}\u0000${task}`;
+  const index = new Map<string, number>();
+  for (const a of available) {
+    if (!Number.isInteger(a.nTrain) || a.nTrain < 0) {
+      throw new ComputationError(`available count of task '${a.task}' (${a.split} split, fold ${a.fold}) must be a non-negative integer, got ${a.nTrain}`);
+    }
+    const k = key(a.split, a.fold, a.task);
+    if (index.has(k)) throw new ComputationError(`available count of task '${a.task}' (${a.split} split, fold ${a.fold}) is given twice`);
+    index.set(k, a.nTrain);
+  }
+  const byCell = new Map<string, number>();
+  for (const split of config.split.kinds)
+    for (const fold of config.split.useFolds)
+      for (const task of tasks) {
+        const n = index.get(key(split, fold, task));
+        if (n === undefined) throw new ComputationError(`no available count for task '${task}' in the ${split} split, fold ${fold}`);
+        byCell.set(key(split, fold, task), n);
+      }
+  return byCell;
+}
+
+/**
+ * Enumerates the points of the study: for each split kind × test fold × seed index 0..R−1, the trainings of
+ * every selected design (DESIGN.md §2), each task's sizes on the geometric grid capped by what it has.
+ * Identical trainings (same split, fold, seed and per-task sizes) are merged into one point whose `uses`
+ * lists every design role it serves. The all-task training at full size carries the TAG / lookahead probes
+ * when they are enabled (it is added for them even if the `all` design is not selected).
+ */
+export function enumeratePoints(config: RunConfig, available: AvailableCount[]): Plan {
+  const tasks = tasksOf(available);
+  if (tasks.length === 0) throw new ComputationError('no tasks to plan: the list of available counts is empty');
+  validateConfig(config, tasks);
+  const counts = indexAvailable(config, available, tasks);
+  const pairs = config.study.designs.includes('pairwise') ? resolvePairs(config, tasks) : [];
+  const { grid } = config.study;
+  const designs = DESIGN_ORDER.filter((d) => config.study.designs.includes(d));
+  const probes = probeSpec(config);
+
+  const caps: SizeCap[] = [];
+  const merged = new Map<string, { split: SplitKind; fold: number; seed: number; sizes: Record<string, number>; uses: PointUse[]; useKeys: Set<string>; probes?: PointSpec['probes'] }>();
+  const add = (split: SplitKind, fold: number, seed: number, sizes: Record<string, number>, use: PointUse) => {
+    const norm = normaliseSizes(sizes);
+    if (Object.keys(norm).length === 0) return;
+    const key = trainingKey({ split, fold, seed, sizes: norm });
+    let entry = merged.get(key);
+    if (!entry) merged.set(key, (entry = { split, fold, seed, sizes: norm, uses: [], useKeys: new Set() }));
+    const useKey = canonicalJson(use);
+    if (!entry.useKeys.has(useKey)) {
+      entry.useKeys.add(useKey);
+      entry.uses.push(use);
+    }
+    return entry;
+  };
+
+  for (const split of config.split.kinds) {
+    for (const fold of config.split.useFolds) {
+      const full = new Map<string, number>();
+      const grids = new Map<string, number[]>();
+      for (const task of tasks) {
+        const have = counts.get(`${split}\u0000${fold}\u0000${task}`)!;
+        const requested = Math.max(grid.min, grid.max === 'full' ? have : grid.max);
+        const size = Math.min(grid.max === 'full' ? have : grid.max, have);
+        if (requested > size) caps.push({ task, split, fold, requested, used: size });
+        full.set(task, size);
+        grids.set(task, geometricGrid(grid.min, grid.factor, size));
+      }
+      const ctx: DesignContext = { tasks, full, grid: grids, config, pairs };
+      const requests = designs.flatMap((d) => DESIGNS[d](ctx));
+      for (let seed = 0; seed < config.study.seeds; seed++) {
+        for (const r of requests) add(split, fold, seed, r.sizes, r.use);
+        if (probes && tasks.filter((t) => (full.get(t) ?? 0) > 0).length >= 2) {
+          const entry = add(split, fold, seed, allFullSizes(ctx), { design: 'all' });
+          if (entry) entry.probes = probes;
+        }
+      }
+    }
+  }
+
+  const points: PointSpec[] = [...merged.values()].map((e) => {
+    const first = e.uses[0];
+    return {
+      id: pointId({ split: e.split, fold: e.fold, seed: e.seed, sizes: e.sizes, probes: e.probes }, config),
+      design: first.design,
+      split: e.split,
+      fold: e.fold,
+      seed: e.seed,
+      sizes: e.sizes,
+      ...(first.focus !== undefined ? { focus: first.focus } : {}),
+      ...(first.source !== undefined ? { source: first.source } : {}),
+      ...(first.fraction !== undefined ? { fraction: first.fraction } : {}),
+      ...(e.probes ? { probes: e.probes } : {}),
+      uses: e.uses,
+    };
+  });
+  return { points, caps };
+}
+
+function probeSpec(config: RunConfig): PointSpec['probes'] | undefined {
+  const { tag, lookahead } = config.study;
+  if (!tag.enabled && !lookahead.enabled) return undefined;
+  return {
+    ...(tag.enabled ? { tag: { every: tag.every } } : {}),
+    ...(lookahead.enabled ? { lookahead: { probes: lookahead.probes, steps: lookahead.steps, delta: lookahead.delta } } : {}),
+  };
+}
+
+/** The designs a point serves (from `uses`, else its single `design`). */
+export function designsOf(point: PointSpec): DesignName[] {
+  return point.uses ? [...new Set(point.uses.map((u) => u.design))] : [point.design];
+}
