@@ -1,0 +1,99 @@
+// Reading a CSV (plain or gzip) into rows with their 1-based data-row numbers, and typed cell access
+// that turns every bad cell into an InputError naming file, row and column.
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
+import { InputError } from '../errors.ts';
+
+export interface CsvTable {
+  file: string;
+  header: string[];
+  rows: string[][];
+  /** rowNumbers[i] is the 1-based data row of rows[i] as a user counts it (header = row 0; blank lines count). */
+  rowNumbers: Int32Array;
+}
+
+/** Reads a whole file, gunzipping when it starts with the gzip magic bytes. */
+export function readTextFile(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new InputError({ file }, `cannot read the file: ${(err as Error).message}`);
+  }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (err) {
+      throw new InputError({ file }, `not a valid gzip file: ${(err as Error).message}`);
+    }
+  }
+  return bytes.toString('utf8');
+}
+
+/** Parses CSV text with a header row. Empty input, a header-only file and ragged rows are errors. */
+export function parseCsv(text: string, file: string): CsvTable {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, info: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+  } catch (err) {
+    const e = err as Error & { lines?: number };
+    // csv-parse counts physical lines from 1 with the header on line 1, so data row = line - 1.
+    throw new InputError({ file, row: e.lines !== undefined ? e.lines - 1 : undefined }, `malformed CSV: ${e.message}`);
+  }
+  if (records.length === 0) throw new InputError({ file }, 'the file is empty: expected a header row and at least one data row');
+  const header = records[0].record;
+  if (records.length === 1) throw new InputError({ file }, `the file has a header (${header.join(',')}) but no data rows`);
+  const rows = new Array<string[]>(records.length - 1);
+  const rowNumbers = new Int32Array(records.length - 1);
+  for (let i = 1; i < records.length; i++) {
+    rows[i - 1] = records[i].record;
+    rowNumbers[i - 1] = records[i].info.lines - 1;
+  }
+  return { file, header, rows, rowNumbers };
+}
+
+export function readCsv(file: string): CsvTable {
+  return parseCsv(readTextFile(file), file);
+}
+
+/** Index of each required column; a missing one is an error that lists what the header has. */
+export function requireColumns(table: CsvTable, names: string[]): number[] {
+  return names.map((name) => {
+    const i = table.header.indexOf(name);
+    if (i < 0) {
+      throw new InputError(
+        { file: table.file, row: 0, column: name },
+        `missing column '${name}': the header has ${table.header.map((h) => `'${h}'`).join(', ')}`,
+      );
+    }
+    return i;
+  });
+}
+
+export function optionalColumn(table: CsvTable, name: string): number | undefined {
+  const i = table.header.indexOf(name);
+  return i < 0 ? undefined : i;
+}
+
+/** A non-empty text cell. */
+export function textCell(table: CsvTable, i: number, col: number): string {
+  const v = table.rows[i][col];
+  if (v === undefined || v === '') {
+    throw new InputError({ file: table.file, row: table.rowNumbers[i], column: table.header[col] }, 'empty cell: expected a value');
+  }
+  return v;
+}
+
+/** A finite number cell (no empty cells, no NaN/Infinity). */
+export function numberCell(table: CsvTable, i: number, col: number): number {
+  const v = table.rows[i][col];
+  const x = v === undefined || v === '' ? NaN : Number(v);
+  if (!Number.isFinite(x)) {
+    throw new InputError(
+      { file: table.file, row: table.rowNumbers[i], column: table.header[col] },
+      `expected a finite number, got '${v ?? ''}'`,
+    );
+  }
+  return x;
+}
