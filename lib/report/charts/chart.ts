@@ -1,0 +1,32 @@
+// What every chart builder returns: a named vega-lite spec with the words printed around it in the report.
+import type { TopLevelSpec } from 'vega-lite';
+
+export interface ChartDef {
+  /** File stem of plots/<name>.svg|png; unique within a report. */
+  name: string;
+  title: string;
+  /** One or two sentences under the chart saying how to read it. */
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** Colours of the transfer verdicts, shared by every chart that shows them. */
+export const verdictScale = {
+  domain: ['positive', 'none', 'negative'],
+  range: ['#1b7837', '#8c8c8c', '#c51b7d'],
+};
+
+/** A log-2 x axis of training sizes. */
+export const logNAxis = (title: string) => ({
+  field: 'n',
+  type: 'quantitative' as const,
+  scale: { type: 'log' as const, base: 2 },
+  axis: { title, format: '~s' },
+});
+
+/** A stable, file-name-safe stem from free text (task names can hold any character). */
+export function fileStem(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+}

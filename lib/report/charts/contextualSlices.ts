@@ -1,0 +1,65 @@
+// EXP3.2 slices: the focus task's AUROC against its own n at each amount n_Σ of the other tasks' data, observed and fitted.
+import type { CurvesFile } from '../../results.ts';
+import type { SplitKind } from '../../types.ts';
+import { exp32, exp32Params, logGrid } from '../curve.ts';
+import { groupBy, spread } from '../stats.ts';
+import { VEGA_LITE_SCHEMA, logNAxis, type ChartDef } from './chart.ts';
+
+export interface SliceRow {
+  kind: 'obs' | 'fit';
+  task: string;
+  nOther: number;
+  n: number;
+  y: number;
+}
+
+/** Observed means per (n_i, n_Σ) and, for each successful EXP3.2 fit, P(n_i) at every observed n_Σ. */
+export function contextualSliceRows(curves: CurvesFile, split: SplitKind): SliceRow[] {
+  const rows: SliceRow[] = [];
+  const obs = curves.observations.filter((o) => o.split === split && o.design === 'contextual' && o.y !== null && o.nOther !== undefined);
+  for (const [, group] of groupBy(obs, (o) => `${o.task}\u0000${o.n}\u0000${o.nOther}`)) {
+    const o = group[0];
+    rows.push({ kind: 'obs', task: o.task, nOther: o.nOther!, n: o.n, y: spread(group.map((g) => g.y as number)).mean });
+  }
+  for (const fit of curves.fits) {
+    if (fit.split !== split || fit.model !== 'exp3.2' || fit.design !== 'contextual') continue;
+    const params = exp32Params(fit);
+    const mine = obs.filter((o) => o.task === fit.task);
+    if (!params || mine.length === 0) continue;
+    const ns = logGrid(Math.min(...mine.map((o) => o.n)), Math.max(...mine.map((o) => o.n)));
+    for (const m of [...new Set(mine.map((o) => o.nOther!))].sort((p, q) => p - q)) {
+      ns.forEach((n) => rows.push({ kind: 'fit', task: fit.task, nOther: m, n, y: exp32(params, n, m) }));
+    }
+  }
+  return rows;
+}
+
+export function contextualSlicesChart(curves: CurvesFile, split: SplitKind, taskOrder: readonly string[]): ChartDef | undefined {
+  const rows = contextualSliceRows(curves, split);
+  if (rows.length === 0) return undefined;
+  const tasks = taskOrder.filter((t) => rows.some((r) => r.task === t));
+  const x = logNAxis("focus task's training compounds n_i");
+  const color = { field: 'nOther', type: 'ordinal' as const, title: 'n_Σ (others)', scale: { scheme: 'viridis' } };
+  const only = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
+  return {
+    name: `contextual-slices-${split}`,
+    title: `EXP3.2 slices, ${split} split`,
+    caption:
+      "Each colour is one amount n_Σ of the other tasks' training data. Dots: observed mean AUROC; lines: the fitted EXP3.2 surface P = c − exp(b − a·n_i − s·n_Σ) at that n_Σ. Lines that rise with n_Σ mean positive transfer.",
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      data: { values: rows },
+      facet: { field: 'task', type: 'nominal', sort: tasks, title: null, header: { labelFontWeight: 'bold' } },
+      columns: Math.min(4, tasks.length),
+      spec: {
+        width: 210,
+        height: 150,
+        layer: [
+          { transform: only('fit'), mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y: { field: 'y', type: 'quantitative', title: 'AUROC', scale: { zero: false } }, color } },
+          { transform: only('obs'), mark: { type: 'point', filled: true, size: 30 }, encoding: { x, y: { field: 'y', type: 'quantitative' }, color } },
+        ],
+      },
+      resolve: { scale: { y: 'independent' } },
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// Per task: single-task and all-task learning curves — observed spread over seeds × folds and the fitted EXP3 line with its band.
+import type { CurvesFile } from '../../results.ts';
+import type { DesignName, SplitKind } from '../../types.ts';
+import { exp3, exp3Band, exp3Params, logGrid, type BandSource } from '../curve.ts';
+import { groupBy, spread } from '../stats.ts';
+import { VEGA_LITE_SCHEMA, logNAxis, type ChartDef } from './chart.ts';
+
+const APPROACH: Partial<Record<DesignName, string>> = { single: 'single-task', all: 'all tasks' };
+
+export interface LearningCurveRow {
+  kind: 'obs' | 'fit' | 'band';
+  task: string;
+  approach: string;
+  n: number;
+  y?: number;
+  lo?: number;
+  hi?: number;
+  count?: number;
+}
+
+/** Rows for the chart: observed mean and min–max per n, and, for each successful EXP3 fit, its line and band. */
+export function learningCurveRows(curves: CurvesFile, split: SplitKind): { rows: LearningCurveRow[]; bandSources: Set<BandSource> } {
+  const rows: LearningCurveRow[] = [];
+  const bandSources = new Set<BandSource>();
+  const obs = curves.observations.filter((o) => o.split === split && APPROACH[o.design] && o.y !== null);
+  const range = new Map<string, { min: number; max: number }>();
+  for (const [key, group] of groupBy(obs, (o) => `${o.task}\u0000${o.design}\u0000${o.n}`)) {
+    const [task, design] = key.split('\u0000');
+    const s = spread(group.map((o) => o.y as number));
+    rows.push({ kind: 'obs', task, approach: APPROACH[design as DesignName]!, n: group[0].n, y: s.mean, lo: s.min, hi: s.max, count: s.count });
+    const r = range.get(`${task}\u0000${design}`) ?? { min: Infinity, max: -Infinity };
+    range.set(`${task}\u0000${design}`, { min: Math.min(r.min, group[0].n), max: Math.max(r.max, group[0].n) });
+  }
+  for (const fit of curves.fits) {
+    if (fit.split !== split || fit.model !== 'exp3' || !APPROACH[fit.design]) continue;
+    const params = exp3Params(fit);
+    const r = range.get(`${fit.task}\u0000${fit.design}`);
+    if (!params || !r) continue; // a failed fit draws nothing: the report lists it instead
+    const ns = logGrid(r.min, r.max);
+    const approach = APPROACH[fit.design]!;
+    ns.forEach((n) => rows.push({ kind: 'fit', task: fit.task, approach, n, y: exp3(params, n) }));
+    const band = exp3Band(fit, ns);
+    if (band) {
+      bandSources.add(band.source);
+      ns.forEach((n, k) => rows.push({ kind: 'band', task: fit.task, approach, n, lo: band.lo[k], hi: band.hi[k] }));
+    }
+  }
+  return { rows, bandSources };
+}
+
+export function learningCurvesChart(curves: CurvesFile, split: SplitKind, taskOrder: readonly string[]): ChartDef | undefined {
+  const { rows, bandSources } = learningCurveRows(curves, split);
+  if (!rows.some((r) => r.kind === 'obs')) return undefined;
+  const tasks = taskOrder.filter((t) => rows.some((r) => r.task === t));
+  const x = logNAxis('training compounds n');
+  const color = { field: 'approach', type: 'nominal' as const, title: null, scale: { domain: ['single-task', 'all tasks'], range: ['#d95f02', '#1f78b4'] } };
+  const only = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
+  const band =
+    bandSources.size === 0
+      ? 'no confidence band was available'
+      : bandSources.has('bootstrap') && bandSources.size === 1
+        ? 'shaded: pointwise bootstrap band of the fit'
+        : 'shaded: band from the parameter confidence intervals (conservative)';
+  return {
+    name: `learning-curves-${split}`,
+    title: `Learning curves, ${split} split`,
+    caption: `Held-out AUROC against the task's training size (log scale). Dots: mean over seeds × folds; bars: min–max. Lines: fitted EXP3 curves; ${band}. A fit that failed draws no line (see the warnings).`,
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      data: { values: rows },
+      facet: { field: 'task', type: 'nominal', sort: tasks, title: null, header: { labelFontWeight: 'bold' } },
+      columns: Math.min(4, tasks.length),
+      spec: {
+        width: 210,
+        height: 150,
+        layer: [
+          { transform: only('band'), mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
+          { transform: only('fit'), mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'y', type: 'quantitative', title: 'AUROC', scale: { zero: false } }, color } },
+          { transform: only('obs'), mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
+          { transform: only('obs'), mark: { type: 'point', filled: true, size: 28, opacity: 0.9 }, encoding: { x, y: { field: 'y', type: 'quantitative' }, color } },
+        ],
+      },
+      resolve: { scale: { y: 'independent' } },
+    },
+  };
+}

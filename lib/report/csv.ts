@@ -1,0 +1,76 @@
+// CSV exports of the curve and transfer tables, for spreadsheets (RFC 4180 quoting; formula-looking text neutralised).
+import type { CurvesFile, TransferFile } from '../results.ts';
+import type { ReportCsv } from './types.ts';
+
+type Cell = string | number | boolean | null | undefined;
+
+/** One CSV field: empty for null/undefined; quoted when it holds a comma, quote or line break; a leading =,+,-,@ in text is prefixed with ' so spreadsheets do not run it as a formula. */
+export function csvField(value: Cell): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  return [headers, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** Every parameter name used by any fit, in a stable order (the formula table's names first). */
+function paramNames(curves: CurvesFile): string[] {
+  const known = ['a', 's', 'b', 'c', 'd'];
+  const all = new Set(curves.fits.flatMap((f) => Object.keys(f.params)));
+  return [...known.filter((k) => all.has(k)), ...[...all].filter((k) => !known.includes(k)).sort()];
+}
+
+export function reportCsvs(curves: CurvesFile, transfer: TransferFile): ReportCsv[] {
+  const params = paramNames(curves);
+  const out: ReportCsv[] = [
+    {
+      name: 'curves-observations',
+      text: toCsv(
+        ['point_id', 'task', 'design', 'split', 'fold', 'seed', 'n', 'n_other', 'source', 'auroc'],
+        curves.observations.map((o) => [o.pointId, o.task, o.design, o.split, o.fold, o.seed, o.n, o.nOther, o.source, o.y]),
+      ),
+    },
+    {
+      name: 'curves-fits',
+      text: toCsv(
+        ['task', 'design', 'split', 'model', 'source', 'status', 'error', 'sse', 'n_points', ...params.flatMap((p) => [p, `${p}_ci_lo`, `${p}_ci_hi`])],
+        curves.fits.map((f) => [
+          f.task, f.design, f.split, f.model, f.source, f.status, f.error, f.sse, f.nPoints,
+          ...params.flatMap((p) => [f.params[p], f.ci?.[p]?.[0], f.ci?.[p]?.[1]]),
+        ]),
+      ),
+    },
+    {
+      name: 'curves-model-comparison',
+      text: toCsv(['task', 'design', 'split', 'model', 'held_out_mse', 'last_anchor_error'], curves.comparison.map((c) => [c.task, c.design, c.split, c.model, c.heldOutMse, c.lastAnchorError])),
+    },
+    {
+      name: 'transfer-single-vs-all',
+      text: toCsv(['task', 'split', 'n', 'single_auroc', 'all_auroc', 'gap'], transfer.singleVsAll.flatMap((r) => r.byN.map((b) => [r.task, r.split, b.n, b.single, b.all, b.gap]))),
+    },
+    {
+      name: 'transfer-contextual',
+      text: toCsv(
+        ['task', 'split', 'a', 's', 's_ci_lo', 's_ci_hi', 'exchange_rate', 'exchange_rate_ci_lo', 'exchange_rate_ci_hi', 'p', 'verdict'],
+        transfer.contextual.map((c) => [c.task, c.split, c.a, c.s, c.ci[0], c.ci[1], c.exchangeRate, c.exchangeRateCi?.[0], c.exchangeRateCi?.[1], c.p, c.verdict]),
+      ),
+    },
+    {
+      name: 'transfer-pairwise',
+      text: toCsv(['source', 'target', 'split', 'design', 's', 's_ci_lo', 's_ci_hi', 'p', 'verdict'], transfer.pairwise.map((p) => [p.source, p.target, p.split, p.design, p.s, p.ci[0], p.ci[1], p.p, p.verdict])),
+    },
+    { name: 'transfer-tag', text: toCsv(['source', 'target', 'z'], transfer.tag.map((t) => [t.source, t.target, t.z])) },
+    { name: 'transfer-lookahead', text: toCsv(['source', 'target', 'd'], transfer.lookahead.map((t) => [t.source, t.target, t.d])) },
+    { name: 'transfer-agreement', text: toCsv(['comparison', 'spearman_rho', 'pairs'], Object.entries(transfer.agreement).map(([k, a]) => [k, a.rho, a.pairs])) },
+    {
+      name: 'transfer-cost',
+      text: toCsv(['approach', 'seconds', 'points', 'device', 'backend'], Object.entries(transfer.cost).map(([k, c]) => [k, c.seconds, c.points, c.device, c.backend])),
+    },
+    { name: 'missing-points', text: toCsv(['point_id', 'reason'], transfer.missingPoints.map((m) => [m.pointId, m.reason])) },
+  ];
+  return out;
+}

@@ -1,0 +1,38 @@
+// The methods section: each quantity in the report defined as the pipeline computes it (DESIGN.md §2), with this run's settings.
+import type { RunConfig } from '../config.ts';
+import { esc } from './html.ts';
+
+export function methodsHtml(config: RunConfig): string {
+  const { study, model, split } = config;
+  const grid = `n = ${study.grid.min}, ${study.grid.min * study.grid.factor}, … up to ${study.grid.max === 'full' ? "each task's full training set" : study.grid.max} (factor ${study.grid.factor})`;
+  const items: [string, string][] = [
+    [
+      'Performance P_i',
+      `Held-out AUROC of task i on the test fold's compounds (never used for training at any n). AUPRC and log-loss are recorded too. A test fold with one class has no AUROC; such observations are left out.`,
+    ],
+    [
+      'Model',
+      `Hard parameter sharing: a shared trunk (dense ${model.hidden.join('→')}, ReLU, dropout ${model.dropout}) and one logistic head per task; binary cross-entropy over the observed labels only; Adam (learning rate ${model.learningRate}, batch ${model.batchSize}, ${model.epochs} epochs). The single-task learner is the same model with one task.`,
+    ],
+    [
+      'Learning curves',
+      `Training sets are nested subsamples of each fold's training compounds at ${grid}; ${study.seeds} seed(s) × fold(s) ${split.useFolds.join(', ')} of ${split.folds} (${split.kinds.join(' and ')} split). Single-task curves train each task alone; all-task curves train every task at the same n.`,
+    ],
+    ['EXP3', 'P(n) = c − exp(b − a·n), a ≥ 0, fitted by least squares: a search over the rate a with (c, e^b) solved in closed form, then a local polish (variable projection).'],
+    [
+      'Contextual transfer s_i (EXP3.2)',
+      `P_i = c − exp(b − a_i·n_i − s_i·n_Σ), n_Σ = the other tasks' training samples (fractions ${study.contextFractions.join(', ')} of their data). s_i > 0: the other tasks help task i; s_i < 0: they hurt it. The exchange rate s_i / a_i is how many of task i's own samples one auxiliary sample is worth.`,
+    ],
+    ['Pairwise transfer s_ij', 'P_i = c − exp(b − a_i·n_i − s_ij·n_j) on a grid of (n_i, n_j) for source j → target i; the random design fits all pairs jointly, P_i = c − exp(b − a_i·n_i − Σ_j s_ij·n_j).'],
+    [
+      'Confidence intervals and verdicts',
+      `Percentile bootstrap (${study.bootstrap} resamples of the seeds/folds of the points) for every parameter. p-value: nested F-test of the model against the same model with the transfer rate fixed at 0. Verdict at α = ${study.alpha}: positive (s > 0, p < α), negative (s < 0, p < α), none otherwise.`,
+    ],
+    ['TAG Z_{i→j}', 'Fifty et al. (2021): during one all-task run, every few steps, the shared trunk takes the optimizer\'s own step on task i\'s loss alone; Z_{i→j} = 1 − L_j(after)/L_j(before) on the same batch; the trunk is restored. Averaged over the run.'],
+    ['Data lookahead D_{j→i}', "During one all-task run, at probe epochs: a clone trains a few steps with a held-back block of task j's samples added, a control clone without; D_{j→i} = (L_i(control) − L_i(with j)) / L_i(control) on held-out compounds."],
+    ['Rank agreement', "Spearman's ρ (Pearson correlation of average ranks) over the ordered pairs measured by both scores."],
+    ['Curve-model comparison', 'As in LCDB: each model (EXP3, POW3, POW4, MMF4, last value) is fitted on the smaller anchors of a curve and scored by the mean squared error on the larger ones.'],
+    ['Compute cost', 'Wall-clock training and probing seconds summed over the runs of each approach, on the device named.'],
+  ];
+  return `<dl class="methods">${items.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('\n')}</dl>`;
+}

@@ -1,0 +1,139 @@
+// The sections of the report page, each from the input and its rendered charts. Empty sections say "not run".
+import type { PairwiseTransfer } from '../results.ts';
+import type { SplitKind } from '../types.ts';
+import type { ChartDef } from './charts/chart.ts';
+import { formatSeconds } from './charts/cost.ts';
+import { esc, facts, interval, num, table } from './html.ts';
+import type { ReportInput } from './types.ts';
+import type { WarningGroup } from './warnings.ts';
+
+export type RenderedChart = ChartDef & { svg: string; png: Uint8Array };
+
+export function figure(chart: RenderedChart): string {
+  return `<figure class="chart" data-chart="${esc(chart.name)}">
+<figcaption class="chart-title">${esc(chart.title)}</figcaption>
+<div class="svg-wrap">${chart.svg}</div>
+<p class="caption">${esc(chart.caption)} <a href="plots/${esc(chart.name)}.svg">SVG</a> · <a href="plots/${esc(chart.name)}.png">PNG</a></p>
+</figure>`;
+}
+
+export function warningsHtml(groups: readonly WarningGroup[]): string {
+  if (groups.length === 0) return '';
+  const body = groups
+    .map((g) => {
+      const shown = g.items.slice(0, 50);
+      const more = g.items.length > shown.length ? `<li>… and ${g.items.length - shown.length} more (see missing-points.csv / curves-fits.csv)</li>` : '';
+      return `<h3>${esc(g.title)}</h3><ul>${shown.map((i) => `<li>${esc(i)}</li>`).join('')}${more}</ul>`;
+    })
+    .join('\n');
+  return `<aside class="warning" role="alert" id="warnings"><h2>Warning: this run is incomplete</h2>\n${body}</aside>`;
+}
+
+/** A few lines a reader takes away before the details. */
+export function glanceHtml(input: ReportInput, splits: readonly SplitKind[]): string {
+  const { transfer, curves } = input;
+  const lines: string[] = [];
+  const runs = new Set(curves.observations.map((o) => o.pointId)).size;
+  lines.push(`${input.dataset.summary.length} tasks, ${runs} training runs with results${transfer.missingPoints.length ? `, ${transfer.missingPoints.length} failed or missing` : ''}.`);
+  for (const split of splits) {
+    const ctx = transfer.contextual.filter((c) => c.split === split);
+    if (ctx.length) {
+      const count = (v: string) => ctx.filter((c) => c.verdict === v).length;
+      const best = [...ctx].sort((p, q) => q.s - p.s)[0];
+      const hurt = ctx.filter((c) => c.verdict === 'negative').map((c) => c.task);
+      lines.push(
+        `Contextual transfer (${split} split): ${count('positive')} positive, ${count('negative')} negative, ${count('none')} without a significant effect; largest s_i for ${best.task} (s/a = ${num(best.exchangeRate)} own samples per auxiliary sample).` +
+          (hurt.length ? ` Hurt by the other tasks: ${hurt.join(', ')}.` : ''),
+      );
+    }
+    const pw = transfer.pairwise.filter((p) => p.split === split);
+    if (pw.length) {
+      lines.push(`Pairwise transfer (${split} split): ${pw.filter((p) => p.verdict === 'positive').length} positive and ${pw.filter((p) => p.verdict === 'negative').length} negative of ${pw.length} ordered pairs.`);
+    }
+  }
+  for (const [key, a] of Object.entries(transfer.agreement)) {
+    if (a.rho !== null) lines.push(`Rank agreement ${key}: ρ = ${num(a.rho, 2)} over ${a.pairs} pairs.`);
+  }
+  return `<ul class="glance">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
+}
+
+export function studyHtml(input: ReportInput): string {
+  const { config, dataset, environment } = input;
+  const designs = config.study.designs.join(', ');
+  const grid = `${config.study.grid.min} … ${config.study.grid.max}, ×${config.study.grid.factor}`;
+  const overview = facts([
+    ['Run', esc(input.runId)],
+    ['Data set', esc(dataset.name)],
+    ['Tasks', `${dataset.summary.length} selected, ${dataset.excluded.length} excluded`],
+    ['Invalid SMILES skipped', esc(dataset.invalidSmiles)],
+    ['Split', esc(`${config.split.kinds.join(' and ')} by compound, ${config.split.folds} folds, test fold(s) ${config.split.useFolds.join(', ')}, split seed ${config.split.seed}`)],
+    ['Seeds', esc(config.study.seeds)],
+    ['Designs', esc(designs)],
+    ['Sample-size grid', esc(grid)],
+    ['Model', esc(`trunk ${config.model.hidden.join('→')}, dropout ${config.model.dropout}, ${config.model.epochs} epochs, batch ${config.model.batchSize}, lr ${config.model.learningRate}`)],
+    ['Features', esc(config.dataset.features ? 'user-supplied vectors' : `ECFP radius ${config.features.radius}, ${config.features.nBits} bits`)],
+    ['Backend / device', esc(`${environment.backend} / ${environment.device}`)],
+  ]);
+  const tasks = dataset.summary.length
+    ? table(
+        ['task', 'labelled', 'positives', 'negatives', 'positive rate'],
+        dataset.summary.map((t) => [esc(t.task), esc(t.labelled), esc(t.positives), esc(t.negatives), t.labelled ? `${(100 * t.positives / t.labelled).toFixed(1)}%` : '—']),
+        [1, 2, 3, 4],
+      )
+    : '<p>No task summary was recorded.</p>';
+  const excluded = dataset.excluded.length
+    ? `<h3>Excluded tasks</h3>${table(['task', 'reason'], dataset.excluded.map((e) => [esc(e.task), esc(e.reason)]))}`
+    : '<h3>Excluded tasks</h3><p>None.</p>';
+  const notes = dataset.notes.length ? `<h3>Data notes</h3><ul>${dataset.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
+  const versions = Object.keys(environment.versions).length
+    ? `<h3>Versions</h3>${table(['component', 'version'], Object.entries(environment.versions).sort(([p], [q]) => p.localeCompare(q)).map(([k, v]) => [esc(k), esc(v)]))}`
+    : '';
+  const configJson = `<details><summary>Full configuration (config.json, with defaults filled in)</summary><pre>${esc(JSON.stringify(config, null, 2))}</pre></details>`;
+  return `${overview}<h3>Selected tasks</h3>${tasks}${excluded}${notes}${versions}${configJson}`;
+}
+
+export function contextualTable(input: ReportInput, split: SplitKind): string {
+  const rows = input.transfer.contextual.filter((c) => c.split === split).sort((p, q) => q.s - p.s);
+  return table(
+    ['task', 's_i', '95% CI', 'a_i', 'exchange rate s/a', 'CI', 'p', 'verdict'],
+    rows.map((c) => [esc(c.task), num(c.s), interval(c.ci), num(c.a), num(c.exchangeRate), interval(c.exchangeRateCi), num(c.p, 2), `<span class="verdict ${esc(c.verdict)}">${esc(c.verdict)}</span>`]),
+    [1, 3, 4, 6],
+  );
+}
+
+export function pairwiseTable(rows: readonly PairwiseTransfer[]): string {
+  const sorted = [...rows].sort((p, q) => q.s - p.s);
+  return `<details><summary>All ${rows.length} ordered pairs</summary>${table(
+    ['source j', 'target i', 's_ij', '95% CI', 'p', 'verdict'],
+    sorted.map((p) => [esc(p.source), esc(p.target), num(p.s), interval(p.ci), num(p.p, 2), `<span class="verdict ${esc(p.verdict)}">${esc(p.verdict)}</span>`]),
+    [2, 4],
+  )}</details>`;
+}
+
+export function costTable(input: ReportInput): string {
+  const entries = Object.entries(input.transfer.cost).sort(([, p], [, q]) => q.seconds - p.seconds);
+  return table(
+    ['approach', 'compute', 'seconds', 'training runs', 'device', 'backend'],
+    entries.map(([k, c]) => [esc(k), esc(formatSeconds(c.seconds)), num(c.seconds, 4), c.points === undefined ? '—' : esc(c.points), esc(c.device), esc(c.backend)]),
+    [1, 2, 3],
+  );
+}
+
+export function tagGroupsHtml(input: ReportInput): string {
+  const g = input.transfer.tagGroups;
+  if (!g) return '';
+  const items = g.groups.map((grp, k) => `<li><strong>Group ${k + 1}:</strong> ${esc(grp.join(', '))}</li>`).join('');
+  return `<h3>TAG grouping</h3><p>${esc(`Grouping of the tasks that maximises the total within-group TAG affinity (${g.method === 'exact' ? 'exact search over all partitions' : 'hierarchical clustering'}; score ${num(g.score)}).`)}</p><ul>${items}</ul>`;
+}
+
+export function agreementTable(input: ReportInput): string {
+  const entries = Object.entries(input.transfer.agreement);
+  if (entries.length === 0) return '';
+  return `<h3>Rank agreement recorded by the transfer step</h3>${table(['scores compared', 'Spearman ρ', 'pairs'], entries.map(([k, a]) => [esc(k), num(a.rho, 3), esc(a.pairs)]), [1, 2])}`;
+}
+
+export function downloadsHtml(csvNames: readonly string[], plotNames: readonly string[]): string {
+  const csv = csvNames.map((n) => `<li><a href="${esc(n)}.csv">${esc(n)}.csv</a></li>`).join('');
+  const plots = plotNames.map((n) => `<li>${esc(n)}: <a href="plots/${esc(n)}.svg">SVG</a> · <a href="plots/${esc(n)}.png">PNG</a></li>`).join('');
+  return `<p>Files beside this report in the run's <code>results/</code> folder.</p><div class="cols"><div><h3>Tables (CSV)</h3><ul>${csv}</ul></div><div><h3>Charts</h3><ul>${plots}</ul></div></div>`;
+}
