@@ -1,80 +1,75 @@
 // One TAG lookahead probe (Fifty et al. 2021, eq. 3) on one batch.
-import type { NamedTensor, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../model/backend.ts';
-import {
-  disposeOptimizerSnapshot,
-  disposeVariablesSnapshot,
-  restoreOptimizer,
-  restoreVariables,
-  snapshotOptimizer,
-  snapshotVariables,
-} from './snapshot.ts';
+import type { StepOptimizer } from './optimizer.ts';
+import { disposeVariablesSnapshot, restoreVariables, snapshotVariables } from './snapshot.ts';
 
-/** What TAG needs from a multi-task model: its variables and the per-task losses on a batch. */
+/** What TAG needs from a multi-task model. Losses are each task's term of the training loss, dropout off. */
 export interface TagModel<Batch> {
   readonly tasks: readonly string[];
-  /** Every trainable variable, in the order the training step hands gradients to the optimizer
-   * (tfjs's Adam pairs its moment slots with variables by position in that list). */
-  readonly variables: readonly Variable[];
-  /** The shared trunk's variables (a subset of `variables`). */
+  /** The shared trunk's variables θ_s. */
   readonly trunk: readonly Variable[];
-  /** Each task's term of the training loss on the batch, computed without dropout; null where the task
-   * has no label in the batch. Called inside tf.tidy / tf.variableGrads. */
-  taskLosses(batch: Batch): (Scalar | null)[];
+  /** Whether each task has at least one label counted in the batch's loss. */
+  labelledTasks(batch: Batch): boolean[];
+  /** Every task's loss on the batch (one forward pass). */
+  taskLosses(batch: Batch): Scalar[];
+  /** Task i's loss on the batch, differentiable with respect to the trunk. */
+  taskLoss(batch: Batch, task: number): Scalar;
 }
 
 /**
  * Inter-task affinity on one batch. For each task i with labels in the batch:
  *
  *   θ_s' = θ_s − Δ_opt(∇_{θ_s} L_i)              the optimizer's own step (its momentum/Adam state included)
- *                                                 on the shared trunk θ_s only; heads and data fixed
+ *                                                 on the shared trunk θ_s only; heads and batch fixed
  *   Z_{i→j} = 1 − L_j(θ_s', θ_j) / L_j(θ_s, θ_j)   for every j ≠ i labelled in the batch
  *
- * then the trunk and the optimizer state are restored exactly. Losses are evaluated without dropout (the
- * probe measures, it does not train, and must not draw from the run's random stream).
+ * then the trunk and the optimizer state are restored exactly. Losses and gradients are computed with
+ * dropout off: the probe measures, it does not train, and must not draw from the run's random stream.
  * Returns z[i][j], null where undefined (i or j unlabelled in the batch, or L_j = 0).
  */
-export async function probeAffinity<Batch>(tf: Tf, model: TagModel<Batch>, optimizer: Optimizer, batch: Batch): Promise<(number | null)[][]> {
+export async function probeAffinity<Batch, State>(
+  tf: Tf,
+  model: TagModel<Batch>,
+  optimizer: StepOptimizer<State>,
+  batch: Batch,
+): Promise<(number | null)[][]> {
   const k = model.tasks.length;
-  const before = lossValues(tf, model, batch);
+  const labelled = model.labelledTasks(batch);
   const z: (number | null)[][] = Array.from({ length: k }, () => new Array<number | null>(k).fill(null));
-  if (before.filter((l) => l !== null).length < 2) return z;
+  if (labelled.filter(Boolean).length < 2) return z;
+  const before = lossValues(tf, model, batch);
 
-  const trunkNames = new Set(model.trunk.map((v) => v.name));
   const trunkSnapshot = snapshotVariables(model.trunk);
-  const optimizerSnapshot = await snapshotOptimizer(optimizer);
+  const optimizerState = await optimizer.getState();
   try {
     for (let i = 0; i < k; i++) {
-      if (before[i] === null) continue;
+      if (!labelled[i]) continue;
       try {
         tf.tidy(() => {
-          const { grads } = tf.variableGrads(() => model.taskLosses(batch)[i] as Scalar, [...model.trunk]);
-          // Heads get no gradient (null): the optimizer skips them, leaving their values and slots untouched.
-          const ordered: NamedTensor[] = model.variables.map((v) => ({
-            name: v.name,
-            tensor: (trunkNames.has(v.name) ? grads[v.name] : null) as Tensor,
-          }));
-          optimizer.applyGradients(ordered);
+          const { grads } = tf.variableGrads(() => model.taskLoss(batch, i), [...model.trunk]);
+          optimizer.applyGradients(grads as Record<string, Tensor>);
         });
         const after = lossValues(tf, model, batch);
         for (let j = 0; j < k; j++) {
-          const b = before[j];
-          const a = after[j];
-          if (j === i || b === null || a === null || b <= 0) continue;
-          z[i][j] = 1 - a / b;
+          if (j === i || !labelled[j] || before[j] <= 0) continue;
+          z[i][j] = 1 - after[j] / before[j];
         }
       } finally {
         restoreVariables(trunkSnapshot);
-        await restoreOptimizer(optimizer, optimizerSnapshot);
+        await optimizer.setState(optimizerState);
       }
     }
   } finally {
     disposeVariablesSnapshot(trunkSnapshot);
-    disposeOptimizerSnapshot(optimizerSnapshot);
+    optimizer.disposeState(optimizerState);
   }
   return z;
 }
 
-function lossValues<Batch>(tf: Tf, model: TagModel<Batch>, batch: Batch): (number | null)[] {
-  return tf.tidy(() => model.taskLosses(batch).map((l) => (l === null ? null : (l.dataSync()[0] as number))));
+function lossValues<Batch>(tf: Tf, model: TagModel<Batch>, batch: Batch): number[] {
+  const stacked = tf.tidy(() => tf.stack(model.taskLosses(batch)));
+  const values = Array.from(stacked.dataSync());
+  stacked.dispose();
+  return values;
 }

@@ -1,6 +1,8 @@
 // Exact snapshot and restore of training state (model variables and a tfjs optimizer's state), so that a
 // probe can take steps and leave the main training run bit-for-bit where it was.
-import type { NamedTensor, Optimizer, Tensor, Variable } from '@tensorflow/tfjs';
+import type { Optimizer, Tensor, Variable } from '@tensorflow/tfjs';
+
+type NamedTensor = { name: string; tensor: Tensor };
 
 /** Copies of some variables' values, restorable any number of times. */
 export interface VariablesSnapshot {

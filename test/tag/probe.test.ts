@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend, type Tf } from '../../lib/model/backend.ts';
 import { probeAffinity } from '../../lib/tag/probe.ts';
+import { fromTfOptimizer } from '../../lib/tag/optimizer.ts';
 import { tinyModel, type TinyBatch } from './tiny-model.ts';
 
 let tf: Tf;
@@ -55,7 +56,7 @@ describe('probeAffinity', () => {
     //   Z_{2→1} = 1 − 0.575046/0.587139 = 0.020596
     const model = tinyModel(tf, ['t1', 't2'], [[0.5]], [[1], [-2]]);
     const optimizer = tf.train.sgd(0.5);
-    const z = await probeAffinity(tf, model, optimizer, batch);
+    const z = await probeAffinity(tf, model, fromTfOptimizer(optimizer, model.variables), batch);
     expect(z[0][1]).toBeCloseTo(0.10612687359084094, 6);
     expect(z[1][0]).toBeCloseTo(0.02059551482070965, 6);
     expect(z[0][0]).toBeNull();
@@ -90,7 +91,7 @@ describe('probeAffinity', () => {
     const z12 = 1 - loss(adamStep(grad(w, a1, Y1)), a2, Y2) / loss(w, a2, Y2);
     const z21 = 1 - loss(adamStep(grad(w, a2, Y2)), a1, Y1) / loss(w, a1, Y1);
 
-    const z = await probeAffinity(tf, model, optimizer, batch);
+    const z = await probeAffinity(tf, model, fromTfOptimizer(optimizer, model.variables), batch);
     expect(z[0][1]).toBeCloseTo(z12, 5);
     expect(z[1][0]).toBeCloseTo(z21, 5);
     // Sanity: with fresh moments the same step would differ, so the state really was used.
@@ -103,7 +104,7 @@ describe('probeAffinity', () => {
 
   it('leaves pairs undefined where a task has no label in the batch', async () => {
     const model = tinyModel(tf, ['t1', 't2', 't3'], [[0.5]], [[1], [-2], [0.7]]);
-    const z = await probeAffinity(tf, model, tf.train.sgd(0.5), {
+    const z = await probeAffinity(tf, model, fromTfOptimizer(tf.train.sgd(0.5), model.variables), {
       x: batch.x,
       y: batch.y.map((r) => [...r, null]),
     });
@@ -124,7 +125,7 @@ describe('probeAffinity', () => {
       for (let step = 0; step < 40; step++) {
         const b = rows[step % rows.length];
         // Probe before the very first step too: slots created lazily by the probe must vanish on restore.
-        if (probe && step % 3 === 0) await probeAffinity(tf, model, optimizer, b);
+        if (probe && step % 3 === 0) await probeAffinity(tf, model, fromTfOptimizer(optimizer, model.variables), b);
         optimizer.minimize(() => model.totalLoss(b), false, [...model.variables]);
       }
       const weights = model.variables.map((v) => Array.from(v.dataSync()));
@@ -142,9 +143,9 @@ describe('probeAffinity', () => {
     const model = tinyModel(tf, ['t1', 't2'], [[0.5]], [[1], [-2]]);
     const optimizer = tf.train.adam(0.1);
     optimizer.minimize(() => model.totalLoss(batch), false, [...model.variables]);
-    await probeAffinity(tf, model, optimizer, batch);
+    await probeAffinity(tf, model, fromTfOptimizer(optimizer, model.variables), batch);
     const before = tf.memory().numTensors;
-    for (let r = 0; r < 3; r++) await probeAffinity(tf, model, optimizer, batch);
+    for (let r = 0; r < 3; r++) await probeAffinity(tf, model, fromTfOptimizer(optimizer, model.variables), batch);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
