@@ -1,0 +1,5 @@
+// The splits module's public surface.
+export { assignFolds, randomFolds, groupFolds, scaffoldGroups, testRows } from './folds.ts';
+export { trainingOrder } from './order.ts';
+export { murckoScaffold } from './scaffold.ts';
+export { rngFromKey, shuffleInPlace } from './rng.ts';
