@@ -1,0 +1,104 @@
+// Chooses the tfjs backend: tfjs-node(-gpu) when installed, else wasm (SIMD; threads do not work in Node), else cpu.
+// The backend actually used is returned so that every result can record it.
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { installWasmMatMulFix } from './kernels/wasm-matmul-fix.ts';
+import { ComputationError } from '../errors.ts';
+
+import type * as tfType from '@tensorflow/tfjs';
+
+export type Tf = typeof tfType;
+export type BackendPreference = 'node' | 'wasm' | 'cpu';
+
+export interface LoadedBackend {
+  tf: Tf;
+  /** tfjs backend name: 'tensorflow' (tfjs-node), 'wasm' or 'cpu'. */
+  backend: string;
+  /** What computes: a GPU name, or 'cpu (<model>)'. */
+  device: string;
+}
+
+let cached: Promise<LoadedBackend> | undefined;
+let cachedPreference: BackendPreference | undefined;
+
+function cpuName(): string {
+  const model = os.cpus()[0]?.model?.trim();
+  return model ? `cpu (${model})` : 'cpu';
+}
+
+function gpuName(): string {
+  try {
+    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8', timeout: 5000 });
+    const first = out.split('\n')[0]?.trim();
+    if (first) return first;
+  } catch {
+    // nvidia-smi absent: the GPU is still in use, just unnamed
+  }
+  return 'gpu';
+}
+
+async function tryNode(): Promise<LoadedBackend | undefined> {
+  // The native bindings may be absent, built for another ABI, or lack libtensorflow: any error means "not available".
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      const tf = (await import(pkg)) as unknown as Tf;
+      if (!(await tf.setBackend('tensorflow'))) continue;
+      await tf.ready();
+      const usingGpu = Boolean((tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice);
+      return { tf, backend: 'tensorflow', device: usingGpu ? gpuName() : cpuName() };
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
+}
+
+async function tryWasm(): Promise<LoadedBackend | undefined> {
+  try {
+    const tf = (await import('@tensorflow/tfjs')) as unknown as Tf;
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) return undefined;
+    await tf.ready();
+    installWasmMatMulFix(tf);
+    return { tf, backend: 'wasm', device: cpuName() };
+  } catch {
+    return undefined;
+  }
+}
+
+async function tryCpu(): Promise<LoadedBackend | undefined> {
+  const tf = (await import('@tensorflow/tfjs')) as unknown as Tf;
+  if (!(await tf.setBackend('cpu'))) return undefined;
+  await tf.ready();
+  return { tf, backend: 'cpu', device: cpuName() };
+}
+
+async function load(prefer?: BackendPreference): Promise<LoadedBackend> {
+  const order: BackendPreference[] =
+    prefer === 'cpu' ? ['cpu'] : prefer === 'wasm' ? ['wasm', 'cpu'] : ['node', 'wasm', 'cpu'];
+  for (const name of order) {
+    const loaded = name === 'node' ? await tryNode() : name === 'wasm' ? await tryWasm() : await tryCpu();
+    if (loaded) {
+      // Training code runs inside tidy(); keep the engine's per-op checks off for speed.
+      loaded.tf.env().set('DEBUG', false);
+      return loaded;
+    }
+  }
+  throw new ComputationError('no tfjs backend could be initialised (tried ' + order.join(', ') + ')');
+}
+
+/**
+ * Loads the fastest available tfjs backend (tfjs-node → wasm → cpu), or the preferred one and those after it.
+ * The result is shared by every caller in the process (tfjs has one global engine); asking for another
+ * preference switches the engine's backend.
+ */
+export function loadBackend(prefer?: BackendPreference): Promise<LoadedBackend> {
+  if (!cached || cachedPreference !== prefer) {
+    cachedPreference = prefer;
+    cached = load(prefer);
+    cached.catch(() => {
+      cached = undefined;
+    });
+  }
+  return cached;
+}

@@ -1,0 +1,135 @@
+// The training loop: seeded shuffles of the training rows, minibatch Adam steps, optional early stopping on
+// a validation slice, and the hooks TAG and the data lookahead use to look inside a run.
+import type * as tfType from '@tensorflow/tfjs';
+import type { Batch, TaskData } from './data.ts';
+import type { Adam } from './adam.ts';
+import type { MultiTaskNetwork, ModelSnapshot } from './network.ts';
+import { shuffleInPlace, type Rng } from './random.ts';
+
+/** What a hook sees after each optimisation step. */
+export interface StepContext {
+  /** Steps taken so far in this run (1 after the first step). */
+  step: number;
+  /** 0-based epoch of the step. */
+  epoch: number;
+  /** The batch the step trained on (still alive during the hook; disposed after it). */
+  batch: Batch;
+  model: MultiTaskNetwork;
+  optimizer: Adam;
+  /** The point's data, to make more batches (`data.batch(rows, mask)`). */
+  data: TaskData;
+}
+
+export interface EpochContext {
+  /** 0-based epoch that just ended. */
+  epoch: number;
+  /** Total epochs planned (early stopping may end sooner). */
+  epochs: number;
+  step: number;
+  model: MultiTaskNetwork;
+  optimizer: Adam;
+  data: TaskData;
+  /** Rows the run trains on (validation rows excluded). */
+  trainRows: Int32Array;
+  /** Validation loss of this epoch, when early stopping is on. */
+  validationLoss?: number;
+}
+
+/**
+ * Callbacks into the training loop. Each may be async; the loop awaits it. A hook may take extra optimizer
+ * steps on snapshots (model.snapshot() … model.restore(s)) as long as it leaves the model as it found it.
+ */
+export interface TrainingHooks {
+  /** After every optimisation step. */
+  onStep?(ctx: StepContext): void | Promise<void>;
+  /** After every epoch (after the early-stopping check). */
+  onEpochEnd?(ctx: EpochContext): void | Promise<void>;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  rng: Rng;
+  hooks?: TrainingHooks;
+  /** Early stopping: rows of the validation slice and the patience in epochs. */
+  validation?: { rows: Int32Array; patience: number };
+}
+
+export interface FitResult {
+  epochsRun: number;
+  steps: number;
+  /** Validation loss per epoch (early stopping only). */
+  validationLosses: number[];
+}
+
+/** Mean training-mask loss over rows, dropout off, in chunks (one host read at the end). */
+export function evaluateLoss(tf: typeof tfType, model: MultiTaskNetwork, data: TaskData, rows: Int32Array, chunk = 1024): number {
+  let sum = 0;
+  let count = 0;
+  for (let start = 0; start < rows.length; start += chunk) {
+    const batch = data.batch(rows.subarray(start, start + chunk), 'train');
+    const [s, c] = tf.tidy(() => {
+      const z = model.logits(batch, { training: false });
+      const pair = tf.add(tf.sub(tf.relu(z), tf.mul(z, batch.y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+      return [tf.sum(tf.mul(pair, batch.mask)), tf.sum(batch.mask)];
+    });
+    sum += s.dataSync()[0];
+    count += c.dataSync()[0];
+    tf.dispose([s, c]);
+    batch.dispose();
+  }
+  return count > 0 ? sum / count : 0;
+}
+
+/**
+ * Trains `model` on `trainRows` for `epochs` epochs of shuffled minibatches. With `validation`, stops after
+ * `patience` epochs without a lower validation loss and restores the best epoch's weights.
+ */
+export async function fit(
+  tf: typeof tfType,
+  model: MultiTaskNetwork,
+  data: TaskData,
+  trainRows: Int32Array,
+  options: FitOptions,
+): Promise<FitResult> {
+  const order = Int32Array.from(trainRows);
+  const hooks = options.hooks;
+  let step = 0;
+  let epochsRun = 0;
+  const validationLosses: number[] = [];
+  let best: { loss: number; snapshot: ModelSnapshot } | undefined;
+  let sinceBest = 0;
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    shuffleInPlace(order, options.rng);
+    for (let start = 0; start < order.length; start += options.batchSize) {
+      const batch = data.batch(order.subarray(start, start + options.batchSize), 'train');
+      model.trainStep(batch);
+      step++;
+      if (hooks?.onStep) await hooks.onStep({ step, epoch, batch, model, optimizer: model.optimizer, data });
+      batch.dispose();
+    }
+    epochsRun = epoch + 1;
+    let validationLoss: number | undefined;
+    let stop = false;
+    if (options.validation) {
+      validationLoss = evaluateLoss(tf, model, data, options.validation.rows);
+      validationLosses.push(validationLoss);
+      if (!best || validationLoss < best.loss) {
+        if (best) model.disposeSnapshot(best.snapshot);
+        best = { loss: validationLoss, snapshot: model.snapshot() };
+        sinceBest = 0;
+      } else if (++sinceBest >= options.validation.patience) {
+        stop = true;
+      }
+    }
+    if (hooks?.onEpochEnd) {
+      await hooks.onEpochEnd({ epoch, epochs: options.epochs, step, model, optimizer: model.optimizer, data, trainRows: order, validationLoss });
+    }
+    if (stop) break;
+  }
+  if (best) {
+    model.restore(best.snapshot);
+    model.disposeSnapshot(best.snapshot);
+  }
+  return { epochsRun, steps: step, validationLosses };
+}
