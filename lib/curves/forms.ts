@@ -1,0 +1,292 @@
+// Every fitted curve model written in one separable form:  P = γ₀ + γ₁·x(θ; point),  γ₁ ≥ 0.
+// For fixed nonlinear parameters θ the model is linear in (γ₀, γ₁); ./fit.ts solves that part in closed
+// form and searches θ (variable projection). Each form here only says what x(θ) is, which θ to search,
+// and how (θ, γ₀, γ₁) map back to the named parameters of the formula table (./models.ts).
+import type { CurveModelName } from '../results.ts';
+import type { CurveData, CurvePoint } from './data.ts';
+import { sourceNamesOf } from './data.ts';
+import { bestGridPoints, bestOnLine, linspace, logspace } from './grid.ts';
+
+export interface SeparableForm {
+  lower: number[];
+  upper: number[];
+  /** Typical magnitude of each θ coordinate (finite-difference steps near 0). */
+  typical: number[];
+  /** x(θ) at every data point. */
+  basis(theta: ArrayLike<number>, x: Float64Array): void;
+  /** x(θ) at any point (for predictions), consistent with basis(). */
+  basisAt(theta: ArrayLike<number>, point: CurvePoint): number;
+  /** Starting points for the local polish, from a global search of the reduced sum of squares. */
+  starts(sse: (theta: number[]) => number): number[][];
+  /** Named parameters from θ and the linear coefficients (γ₁ > 0, θ off its zero limit). */
+  params(theta: readonly number[], g0: number, g1: number): Record<string, number>;
+  /** Named parameters of the flat fit P = mean (γ₁ = 0, the e^b ≥ 0 / b ≥ 0 constraint active). */
+  flatParams(mean: number): Record<string, number>;
+  /** θ[index] = 0 is a limit the named parameters reach only at infinity (exp: a → 0 makes a line). */
+  zeroLimit?: { index: number; kind: 'linear' | 'log-linear'; unit: number };
+  /** θ[index] at its upper bound means the curve jumps to its plateau after the first anchor. */
+  stepIndex?: number;
+}
+
+function distinctSorted(values: ArrayLike<number>): number[] {
+  return [...new Set(Array.from(values))].sort((p, q) => p - q);
+}
+
+function smallestGap(sorted: readonly number[]): number {
+  let gap = Infinity;
+  for (let i = 1; i < sorted.length; i++) gap = Math.min(gap, sorted[i] - sorted[i - 1]);
+  return gap;
+}
+
+/** (1 − e^(−ρ·d))/ρ, and its limit d as ρ → 0: a basis that stays well-conditioned for every ρ ≥ 0. */
+function saturating(rho: number, d: number): number {
+  return rho > 0 ? -Math.expm1(-rho * d) / rho : d;
+}
+
+/**
+ * The EXP family: P = c − exp(b − Σ_k r_k·n_k) with covariates n_k (n, then n_other or the n_j),
+ * rate r_0 = a ≥ 0 and the others free. Covariates are scaled to z_k = n_k / max n_k so that the exponent
+ * never over- or underflows. With scaled rates ρ·u (|u| = 1), e_p = u·z_p and d_p = e_p − min_q e_q ≥ 0:
+ *   P = γ₀ + γ₁·(1 − e^(−ρ·d))/ρ,   c = γ₀ + γ₁/ρ,   b = ln(γ₁/ρ) + ρ·min e,   r_k = ρ·u_k / max n_k.
+ * θ is ρ alone (exp3), (ρ, ω) with u = (cos ω, sin ω) (exp3.2, pairwise: polar, so that the line limit
+ * ρ → 0 keeps its direction), or the scaled rates themselves (joint).
+ */
+class ExpForm implements SeparableForm {
+  lower: number[];
+  upper: number[];
+  typical: number[];
+  zeroLimit?: SeparableForm['zeroLimit'];
+  stepIndex?: number;
+  private readonly scales: number[];
+  private readonly z: Float64Array[];
+  private readonly rhoMax: number;
+  private readonly rhoMin: number;
+  private readonly e: Float64Array;
+
+  constructor(
+    covariates: number[][],
+    private readonly rateNames: string[],
+    private readonly coords: 'polar' | 'cartesian',
+  ) {
+    this.scales = covariates.map((col) => Math.max(...col.map(Math.abs)));
+    this.z = covariates.map((col, k) => Float64Array.from(col, (v) => v / this.scales[k]));
+    const gaps = this.z.map((zk) => smallestGap(distinctSorted(zk)));
+    const span = Math.hypot(...this.z.map((zk) => Math.max(...zk) - Math.min(...zk)));
+    // e^(−50) ≈ 2e−22: beyond ρ·gap = 50 every anchor after the first sits on the plateau.
+    this.rhoMax = 50 / Math.min(...gaps);
+    // Below ρ·span = 1e−4 the curve is a line to 1e−4 relative; ρ = 0 (the line itself) is also searched.
+    this.rhoMin = 1e-4 / span;
+    this.e = new Float64Array(covariates[0].length);
+    if (coords === 'polar') {
+      this.lower = [0, -Math.PI / 2];
+      this.upper = [this.rhoMax, Math.PI / 2];
+      this.typical = [1 / span, 1];
+      this.zeroLimit = { index: 0, kind: 'linear', unit: 1 / span };
+      this.stepIndex = 0;
+    } else {
+      const k = covariates.length;
+      this.lower = [0, ...Array<number>(k - 1).fill(-this.rhoMax)];
+      this.upper = Array<number>(k).fill(this.rhoMax);
+      this.typical = Array<number>(k).fill(1 / span);
+      if (k === 1) {
+        this.zeroLimit = { index: 0, kind: 'linear', unit: 1 / span };
+        this.stepIndex = 0;
+      }
+    }
+  }
+
+  /** ρ and the unit direction u of the scaled rates. */
+  private direction(theta: ArrayLike<number>): { rho: number; u: number[] } {
+    if (this.coords === 'polar') return { rho: theta[0], u: [Math.cos(theta[1]), Math.sin(theta[1])] };
+    let rho = 0;
+    for (let k = 0; k < theta.length; k++) rho += theta[k] * theta[k];
+    rho = Math.sqrt(rho);
+    // At ρ = 0 the limit direction is undefined in Cartesian coordinates: take the target task's own axis.
+    const u = rho > 0 ? Array.from(theta, (t) => t / rho) : Array.from(theta, (_, k) => (k === 0 ? 1 : 0));
+    return { rho, u };
+  }
+
+  /** e_p = u·z_p into this.e; returns min_p e_p. */
+  private projections(u: number[]): number {
+    const e = this.e;
+    e.fill(0);
+    for (let k = 0; k < u.length; k++) {
+      const zk = this.z[k];
+      const uk = u[k];
+      if (uk !== 0) for (let p = 0; p < e.length; p++) e[p] += uk * zk[p];
+    }
+    let min = Infinity;
+    for (let p = 0; p < e.length; p++) if (e[p] < min) min = e[p];
+    return min;
+  }
+
+  basis(theta: ArrayLike<number>, x: Float64Array): void {
+    const { rho, u } = this.direction(theta);
+    const min = this.projections(u);
+    for (let p = 0; p < x.length; p++) x[p] = saturating(rho, this.e[p] - min);
+  }
+
+  basisAt(theta: ArrayLike<number>, point: CurvePoint): number {
+    const { rho, u } = this.direction(theta);
+    const min = this.projections(u);
+    const cov = [point.n, ...(point.nSources ?? (point.nOther !== undefined ? [point.nOther] : []))];
+    let e = 0;
+    for (let k = 0; k < u.length; k++) e += (u[k] * (cov[k] ?? 0)) / this.scales[k];
+    return saturating(rho, e - min);
+  }
+
+  starts(sse: (theta: number[]) => number): number[][] {
+    const rhoAxis = [0, ...logspace(this.rhoMin, this.rhoMax, this.coords === 'polar' ? 12 : 25)];
+    if (this.coords === 'polar') return bestGridPoints([rhoAxis, linspace(-Math.PI / 2, Math.PI / 2, 49)], sse, 4);
+    if (this.lower.length === 1) return bestGridPoints([rhoAxis], sse, 3);
+    // joint: too many rates for a tensor grid. Coordinate sweeps: the target's own rate first, then each
+    // source's rate over 0 and both signs, three rounds.
+    const signedAxis = logspace(this.rhoMin, this.rhoMax, 6);
+    const signed = [0, ...signedAxis, ...signedAxis.map((v) => -v)];
+    const theta = Array<number>(this.lower.length).fill(0);
+    for (let round = 0; round < 3; round++) {
+      for (let k = 0; k < theta.length; k++) theta[k] = bestOnLine(theta, k, k === 0 ? rhoAxis : signed, sse);
+    }
+    return [theta];
+  }
+
+  params(theta: readonly number[], g0: number, g1: number): Record<string, number> {
+    const { rho, u } = this.direction(theta);
+    const min = this.projections(u);
+    const k = g1 / rho;
+    const out: Record<string, number> = {};
+    this.rateNames.forEach((name, i) => (out[name] = (rho * u[i]) / this.scales[i]));
+    out.b = Math.log(k) + rho * min;
+    out.c = g0 + k;
+    return out;
+  }
+
+  flatParams(mean: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const name of this.rateNames) out[name] = 0;
+    out.b = -Infinity;
+    out.c = mean;
+    return out;
+  }
+}
+
+/**
+ * POW3 and POW4: P = a − b·(n + d)^(−c) (POW3: d = 0). With L = ln((n + d)/(n_min + d)) this is the EXP3
+ * form in L:  P = γ₀ + γ₁·(1 − e^(−c·L))/c,  a = γ₀ + γ₁/c,  b = (γ₁/c)·(n_min + d)^c.
+ * θ = (c) or (c, ℓ) with d = n_min·(10^ℓ − 1), so that ℓ = 0 is POW3.
+ */
+class PowForm implements SeparableForm {
+  lower: number[];
+  upper: number[];
+  typical: number[];
+  zeroLimit: SeparableForm['zeroLimit'];
+  private readonly nMin: number;
+  private readonly cMin: number;
+
+  constructor(
+    private readonly n: readonly number[],
+    private readonly withShift: boolean,
+  ) {
+    this.nMin = Math.min(...n);
+    const L = distinctSorted(n.map((v) => Math.log(v / this.nMin)));
+    const cMax = Math.min(50 / smallestGap(L), 100);
+    this.cMin = 1e-4 / L[L.length - 1];
+    this.lower = withShift ? [0, 0] : [0];
+    this.upper = withShift ? [cMax, 5] : [cMax];
+    this.typical = withShift ? [1, 1] : [1];
+    this.zeroLimit = { index: 0, kind: 'log-linear', unit: 1 / L[L.length - 1] };
+  }
+
+  private shift(theta: ArrayLike<number>): number {
+    return this.withShift ? this.nMin * (Math.pow(10, theta[1]) - 1) : 0;
+  }
+
+  basisAt(theta: ArrayLike<number>, point: CurvePoint): number {
+    const d = this.shift(theta);
+    return saturating(theta[0], Math.log((point.n + d) / (this.nMin + d)));
+  }
+
+  basis(theta: ArrayLike<number>, x: Float64Array): void {
+    const d = this.shift(theta);
+    for (let p = 0; p < x.length; p++) x[p] = saturating(theta[0], Math.log((this.n[p] + d) / (this.nMin + d)));
+  }
+
+  starts(sse: (theta: number[]) => number): number[][] {
+    const cAxis = [0, ...logspace(this.cMin, this.upper[0], this.withShift ? 8 : 25)];
+    return this.withShift ? bestGridPoints([cAxis, linspace(0, 5, 21)], sse, 4) : bestGridPoints([cAxis], sse, 3);
+  }
+
+  params(theta: readonly number[], g0: number, g1: number): Record<string, number> {
+    const c = theta[0];
+    const d = this.shift(theta);
+    const scale = g1 / c;
+    const out: Record<string, number> = { a: g0 + scale, b: scale * Math.pow(this.nMin + d, c), c };
+    if (this.withShift) out.d = d;
+    return out;
+  }
+
+  flatParams(mean: number): Record<string, number> {
+    return this.withShift ? { a: mean, b: 0, c: 0, d: 0 } : { a: mean, b: 0, c: 0 };
+  }
+}
+
+/**
+ * MMF4: P = (a·b + c·n^d)/(b + n^d) = a + (c − a)·w,  w = 1/(1 + e^(−d·(ln n − m))),  b = e^(d·m):
+ * a logistic in ln n with centre m and slope d, so γ₀ = a and γ₁ = c − a ≥ 0. θ = (m, d).
+ */
+class MmfForm implements SeparableForm {
+  lower: number[];
+  upper: number[];
+  typical = [1, 1];
+  private readonly logN: Float64Array;
+
+  constructor(n: readonly number[]) {
+    this.logN = Float64Array.from(n, Math.log);
+    const lo = Math.min(...this.logN);
+    const hi = Math.max(...this.logN);
+    this.lower = [lo - 5, 1e-3];
+    this.upper = [hi + 5, 50];
+  }
+
+  basisAt(theta: ArrayLike<number>, point: CurvePoint): number {
+    return 1 / (1 + Math.exp(-theta[1] * (Math.log(point.n) - theta[0])));
+  }
+
+  basis(theta: ArrayLike<number>, x: Float64Array): void {
+    for (let p = 0; p < x.length; p++) x[p] = 1 / (1 + Math.exp(-theta[1] * (this.logN[p] - theta[0])));
+  }
+
+  starts(sse: (theta: number[]) => number): number[][] {
+    return bestGridPoints([linspace(this.lower[0], this.upper[0], 31), logspace(0.05, 50, 8)], sse, 4);
+  }
+
+  params(theta: readonly number[], g0: number, g1: number): Record<string, number> {
+    return { a: g0, b: Math.exp(theta[1] * theta[0]), c: g0 + g1, d: theta[1] };
+  }
+
+  flatParams(mean: number): Record<string, number> {
+    return { a: mean, b: 1, c: mean, d: 1 };
+  }
+}
+
+/** The separable form of `model` on this (validated) data. */
+export function separableForm(model: Exclude<CurveModelName, 'last1'>, data: CurveData): SeparableForm {
+  switch (model) {
+    case 'exp3':
+      return new ExpForm([data.n], ['a'], 'cartesian');
+    case 'exp3.2':
+    case 'pairwise':
+      return new ExpForm([data.n, data.nOther!], ['a', 's'], 'polar');
+    case 'joint': {
+      const names = sourceNamesOf(data);
+      const columns = names.map((_, j) => data.nSources!.map((row) => row[j]));
+      return new ExpForm([data.n, ...columns], ['a', ...names.map((s) => `s_${s}`)], 'cartesian');
+    }
+    case 'pow3':
+      return new PowForm(data.n, false);
+    case 'pow4':
+      return new PowForm(data.n, true);
+    case 'mmf4':
+      return new MmfForm(data.n);
+  }
+}
