@@ -1,0 +1,30 @@
+// The shape shared by the pipeline step Lambdas: validate {runId}, record the step in status.json, call the
+// step in lib/pipeline, return its (small) result to the state machine. Handlers stay thin.
+import middy from '@middy/core';
+import { markStatus, type StepContext } from '../../lib/pipeline/steps.ts';
+import type { DepsProvider } from './deps.ts';
+import { structuredLogs, type LogSink } from './middleware/structured-logs.ts';
+import { validateInput } from './middleware/validate-input.ts';
+import { RunEvent } from './schemas.ts';
+
+export function stepContext(deps: DepsProvider, runId: string): StepContext {
+  const d = deps();
+  return { store: d.store, runId, dataDir: d.dataDir, cacheDir: d.cacheDir };
+}
+
+export function createStepHandler<R>(
+  fn: string,
+  step: string,
+  deps: DepsProvider,
+  run: (ctx: StepContext) => Promise<R>,
+  sink?: LogSink,
+) {
+  return middy(async (event: unknown): Promise<R> => {
+    const { runId } = event as RunEvent;
+    const ctx = stepContext(deps, runId);
+    await markStatus(ctx, { state: 'RUNNING', step });
+    return run(ctx);
+  })
+    .use(structuredLogs(fn, sink))
+    .use(validateInput(fn, RunEvent));
+}

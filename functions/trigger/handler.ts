@@ -1,0 +1,101 @@
+// Trigger Lambda: an upload of runs/<runId>/config.json (S3 notification) → validate the config → start the run.
+// An invalid config gets status.json FAILED with every problem and starts nothing. The execution name is derived
+// from the key and the object's version (or ETag), so a duplicate delivery of the same upload starts nothing new.
+import middy from '@middy/core';
+import { z } from 'zod';
+import { StepFunctionsExecutions } from '../../lib/execution/sfn.ts';
+import { executionNameFor } from '../../lib/execution/names.ts';
+import type { ExecutionPort } from '../../lib/execution/port.ts';
+import { runIdFromConfigKey, runLayout } from '../../lib/layout.ts';
+import { markStatus, validateConfigText } from '../../lib/pipeline/steps.ts';
+import { S3Store } from '../../lib/storage/s3.ts';
+import type { ObjectStore } from '../../lib/storage/port.ts';
+import { consoleSink, structuredLogs, type LogSink } from '../shared/middleware/structured-logs.ts';
+import { validateInput } from '../shared/middleware/validate-input.ts';
+
+export const S3NotificationEvent = z.object({
+  Records: z
+    .array(
+      z.object({
+        eventName: z.string(),
+        s3: z.object({
+          bucket: z.object({ name: z.string().min(1) }),
+          object: z.object({ key: z.string().min(1), eTag: z.string().optional(), versionId: z.string().optional(), sequencer: z.string().optional() }),
+        }),
+      }),
+    )
+    .min(1),
+});
+export type S3NotificationEvent = z.infer<typeof S3NotificationEvent>;
+
+export interface TriggerDeps {
+  storeFor(bucket: string): ObjectStore;
+  executions: ExecutionPort;
+  log?: LogSink;
+}
+
+export type TriggerOutcome =
+  | { key: string; outcome: 'ignored'; reason: string }
+  | { key: string; runId: string; outcome: 'invalid'; errors: { field: string; message: string }[] }
+  | { key: string; runId: string; outcome: 'started' | 'duplicate'; executionName: string; executionArn: string };
+
+/** S3 notification keys are URL-encoded, with '+' for spaces. */
+export function decodeS3Key(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+async function handleRecord(deps: TriggerDeps, record: S3NotificationEvent['Records'][number]): Promise<TriggerOutcome> {
+  const key = decodeS3Key(record.s3.object.key);
+  if (!record.eventName.startsWith('ObjectCreated:')) return { key, outcome: 'ignored', reason: `event ${record.eventName}` };
+  const runId = runIdFromConfigKey(key);
+  if (!runId) return { key, outcome: 'ignored', reason: 'not a runs/<runId>/config.json key' };
+
+  const store = deps.storeFor(record.s3.bucket.name);
+  const ctx = { store, runId };
+  const bytes = await store.get(key);
+  if (bytes === undefined) return { key, outcome: 'ignored', reason: 'the object is gone' };
+  const checked = validateConfigText(Buffer.from(bytes).toString('utf8'));
+  if (!checked.ok) {
+    await markStatus(ctx, {
+      state: 'FAILED',
+      step: 'Validate',
+      error: { step: 'Validate', message: `invalid config ${store.describe(key)}: ${checked.errors.map((e) => `'${e.field}' ${e.message}`).join('; ')}`, details: checked.errors },
+    });
+    return { key, runId, outcome: 'invalid', errors: checked.errors };
+  }
+
+  const version = record.s3.object.versionId ?? record.s3.object.eTag ?? record.s3.object.sequencer;
+  if (!version) throw new Error(`S3 record for ${key} has neither versionId, eTag nor sequencer: cannot name the execution`);
+  const executionName = executionNameFor(runId, runLayout(runId).config, version);
+  const { executionArn, started } = await deps.executions.start(executionName, { runId });
+  if (started) await markStatus(ctx, { state: 'RUNNING', step: 'Started', executionArn });
+  return { key, runId, outcome: started ? 'started' : 'duplicate', executionName, executionArn };
+}
+
+export function createTriggerHandler(deps: () => TriggerDeps) {
+  let log: LogSink = consoleSink;
+  return middy(async (event: unknown): Promise<{ outcomes: TriggerOutcome[] }> => {
+    const d = deps();
+    log = d.log ?? consoleSink;
+    const outcomes: TriggerOutcome[] = [];
+    for (const record of (event as S3NotificationEvent).Records) {
+      const outcome = await handleRecord(d, record);
+      log({ level: 'info', fn: 'trigger', msg: outcome.outcome, ...outcome });
+      outcomes.push(outcome);
+    }
+    return { outcomes };
+  })
+    .use(structuredLogs('trigger', (line) => log(line)))
+    .use(validateInput('trigger', S3NotificationEvent));
+}
+
+let awsTriggerDeps: TriggerDeps | undefined;
+const fromEnvironment = (): TriggerDeps => {
+  if (awsTriggerDeps) return awsTriggerDeps;
+  const arn = process.env.STATE_MACHINE_ARN;
+  if (!arn) throw new Error('STATE_MACHINE_ARN is not set: the trigger does not know which state machine to start');
+  awsTriggerDeps = { storeFor: (bucket) => new S3Store(bucket), executions: new StepFunctionsExecutions(arn) };
+  return awsTriggerDeps;
+};
+
+export const handler = createTriggerHandler(fromEnvironment);

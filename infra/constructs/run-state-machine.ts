@@ -1,0 +1,187 @@
+// The run state machine, defined once (DESIGN.md §3). Plan → Distributed Map of Batch `.sync` jobs (one per
+// pending point) → Fit → Transfer → Report → mark SUCCEEDED; a Catch on every step records the failure.
+// `mtlc run` executes this very definition locally (lib/execution/local), taken from the synthesized template.
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as batch from 'aws-cdk-lib/aws-batch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { acknowledge, acknowledgeFindings } from '../nag.ts';
+import { MAP_RESULTS_PREFIX } from './results-bucket.ts';
+
+/** State names: the local runner overrides Task states by these names. */
+export const STATE = {
+  plan: 'Plan',
+  trainPoints: 'TrainPoints',
+  trainPoint: 'TrainPoint',
+  fit: 'Fit',
+  transfer: 'Transfer',
+  report: 'Report',
+  markSucceeded: 'MarkSucceeded',
+  markFailed: 'MarkFailed',
+} as const;
+
+/** Errors AWS Batch's API throws when throttled or briefly unavailable: retried with backoff and full jitter. */
+export const BATCH_TRANSIENT_ERRORS = ['Batch.AWSBatchException', 'Batch.TooManyRequestsException'];
+
+/**
+ * BatchSubmitJob renders its timeout only as Batch's AttemptDurationSeconds and drops the state's TimeoutSeconds.
+ * A state-level timeout bounds the whole job (queueing and Batch retries included) and is what the local runner
+ * honours (aws-local-stepfunctions applies 60 s to a Task without one).
+ */
+class BatchSubmitJobWithStateTimeout extends tasks.BatchSubmitJob {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly stateTimeout: Duration,
+    props: tasks.BatchSubmitJobProps,
+  ) {
+    super(scope, id, props);
+  }
+
+  protected override _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): Record<string, unknown> {
+    return { ...(super._renderTask(topLevelQueryLanguage) as Record<string, unknown>), TimeoutSeconds: this.stateTimeout.toSeconds() };
+  }
+}
+
+export interface RunStateMachineProps {
+  readonly bucket: s3.IBucket;
+  readonly functions: { plan: lambda.IFunction; fit: lambda.IFunction; transfer: lambda.IFunction; report: lambda.IFunction; status: lambda.IFunction };
+  readonly trainer: { jobQueue: batch.IJobQueue; jobDefinition: batch.IJobDefinition };
+  /** Upper bound of one point in the state machine: queueing plus every Batch attempt (each attempt has the job definition's timeout). */
+  readonly pointTimeout?: Duration;
+}
+
+export class RunStateMachine extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: RunStateMachineProps) {
+    super(scope, id);
+    const { functions: fns } = props;
+    const lambdaTimeout = sfn.Timeout.duration(Duration.minutes(15));
+    const runIdOnly = sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId') });
+
+    // Every failure lands here: the failing step's name and the error go into status.json, then the execution fails.
+    const markFailed = new tasks.LambdaInvoke(this, STATE.markFailed, {
+      lambdaFunction: fns.status,
+      payloadResponseOnly: true,
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(1)),
+      payload: sfn.TaskInput.fromObject({
+        runId: sfn.JsonPath.stringAt('$.runId'),
+        state: 'FAILED',
+        step: sfn.JsonPath.stringAt('$.failure.step'),
+        error: sfn.JsonPath.objectAt('$.failure.error'),
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+    }).next(new sfn.Fail(this, 'RunFailed', { errorPath: '$.failure.error.Error', causePath: '$.failure.error.Cause' }));
+
+    /** Catch on a step: keep the input, add {failure: {step, error}} and go to MarkFailed. */
+    const catchInto = (step: string) =>
+      new sfn.Pass(this, `${step}Failed`, {
+        parameters: { step, error: sfn.JsonPath.objectAt('$.caught') },
+        resultPath: '$.failure',
+      }).next(markFailed);
+    const withCatch = <T extends sfn.TaskStateBase | sfn.DistributedMap>(state: T, step: string): T => {
+      state.addCatch(catchInto(step), { errors: ['States.ALL'], resultPath: '$.caught' });
+      return state;
+    };
+
+    const lambdaStep = (name: string, fn: lambda.IFunction, resultPath: string) =>
+      withCatch(
+        new tasks.LambdaInvoke(this, name, { lambdaFunction: fn, payloadResponseOnly: true, payload: runIdOnly, resultPath, taskTimeout: lambdaTimeout }),
+        name,
+      );
+
+    const plan = lambdaStep(STATE.plan, fns.plan, '$.plan');
+
+    // One Batch job per pending point. The item is only a point id; runId comes from the Map's input:
+    // items stay tiny so a plan with thousands of points fits the 256 KiB payload limit.
+    const trainPoint = new BatchSubmitJobWithStateTimeout(this, STATE.trainPoint, props.pointTimeout ?? Duration.hours(24), {
+      jobName: 'mtlc-train',
+      jobQueueArn: props.trainer.jobQueue.jobQueueArn,
+      jobDefinitionArn: props.trainer.jobDefinition.jobDefinitionArn,
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), pointId: sfn.JsonPath.stringAt('$.pointId') }),
+      // Keep only what identifies the job: the full DescribeJobs answer is kilobytes per point.
+      resultSelector: { 'jobId.$': '$.JobId', 'status.$': '$.Status' },
+      resultPath: '$.job',
+    });
+    trainPoint.addRetry({
+      errors: BATCH_TRANSIENT_ERRORS,
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 6,
+      maxDelay: Duration.minutes(5),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+
+    const trainPoints = withCatch(
+      new sfn.DistributedMap(this, STATE.trainPoints, {
+        itemsPath: '$.plan.pending',
+        itemSelector: { 'runId.$': '$.runId', 'pointId.$': '$$.Map.Item.Value' },
+        maxConcurrencyPath: '$.plan.maxConcurrency',
+        toleratedFailurePercentagePath: '$.plan.toleratedFailurePercentage',
+        mapExecutionType: sfn.StateMachineType.STANDARD,
+        label: 'TrainPoints',
+        // Per-item results go to S3, not into the state: the output of thousands of items would pass 256 KiB.
+        resultWriterV2: new sfn.ResultWriterV2({ bucket: props.bucket, prefix: MAP_RESULTS_PREFIX }),
+        resultPath: sfn.JsonPath.DISCARD,
+      }),
+      STATE.trainPoints,
+    );
+    trainPoints.itemProcessor(trainPoint);
+
+    const fit = lambdaStep(STATE.fit, fns.fit, '$.fit');
+    const transfer = lambdaStep(STATE.transfer, fns.transfer, '$.transfer');
+    const report = lambdaStep(STATE.report, fns.report, '$.report');
+    const markSucceeded = withCatch(
+      new tasks.LambdaInvoke(this, STATE.markSucceeded, {
+        lambdaFunction: fns.status,
+        payloadResponseOnly: true,
+        taskTimeout: sfn.Timeout.duration(Duration.minutes(1)),
+        payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), state: 'SUCCEEDED' }),
+        resultPath: sfn.JsonPath.DISCARD,
+      }),
+      STATE.markSucceeded,
+    );
+
+    const definition = plan.next(trainPoints).next(fit).next(transfer).next(report).next(markSucceeded).next(new sfn.Succeed(this, 'RunSucceeded'));
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      comment: 'mtlc run: Plan → TrainPoints (Batch GPU, one job per point) → Fit → Transfer → Report',
+    });
+    const stack = Stack.of(this);
+    const logicalId = (c: Construct) => stack.getLogicalId(c.node.defaultChild as import('aws-cdk-lib').CfnElement);
+    acknowledgeFindings(
+      this,
+      'AwsSolutions-IAM5',
+      Object.values(fns).map((fn) => `Resource::<${logicalId(fn)}.Arn>:*`),
+      'Step Functions invokes the pipeline functions by ARN and by version (<arn>:*); no other function is reachable.',
+    );
+    acknowledge(
+      this,
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing and CloudWatch Logs delivery actions have no resource-level permissions.' },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${logicalId(props.bucket)}>/*]`, reason: 'The Distributed Map ResultWriter (generated by CDK) writes its manifests under map-results/ of the results bucket.' },
+      { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:batch:<AWS::Region>:<AWS::AccountId>:job-definition/*]', reason: 'Batch .sync needs SubmitJob on job-definition revisions, which CDK grants as job-definition/*.' },
+    );
+    // The Distributed Map's permission on its own child executions, whose names are generated per map run.
+    const smName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId(this.stateMachine)}"}]}]}`;
+    acknowledgeFindings(
+      this,
+      'AwsSolutions-IAM5',
+      [
+        `Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${smName}:*`,
+        `Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${smName}/${STATE.trainPoints}:*`,
+      ],
+      'The Distributed Map starts and describes child executions of this state machine only; their names are generated per map run.',
+    );
+  }
+}

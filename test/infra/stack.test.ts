@@ -1,0 +1,211 @@
+// CDK assertions on the synthesized stack: what the issue requires of the bucket, trigger, state machine,
+// Batch trainer and IAM, plus cdk-nag and asl-validator. One synthesis (bundling skipped) serves every test.
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import aslValidator from 'asl-validator';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build.ts';
+import { cdkContext } from '../../infra/context.ts';
+import { AwsSolutionsChecks } from '../../infra/nag.ts';
+import { runMachineFrom, type CfnTemplate } from '../../lib/execution/local/template.ts';
+
+let app: App;
+let template: Template;
+let json: CfnTemplate;
+let outdir: string;
+
+type State = Record<string, unknown> & { Type: string };
+
+beforeAll(() => {
+  outdir = mkdtempSync(path.join(os.tmpdir(), 'mtlc-infra-test-'));
+  app = new App({ outdir, context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [] } });
+  const stack = buildApp(app, { nag: false });
+  template = Template.fromStack(stack);
+  json = template.toJSON() as CfnTemplate;
+});
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const machine = () => runMachineFrom(json, { bucket: 'test-bucket' });
+const states = () => machine().definition.States as Record<string, State>;
+
+describe('results bucket', () => {
+  it('blocks public access, encrypts, versions, and expires scratch data', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ NoncurrentVersionExpiration: Match.anyValue(), Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'map-results/', ExpirationInDays: Match.anyValue() }),
+        ]),
+      },
+    });
+  });
+
+  it('denies every request that is not TLS', () => {
+    const policies = template.findResources('AWS::S3::BucketPolicy');
+    const results = Object.values(policies).filter((p) => JSON.stringify(p).includes('ResultsBucket'));
+    expect(results.length).toBeGreaterThan(0);
+    for (const p of results) {
+      const statements = (p.Properties.PolicyDocument.Statement as Record<string, unknown>[]).filter((s) => s.Effect === 'Deny');
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Principal: { AWS: '*' } }),
+      );
+    }
+  });
+});
+
+describe('upload trigger', () => {
+  it('sends only runs/…/config.json creations to the trigger Lambda', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: Match.anyValue() } },
+            LambdaFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TriggerFn'), 'Arn'] },
+          },
+        ],
+      },
+    });
+    expect(machine().trigger).toEqual({ prefix: 'runs/', suffix: '/config.json', events: ['s3:ObjectCreated:*'] });
+  });
+
+  it('may start only the run state machine', () => {
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^TriggerFn') } });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
+    const start = statements.find((s) => s.Action === 'states:StartExecution');
+    expect(start?.Resource).toEqual({ Ref: expect.stringMatching(/^RunsStateMachine/) });
+    expect(statements.map((s) => s.Action).flat()).not.toContain('s3:*');
+  });
+});
+
+describe('state machine', () => {
+  it('passes asl-validator with ARN and path checks', () => {
+    const result = aslValidator(machine().definition as never, { checkArn: true, checkPaths: true });
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('runs Plan → TrainPoints → Fit → Transfer → Report → MarkSucceeded', () => {
+    const s = states();
+    const order: string[] = [];
+    let name: string | undefined = machine().definition.StartAt as string;
+    while (name) {
+      order.push(name);
+      name = s[name].Next as string | undefined;
+    }
+    expect(order).toEqual(['Plan', 'TrainPoints', 'Fit', 'Transfer', 'Report', 'MarkSucceeded', 'RunSucceeded']);
+  });
+
+  it('fans out with a Distributed Map whose items are point ids, with run-configurable concurrency and failure tolerance', () => {
+    const map = states().TrainPoints;
+    expect(map.Type).toBe('Map');
+    expect(map.ItemsPath).toBe('$.plan.pending');
+    expect(map.ItemSelector).toEqual({ 'runId.$': '$.runId', 'pointId.$': '$$.Map.Item.Value' });
+    expect(map.MaxConcurrencyPath).toBe('$.plan.maxConcurrency');
+    expect(map.ToleratedFailurePercentagePath).toBe('$.plan.toleratedFailurePercentage');
+    expect((map.ItemProcessor as { ProcessorConfig: unknown }).ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    // The ResultWriterV2 feature flag is on: results go to S3 instead of the state.
+    expect(map.ResultWriter).toMatchObject({ Parameters: { Bucket: 'test-bucket', Prefix: 'map-results/' } });
+    expect(map.ResultPath).toBeNull();
+  });
+
+  it('trains each point with a Batch .sync job retried on Batch throttling with backoff and jitter', () => {
+    const processor = states().TrainPoints.ItemProcessor as { States: Record<string, State> };
+    const train = processor.States.TrainPoint;
+    expect(train.Resource).toBe('arn:aws:states:::batch:submitJob.sync');
+    expect(train.Parameters).toMatchObject({ Parameters: { 'runId.$': '$.runId', 'pointId.$': '$.pointId' } });
+    expect(train.TimeoutSeconds).toBeGreaterThan(3600);
+    expect(train.Retry).toEqual([
+      expect.objectContaining({
+        ErrorEquals: ['Batch.AWSBatchException', 'Batch.TooManyRequestsException'],
+        BackoffRate: 2,
+        JitterStrategy: 'FULL',
+        MaxAttempts: expect.any(Number),
+        IntervalSeconds: expect.any(Number),
+      }),
+    ]);
+  });
+
+  it('catches every failure of every step into MarkFailed, naming the step', () => {
+    const s = states();
+    for (const step of ['Plan', 'TrainPoints', 'Fit', 'Transfer', 'Report', 'MarkSucceeded']) {
+      const catchers = s[step].Catch as { ErrorEquals: string[]; Next: string }[];
+      expect(catchers, step).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: `${step}Failed` })]);
+      expect(s[`${step}Failed`]).toMatchObject({ Type: 'Pass', Next: 'MarkFailed', Parameters: { step } });
+    }
+    expect(s.MarkFailed).toMatchObject({ Type: 'Task', Next: 'RunFailed', Parameters: { state: 'FAILED', 'step.$': '$.failure.step' } });
+    expect(s.RunFailed.Type).toBe('Fail');
+  });
+
+  it('gives every Task an explicit timeout (the local runner would otherwise apply 60 s)', () => {
+    const all: State[] = [...Object.values(states()), ...Object.values((states().TrainPoints.ItemProcessor as { States: Record<string, State> }).States)];
+    for (const st of all.filter((x) => x.Type === 'Task')) expect(st.TimeoutSeconds, JSON.stringify(st).slice(0, 80)).toBeGreaterThan(0);
+  });
+});
+
+describe('Batch GPU trainer', () => {
+  it('asks for one GPU and passes the run and point ids to the trainer', () => {
+    template.hasResourceProperties('AWS::Batch::JobDefinition', {
+      Type: 'container',
+      ContainerProperties: {
+        Command: ['--run-id', 'Ref::runId', '--point-id', 'Ref::pointId'],
+        ResourceRequirements: Match.arrayWith([{ Type: 'GPU', Value: '1' }]),
+        Image: Match.anyValue(),
+      },
+      RetryStrategy: Match.objectLike({ Attempts: 3 }),
+    });
+  });
+
+  it('uses GPU instances that scale to zero', () => {
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      Type: 'managed',
+      ComputeResources: Match.objectLike({
+        MinvCpus: 0,
+        InstanceTypes: ['g4dn.xlarge', 'g5.xlarge'],
+        Ec2Configuration: [{ ImageType: 'ECS_AL2_NVIDIA' }],
+      }),
+    });
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+
+  it('lets the job write points and nothing else', () => {
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^TrainerJobRole') } });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const puts = statements.filter((s) => [s.Action].flat().includes('s3:PutObject'));
+    expect(puts).toHaveLength(1);
+    expect(JSON.stringify(puts[0].Resource)).toContain('/runs/*/points/*');
+    expect(JSON.stringify(statements)).not.toMatch(/"s3:(\*|Put\*|Delete)/);
+  });
+});
+
+describe('least privilege', () => {
+  it('scopes every step Lambda\'s writes to its own prefixes', () => {
+    const writesOf = (prefix: string) => {
+      const policies = template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp(`^${prefix}`) } });
+      return Object.values(policies)
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:Put')))
+        .map((s) => JSON.stringify(s.Resource));
+    };
+    expect(writesOf('PlanFn').join()).toMatch(/runs\/\*\/prepared\/\*.*runs\/\*\/status\.json/);
+    expect(writesOf('FitFn').join()).toMatch(/runs\/\*\/results\/\*/);
+    expect(writesOf('FitFn').join()).not.toMatch(/points|prepared/);
+    expect(writesOf('StatusFn').join()).not.toMatch(/results|points|prepared/);
+  });
+
+  it('passes cdk-nag AwsSolutions with every acknowledgement explained', () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    const acks = app.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').map((m) => m.data as Record<string, string>));
+    expect(acks.length).toBeGreaterThan(0);
+    for (const a of acks) for (const [id, reason] of Object.entries(a)) expect(reason.length, id).toBeGreaterThan(20);
+  });
+});
