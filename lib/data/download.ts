@@ -127,9 +127,11 @@ function gz(lines: string[]): Buffer {
 export async function downloadBuiltin(name: BuiltinName, destDir: string, baseUrl?: string): Promise<void> {
   const src = SOURCES[name];
   const base = deepdtaBaseUrl(baseUrl);
-  const [matrixText, canText, isoText, protText] = await Promise.all(
-    [src.matrix, src.ligandsCan, src.ligandsIso, src.proteins].map((f) => fetchVerified(base, f)),
-  );
+  // allSettled, not all: no request is left running after a failure.
+  const settled = await Promise.allSettled([src.matrix, src.ligandsCan, src.ligandsIso, src.proteins].map((f) => fetchVerified(base, f)));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [matrixText, canText, isoText, protText] = settled.map((r) => (r as PromiseFulfilledResult<string>).value);
   const clean = (entries: [string, string][], source: string): [string, string][] =>
     entries.map(([k, v]) => [csvField(k, source), csvField(v, source)]);
   const ligands = clean(orderedJsonEntries(canText, src.ligandsCan.path), src.ligandsCan.path);
