@@ -165,10 +165,12 @@ async function scoresSection(input: ReportInput, splits: readonly SplitKind[], d
     ['scores-lookahead-vs-lc', 'learning-curve s_ij', 'lookahead D_j→i', s, d],
     ['scores-lookahead-vs-tag', 'TAG Z_j→i', 'lookahead D_j→i', z, d],
   ];
+  let scatters = '';
   for (const [name, xLabel, yLabel, xs, ys] of pairsOf) {
     const sc = scoreScatter(name, xLabel, yLabel, joinPairs(xs, ys));
-    if (sc) html += (await draw(sc.chart)) ?? '';
+    if (sc) scatters += (await draw(sc.chart)) ?? '';
   }
+  if (scatters) html += `<div class="chart-grid">${scatters}</div>`;
   if (!z.length) html += notRun(config.study.tag.enabled ? 'TAG was enabled but recorded no affinities (see the warnings).' : 'TAG is disabled in this configuration (study.tag.enabled).');
   if (!d.length) html += notRun(config.study.lookahead.enabled ? 'Data lookahead was enabled but recorded no scores (see the warnings).' : 'Data lookahead is disabled in this configuration (study.lookahead.enabled).');
   if (!s.length && (z.length || d.length)) html += notRun('No pairwise learning-curve scores s_ij to compare with: neither the pairwise nor the random design was run.');

@@ -8,8 +8,8 @@ body { margin: 0; font: 15px/1.5 "DejaVu Sans", "Segoe UI", Helvetica, Arial, sa
 main { max-width: 1180px; margin: 0 auto; padding: 24px 32px 64px; background: white; }
 header h1 { margin: 0 0 4px; font-size: 26px; }
 header .sub { color: var(--muted); margin: 0 0 12px; }
-nav { border-top: 1px solid var(--line); border-bottom: 1px solid var(--line); padding: 8px 0; margin-bottom: 16px; font-size: 14px; }
-nav a { margin-right: 14px; color: var(--accent); text-decoration: none; white-space: nowrap; }
+nav { display: flex; flex-wrap: wrap; gap: 4px 16px; border-top: 1px solid var(--line); border-bottom: 1px solid var(--line); padding: 8px 0; margin-bottom: 16px; font-size: 14px; }
+nav a { color: var(--accent); text-decoration: none; white-space: nowrap; }
 h2 { font-size: 20px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
 h3 { font-size: 16px; margin: 22px 0 8px; }
 a { color: var(--accent); }
@@ -40,6 +40,8 @@ dl.methods dd { margin: 2px 0 0 0; }
 pre { background: #f6f8fa; padding: 12px; overflow-x: auto; font-size: 12px; }
 details { margin: 8px 0; }
 summary { cursor: pointer; color: var(--accent); }
+.chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 0 16px; }
+.chart-grid figure.chart { margin: 8px 0; }
 .cols { display: flex; gap: 40px; flex-wrap: wrap; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 @media print { body { background: white; } nav { display: none; } figure.chart { break-inside: avoid; } }

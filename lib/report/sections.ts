@@ -42,7 +42,7 @@ export function glanceHtml(input: ReportInput, splits: readonly SplitKind[]): st
       const best = [...ctx].sort((p, q) => q.s - p.s)[0];
       const hurt = ctx.filter((c) => c.verdict === 'negative').map((c) => c.task);
       lines.push(
-        `Contextual transfer (${split} split): ${count('positive')} positive, ${count('negative')} negative, ${count('none')} without a significant effect; largest s_i for ${best.task} (s/a = ${num(best.exchangeRate)} own samples per auxiliary sample).` +
+        `Contextual transfer (${split} split): ${count('positive')} positive, ${count('negative')} negative, ${count('none')} without a significant effect; largest s_i for ${best.task} (one auxiliary sample is worth ${num(best.exchangeRate)} of its own samples).` +
           (hurt.length ? ` Hurt by the other tasks: ${hurt.join(', ')}.` : ''),
       );
     }

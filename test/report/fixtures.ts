@@ -75,7 +75,7 @@ export function completeRun(): ReportInput {
   for (const source of TASKS) {
     for (const target of TASKS) {
       if (source === target) continue;
-      const s = sPair(source, target);
+      const s = sPair(source, target) * (1 + 0.3 * pn()); // estimates scatter around the planted rate
       const half = source === 'SRC' && GROUP[target] === 'A' ? 0.001 : 0.0003; // SRC → group A: CI covers 0
       const verdict = s - half > 0 ? 'positive' : s + half < 0 ? 'negative' : 'none';
       pairwise.push({ source, target, split: 'random', design: 'pairwise', s, ci: [s - half, s + half], p: verdict === 'none' ? 0.3 : 0.002, verdict });

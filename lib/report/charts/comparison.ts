@@ -24,7 +24,7 @@ export function comparisonChart(rows: readonly ModelComparison[]): ChartDef | un
       width: { step: 60 },
       height: 220,
       layer: [
-        { transform: [{ filter: "datum.kind === 'mean'" }], mark: { type: 'bar', color: '#9ecae1', width: { band: 0.7 } }, encoding: { x, y: { field: 'mse', type: 'quantitative', title: 'held-out MSE (AUROC²)', axis: { format: '.1~e' } } } },
+        { transform: [{ filter: "datum.kind === 'mean'" }], mark: { type: 'bar', color: '#9ecae1', width: { band: 0.7 } }, encoding: { x, y: { field: 'mse', type: 'quantitative', title: 'held-out MSE (AUROC²)', axis: { format: '.2~g' } } } },
         { transform: [{ filter: "datum.kind === 'fit'" }], mark: { type: 'point', filled: true, size: 30, color: '#08519c', opacity: 0.7 }, encoding: { x, y: { field: 'mse', type: 'quantitative' } } },
       ],
     },

@@ -59,7 +59,7 @@ export function contextualSlicesChart(curves: CurvesFile, split: SplitKind, task
           { transform: only('obs'), mark: { type: 'point', filled: true, size: 30 }, encoding: { x, y: { field: 'y', type: 'quantitative' }, color } },
         ],
       },
-      resolve: { scale: { y: 'independent' } },
+      resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
     },
   };
 }

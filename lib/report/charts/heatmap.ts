@@ -7,7 +7,7 @@ export function pairwiseHeatmap(name: string, title: string, rows: readonly Pair
   if (mine.length === 0) return undefined;
   const maxAbs = Math.max(...mine.map((r) => Math.abs(r.s))) || 1;
   const values = mine.map((r) => ({ source: r.source, target: r.target, s: r.s, p: r.p, significant: r.verdict !== 'none' }));
-  const step = order.length > 30 ? 12 : 26;
+  const step = order.length > 30 ? 12 : order.length > 15 ? 22 : 34;
   const x = { field: 'source', type: 'nominal' as const, sort: [...order], title: 'source task j', scale: { domain: [...order] }, axis: { labelAngle: -40 } };
   const y = { field: 'target', type: 'nominal' as const, sort: [...order], title: 'target task i', scale: { domain: [...order] } };
   return {

@@ -80,7 +80,7 @@ export function learningCurvesChart(curves: CurvesFile, split: SplitKind, taskOr
           { transform: only('obs'), mark: { type: 'point', filled: true, size: 28, opacity: 0.9 }, encoding: { x, y: { field: 'y', type: 'quantitative' }, color } },
         ],
       },
-      resolve: { scale: { y: 'independent' } },
+      resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
     },
   };
 }

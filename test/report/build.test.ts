@@ -1,0 +1,144 @@
+// buildReport on synthetic runs with known laws: what is drawn, what is warned about, what is escaped, what is exported.
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../lib/report/build.ts';
+import { learningCurveRows } from '../../lib/report/charts/learningCurves.ts';
+import { contextualSliceRows } from '../../lib/report/charts/contextualSlices.ts';
+import { csvField } from '../../lib/report/csv.ts';
+import { A, GROUP, LAW, completeRun, failedRun, minimalRun, sCtx } from './fixtures.ts';
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+describe('chart data from the fitted laws', () => {
+  it('draws the EXP3 line of each fit at the law it was fitted with', () => {
+    const { rows } = learningCurveRows(completeRun().curves, 'random');
+    const line = rows.filter((r) => r.kind === 'fit' && r.task === 'SRC' && r.approach === 'single-task');
+    expect(line[0].n).toBe(16);
+    expect(line.at(-1)!.n).toBe(512);
+    for (const r of line) expect(r.y).toBeCloseTo(LAW.c - Math.exp(LAW.b - A.SRC * r.n), 12);
+    // observed mean over 3 seeds of law + noise in [-0.01, 0.01]
+    const obs = rows.filter((r) => r.kind === 'obs' && r.task === 'SRC' && r.approach === 'single-task');
+    expect(obs).toHaveLength(6);
+    for (const r of obs) {
+      expect(r.count).toBe(3);
+      expect(Math.abs(r.y! - (LAW.c - Math.exp(LAW.b - A.SRC * r.n)))).toBeLessThanOrEqual(0.01);
+      expect(r.lo!).toBeLessThanOrEqual(r.y!);
+      expect(r.hi!).toBeGreaterThanOrEqual(r.y!);
+    }
+  });
+
+  it('draws no line and no band for a failed fit, but keeps its observations', () => {
+    const { rows } = learningCurveRows(failedRun().curves, 'random');
+    const kdrAll = rows.filter((r) => r.task === 'KDR' && r.approach === 'all tasks');
+    expect(kdrAll.filter((r) => r.kind === 'fit' || r.kind === 'band')).toHaveLength(0);
+    expect(kdrAll.filter((r) => r.kind === 'obs')).toHaveLength(6);
+    // the missing point leaves 2 of 3 seeds at SRC n = 512; the undefined AUROC leaves 2 at FLT1 n = 16
+    expect(rows.find((r) => r.kind === 'obs' && r.task === 'SRC' && r.approach === 'single-task' && r.n === 512)!.count).toBe(2);
+    expect(rows.find((r) => r.kind === 'obs' && r.task === 'FLT1' && r.approach === 'single-task' && r.n === 16)!.count).toBe(2);
+  });
+
+  it('slices the EXP3.2 surface at each observed n_Σ', () => {
+    const rows = contextualSliceRows(completeRun().curves, 'random').filter((r) => r.kind === 'fit' && r.task === 'KDR');
+    expect([...new Set(rows.map((r) => r.nOther))]).toEqual([0, 512, 2048]);
+    for (const r of rows) expect(r.y).toBeCloseTo(LAW.c - Math.exp(LAW.b - A.KDR * r.n - sCtx('KDR') * r.nOther), 12);
+  });
+});
+
+describe('buildReport', () => {
+  it('renders every section of a complete run, with SVG marks and PNG images', async () => {
+    const report = await buildReport(completeRun());
+    expect(report.plots.map((p) => p.name)).toEqual([
+      'learning-curves-random', 'single-vs-all-random', 'contextual-forest-random', 'contextual-slices-random', 'pairwise-pairwise-random',
+      'scores-tag-vs-lc', 'scores-lookahead-vs-lc', 'scores-lookahead-vs-tag', 'compute-cost', 'curve-model-comparison',
+    ]);
+    for (const p of report.plots) {
+      expect(p.svg).toMatch(/^<svg [^>]*class="marks"/);
+      expect(p.svg, p.name).toMatch(/class="mark-(symbol|rect|line|area|rule)/);
+      expect(report.html).toContain(p.svg); // inlined
+      expect([...p.png.slice(0, 8)]).toEqual(PNG_SIGNATURE);
+      const width = new DataView(p.png.buffer, p.png.byteOffset).getUint32(16);
+      expect(width).toBeGreaterThan(200);
+    }
+    // forest plot: one point per task; heatmap: one cell per ordered pair
+    const forest = report.plots.find((p) => p.name === 'contextual-forest-random')!.svg;
+    expect(forest.match(/<path[^>]*aria-roledescription="point"/g) ?? []).toHaveLength(5);
+    expect(report.html).not.toContain('id="warnings"');
+    expect(report.html).not.toContain('Not run.');
+  });
+
+  it('orders the heatmap by the clustering, keeping the planted groups together', async () => {
+    const report = await buildReport(completeRun());
+    const svg = report.plots.find((p) => p.name === 'pairwise-pairwise-random')!.svg;
+    // the x-axis labels of the source tasks, in drawing order
+    const labels = [...svg.matchAll(/<text[^>]*>(ABL1|KDR|SRC|FLT1|FLT4)<\/text>/g)].map((m) => m[1]).slice(0, 5);
+    const blocks = labels.map((t) => GROUP[t]).filter((g, k, all) => k === 0 || g !== all[k - 1]);
+    expect(blocks).toHaveLength(2);
+  });
+
+  it('warns about the failed point, the failed fit and the undefined AUROC, before the charts', async () => {
+    const input = failedRun();
+    const { html } = await buildReport(input);
+    const warning = html.slice(html.indexOf('id="warnings"'), html.indexOf('</aside>'));
+    expect(warning).toContain('1 training point failed or missing');
+    expect(warning).toContain(input.transfer.missingPoints[0].pointId);
+    expect(warning).toContain('KDR · all · exp3 · random split: the least-squares surface is flat');
+    expect(warning).toContain('1 observation has no AUROC');
+    expect(html.indexOf('id="warnings"')).toBeLessThan(html.indexOf('<figure'));
+  });
+
+  it('says "not run" instead of drawing empty charts', async () => {
+    const report = await buildReport(minimalRun());
+    expect(report.plots.map((p) => p.name)).toEqual(['learning-curves-random']);
+    const section = (id: string) => report.html.slice(report.html.indexOf(`<section id="${id}">`), report.html.indexOf('</section>', report.html.indexOf(`<section id="${id}">`)));
+    expect(section('contextual')).toContain("Not run.</strong> The configuration&#39;s study.designs has no &#39;contextual&#39; design.");
+    expect(section('pairwise')).toContain('Not run.');
+    expect(section('scores')).toContain('TAG is disabled in this configuration');
+    expect(section('cost')).toContain('Not run.');
+    expect(section('models')).toContain('Not run.');
+    for (const id of ['contextual', 'pairwise', 'scores', 'cost', 'models']) expect(section(id)).not.toContain('<svg');
+  });
+
+  it('escapes text from the data and references nothing outside the file', async () => {
+    const input = completeRun();
+    const evil = '<img src=x onerror=alert(1)>';
+    input.dataset.summary[0].task = evil;
+    input.dataset.excluded[0].reason = '"quoted" & <b>bold</b>';
+    input.config.title = '</title><script>alert(1)</script>';
+    const { html } = await buildReport(input);
+    expect(html).not.toContain(evil);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;');
+    // only in-page references (SVG clip paths use url(#id)); no links or loads that leave the file
+    expect(/(src|href)="(https?:)?\/\//.test(html)).toBe(false);
+    expect(/@import|url\((?!#)/.test(html)).toBe(false);
+  });
+});
+
+describe('CSV exports', () => {
+  it('exports the curve and transfer tables so a spreadsheet reads them back', async () => {
+    const input = failedRun();
+    const { csv } = await buildReport(input);
+    const byName = Object.fromEntries(csv.map((c) => [c.name, parse(c.text, { columns: true }) as Record<string, string>[]]));
+    expect(byName['curves-observations']).toHaveLength(input.curves.observations.length);
+    const fit = byName['curves-fits'].find((r) => r.task === 'SRC' && r.design === 'single')!;
+    expect(Number(fit.a)).toBe(A.SRC);
+    expect(Number(fit.a_ci_lo)).toBeCloseTo(A.SRC * 0.97, 15);
+    const failed = byName['curves-fits'].find((r) => r.task === 'KDR' && r.design === 'all')!;
+    expect(failed.status).toBe('failed');
+    expect(failed.a).toBe('');
+    expect(byName['transfer-pairwise']).toHaveLength(20);
+    expect(byName['transfer-contextual'].map((r) => r.verdict).sort()).toEqual(['negative', 'none', 'positive', 'positive', 'positive']);
+    expect(byName['missing-points'][0].reason).toContain('out of memory');
+    expect(byName['curves-observations'].filter((r) => r.auroc === '')).toHaveLength(1);
+  });
+
+  it('quotes commas, quotes and line breaks, and defuses formula-looking text', () => {
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('=SUM(A1)')).toBe("'=SUM(A1)");
+    expect(csvField(-0.5)).toBe('-0.5');
+    expect(csvField(null)).toBe('');
+    expect(csvField(Number.NaN)).toBe('');
+  });
+});
