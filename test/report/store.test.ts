@@ -1,0 +1,115 @@
+// writeReport / loadReportInput / `mtlc report` against a folder laid out as the bucket.
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run as reportCommand } from '../../lib/cli/commands/report.ts';
+import { InputError } from '../../lib/errors.ts';
+import { runLayout } from '../../lib/layout.ts';
+import { loadReportInput } from '../../lib/report/load.ts';
+import { writeReport } from '../../lib/report/write.ts';
+import { FolderStore } from '../../lib/storage/folder.ts';
+import { putJson } from '../../lib/storage/port.ts';
+import { failedRun } from './fixtures.ts';
+
+let root: string;
+let store: FolderStore;
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'mtlc-report-'));
+  store = new FolderStore(root);
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** Lays out a finished run in the bucket: config, prepared data-set summary, curves and transfer results. */
+async function layOut(runId: string, opts: { gzipDataset?: boolean } = {}) {
+  const input = failedRun();
+  const l = runLayout(runId);
+  await store.put(l.config, JSON.stringify({ title: input.config.title, study: { designs: input.config.study.designs } }));
+  const dataset = { format: 'mtlc-prepared-v1', name: 'kiba', summary: input.dataset.summary, excluded: input.dataset.excluded, invalidSmiles: [{ compoundId: 'c1', smiles: 'C1CC' }], notes: input.dataset.notes };
+  if (opts.gzipDataset) await store.put(l.dataset, gzipSync(JSON.stringify(dataset)));
+  else await putJson(store, l.dataset, dataset);
+  await putJson(store, l.curves, { ...input.curves, runId });
+  await putJson(store, l.transfer, { ...input.transfer, runId });
+  return input;
+}
+
+describe('loadReportInput', () => {
+  it('reads config, the prepared data set (gzipped or not) and the results', async () => {
+    const input = await layOut('r1', { gzipDataset: true });
+    const loaded = await loadReportInput(store, 'r1', { generatedAt: 'T' });
+    expect(loaded.config.title).toBe(input.config.title);
+    expect(loaded.config.study.seeds).toBe(3); // defaults filled in
+    expect(loaded.dataset).toEqual({ name: 'kiba', summary: input.dataset.summary, excluded: input.dataset.excluded, invalidSmiles: 1, notes: input.dataset.notes });
+    expect(loaded.environment.backend).toBe('wasm');
+    expect(loaded.environment.device).toBe('cpu (2 cores)');
+    expect(loaded.environment.versions['node (report)']).toBe(process.version);
+    expect(loaded.curves.observations).toHaveLength(input.curves.observations.length);
+    expect(loaded.generatedAt).toBe('T');
+  });
+
+  it('names the missing file when the run has not finished', async () => {
+    await layOut('r1');
+    await rm(path.join(root, runLayout('r1').transfer));
+    await expect(loadReportInput(store, 'r1')).rejects.toThrow(InputError);
+    await expect(loadReportInput(store, 'r1')).rejects.toThrow(/results\/transfer\.json: missing: transfer\.json \(written by the Transfer step/);
+  });
+
+  it('names the field of a malformed results file', async () => {
+    await layOut('r1');
+    await putJson(store, runLayout('r1').curves, { observations: [], fits: {}, comparison: [] });
+    await expect(loadReportInput(store, 'r1')).rejects.toThrow(/curves\.json, column 'fits': expected field 'fits' to be an array, got object/);
+  });
+});
+
+describe('writeReport', () => {
+  it('writes report.html, every plot as SVG and PNG, and the CSV tables under results/', async () => {
+    await layOut('r1');
+    const keys = await writeReport(store, 'r1', await loadReportInput(store, 'r1'));
+    const l = runLayout('r1');
+    expect(keys.at(-1)).toBe(l.report);
+    expect(keys).toContain(`${l.plots}learning-curves-random.svg`);
+    expect(keys).toContain(`${l.plots}learning-curves-random.png`);
+    expect(keys).toContain(`${l.results}transfer-contextual.csv`);
+    expect(await store.list(l.results)).toEqual([...keys, l.curves, l.transfer].sort());
+    const html = await readFile(path.join(root, l.report), 'utf8');
+    expect(html).toContain('id="warnings"');
+  });
+});
+
+describe('mtlc report', () => {
+  it('regenerates the report from a bucket folder with one run', async () => {
+    await layOut('only-run');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    expect(await reportCommand([root])).toBe(0);
+    expect(log.mock.calls[0][0]).toContain(path.join(root, runLayout('only-run').report));
+    expect(await store.exists(runLayout('only-run').report)).toBe(true);
+  });
+
+  it('accepts a run folder itself, and asks for --run-id when the bucket holds several runs', async () => {
+    await layOut('a');
+    await layOut('b');
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    await expect(reportCommand([root])).rejects.toThrow(/--run-id.*2 runs \(a, b\)/);
+    expect(await reportCommand([root, '--run-id', 'b'])).toBe(0);
+    expect(await store.exists(runLayout('b').report)).toBe(true);
+    expect(await store.exists(runLayout('a').report)).toBe(false);
+    expect(await reportCommand([path.join(root, 'runs', 'a')])).toBe(0);
+    expect(await store.exists(runLayout('a').report)).toBe(true);
+  });
+
+  it('rejects a folder without runs and bad arguments', async () => {
+    const empty = path.join(root, 'empty');
+    await mkdir(empty);
+    await writeFile(path.join(empty, 'x.txt'), 'x');
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await expect(reportCommand([empty])).rejects.toThrow(/no runs found/);
+    expect(await reportCommand([])).toBe(2);
+    expect(await reportCommand([root, '--bogus'])).toBe(2);
+    expect(err).toHaveBeenCalled();
+  });
+});
