@@ -9,9 +9,9 @@ export const runLayout = (runId: string) => {
     config: `${root}config.json`,
     status: `${root}status.json`,
     prepared: `${root}prepared/`,
-    dataset: `${root}prepared/dataset.json`,
-    features: `${root}prepared/features.json`,
-    splits: `${root}prepared/splits.json`,
+    /** The serialised PreparedDataset (gzipped JSON; lib/data serializePrepared). */
+    dataset: `${root}prepared/dataset.json.gz`,
+        splits: `${root}prepared/splits.json`,
     plan: `${root}prepared/plan.json`,
     points: `${root}points/`,
     point: (pointId: string) => `${root}points/${pointId}.json`,

@@ -1,0 +1,11 @@
+// What every pipeline step gets: the bucket (any ObjectStore) and the run, plus where local data lives.
+import type { ObjectStore } from '../storage/port.ts';
+
+export interface StepContext {
+  store: ObjectStore;
+  runId: string;
+  /** Folder with the built-in data sets (else $MTLC_DATA_DIR, else the download cache). */
+  dataDir?: string;
+  /** Folder for downloads and the ECFP cache (else $MTLC_CACHE_DIR or ~/.cache/mtlc). */
+  cacheDir?: string;
+}

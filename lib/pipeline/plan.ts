@@ -1,0 +1,95 @@
+// The Plan step: validate the config, featurise and split once into prepared/, enumerate the points, and
+// return those not computed yet (a rerun or redrive recomputes only what is missing).
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunConfig } from '../config.ts';
+import { deserializePrepared, prepareDataset, serializePrepared, type PreparedDataset } from '../data/index.ts';
+import { enumeratePoints, type AvailableCount } from '../design/index.ts';
+import { InputError } from '../errors.ts';
+import { runLayout } from '../layout.ts';
+import { assignFolds, trainingOrder } from '../splits/index.ts';
+import { getJson, putJson } from '../storage/port.ts';
+import type { FoldAssignment } from '../types.ts';
+import { readRunConfig } from './config.ts';
+import type { StepContext } from './context.ts';
+import { encodeSplits, preparedHash, type StoredPlan, type StoredSplits } from './prepared.ts';
+import { markStatus } from './status.ts';
+
+export interface PlanOutput {
+  runId: string;
+  pointsTotal: number;
+  pointsDone: number;
+  /** Points still to train; tiny items so the Map's input stays far below the 256 KB state limit. */
+  pending: { runId: string; pointId: string }[];
+}
+
+/**
+ * A custom data set's files are local paths, or keys relative to the run folder (uploaded next to
+ * config.json): those are fetched into a temporary folder so the same config works locally and on AWS.
+ */
+async function localiseCustomFiles(ctx: StepContext, config: RunConfig): Promise<RunConfig> {
+  const dataset = { ...config.dataset };
+  let tmp: string | undefined;
+  for (const field of ['labels', 'features'] as const) {
+    const value = dataset[field];
+    if (!value || existsSync(value)) continue;
+    const key = `${runLayout(ctx.runId).root}${value.replace(/^\.?\//, '')}`;
+    const bytes = await ctx.store.get(key);
+    if (!bytes) {
+      throw new InputError({ file: `config.json`, column: `dataset.${field}` }, `'${value}' is neither a local file nor an object at ${ctx.store.describe(key)}; upload it next to config.json`);
+    }
+    tmp ??= await mkdtemp(path.join(os.tmpdir(), 'mtlc-data-'));
+    const file = path.join(tmp, path.basename(value));
+    await writeFile(file, bytes);
+    dataset[field] = file;
+  }
+  return { ...config, dataset };
+}
+
+export async function planStep(ctx: StepContext): Promise<PlanOutput> {
+  const layout = runLayout(ctx.runId);
+  const config = await readRunConfig(ctx);
+  await markStatus(ctx, { state: 'RUNNING', step: 'Plan' });
+  const hash = preparedHash(config);
+
+  // Prepared data is reused when it was made for the same data/feature/split/model settings.
+  let splitsDoc = await getJson<StoredSplits>(ctx.store, layout.splits);
+  let dataset: PreparedDataset;
+  if (!splitsDoc || splitsDoc.hash !== hash || !(await ctx.store.exists(layout.dataset))) {
+    dataset = await prepareDataset(await localiseCustomFiles(ctx, config), { dataDir: ctx.dataDir, cacheDir: ctx.cacheDir });
+    const assignments: FoldAssignment[] = [];
+    for (const kind of config.split.kinds) {
+      assignments.push(await assignFolds(dataset.labels.compoundIds, dataset.smiles, kind, config.split.folds, config.split.seed));
+    }
+    await ctx.store.put(layout.dataset, serializePrepared(dataset), 'application/gzip');
+    splitsDoc = encodeSplits(hash, assignments);
+    await putJson(ctx.store, layout.splits, splitsDoc);
+  } else {
+    dataset = deserializePrepared((await ctx.store.get(layout.dataset))!);
+  }
+
+  const available: AvailableCount[] = [];
+  for (const s of splitsDoc.splits) {
+    const assignment: FoldAssignment = { kind: s.kind, folds: s.folds, seed: s.seed, fold: Int16Array.from(s.fold) };
+    for (const fold of config.split.useFolds) {
+      for (const task of dataset.labels.tasks) {
+        // Any seed gives the same count; the order differs, the set does not.
+        available.push({ split: s.kind, fold, task, nTrain: trainingOrder(dataset.labels, assignment, fold, 0, task).length });
+      }
+    }
+  }
+  const plan = enumeratePoints(config, available);
+  const stored: StoredPlan = { ...plan, runId: ctx.runId, config, hash, createdAt: new Date().toISOString() };
+  const previous = await getJson<StoredPlan>(ctx.store, layout.plan);
+  // Keep createdAt when nothing changed, so trainers' per-process caches stay valid across a redrive.
+  if (previous && previous.hash === hash && JSON.stringify(previous.points) === JSON.stringify(plan.points)) stored.createdAt = previous.createdAt;
+  await putJson(ctx.store, layout.plan, stored);
+
+  const done = new Set((await ctx.store.list(layout.points)).map((k) => k.slice(layout.points.length).replace(/\.json$/, '')));
+  const pending = plan.points.filter((p) => !done.has(p.id)).map((p) => ({ runId: ctx.runId, pointId: p.id }));
+  const pointsDone = plan.points.length - pending.length;
+  await markStatus(ctx, { state: 'RUNNING', step: 'Train', progress: { pointsDone, pointsTotal: plan.points.length, pointsFailed: 0 } });
+  return { runId: ctx.runId, pointsTotal: plan.points.length, pointsDone, pending };
+}

@@ -1,0 +1,65 @@
+// The prepared/ folder of a run: data set, fold assignments and plan, written once by Plan and read by every trainer.
+// Trainers handle many points of the same run, so the decoded data is kept per process.
+import { createHash } from 'node:crypto';
+import type { RunConfig } from '../config.ts';
+import { canonicalJson, trainingContext } from '../design/index.ts';
+import type { Plan } from '../design/index.ts';
+import { deserializePrepared, type PreparedDataset } from '../data/index.ts';
+import { ComputationError } from '../errors.ts';
+import { runLayout } from '../layout.ts';
+import { getJson } from '../storage/port.ts';
+import type { FoldAssignment, SplitKind } from '../types.ts';
+import type { StepContext } from './context.ts';
+
+export interface StoredSplits {
+  /** Hash of the training context the folds were made for (see preparedHash). */
+  hash: string;
+  splits: { kind: SplitKind; folds: number; seed: number; fold: number[] }[];
+}
+
+export interface StoredPlan extends Plan {
+  runId: string;
+  /** The validated config the plan was made from: trainers and analysis read it from here. */
+  config: RunConfig;
+  hash: string;
+  createdAt: string;
+}
+
+/** Hash of everything that changes the prepared data: a re-uploaded config that changes it gets fresh data. */
+export function preparedHash(config: RunConfig): string {
+  return createHash('sha256').update(canonicalJson({ context: trainingContext(config), kinds: config.split.kinds })).digest('hex').slice(0, 16);
+}
+
+export function encodeSplits(hash: string, assignments: FoldAssignment[]): StoredSplits {
+  return { hash, splits: assignments.map((a) => ({ kind: a.kind, folds: a.folds, seed: a.seed, fold: Array.from(a.fold) })) };
+}
+
+export function decodeSplits(stored: StoredSplits): Map<SplitKind, FoldAssignment> {
+  return new Map(stored.splits.map((s) => [s.kind, { kind: s.kind, folds: s.folds, seed: s.seed, fold: Int16Array.from(s.fold) }]));
+}
+
+export interface LoadedRun {
+  hash: string;
+  dataset: PreparedDataset;
+  splits: Map<SplitKind, FoldAssignment>;
+  plan: StoredPlan;
+}
+
+const cache = new Map<string, LoadedRun>();
+
+/** Everything a trainer needs of the run, decoded once per process and plan. */
+export async function loadPreparedRun(ctx: StepContext): Promise<LoadedRun> {
+  const layout = runLayout(ctx.runId);
+  const plan = await getJson<StoredPlan>(ctx.store, layout.plan);
+  if (!plan) throw new ComputationError(`run '${ctx.runId}' has no plan (${ctx.store.describe(layout.plan)}): the Plan step has not run`);
+  const cacheKey = `${ctx.store.describe(layout.root)}#${plan.hash}#${plan.createdAt}`;
+  const hit = cache.get(cacheKey);
+  if (hit) return hit;
+  const [datasetBytes, splits] = await Promise.all([ctx.store.get(layout.dataset), getJson<StoredSplits>(ctx.store, layout.splits)]);
+  if (!datasetBytes || !splits) throw new ComputationError(`run '${ctx.runId}' has a plan but its prepared data is missing (${ctx.store.describe(layout.prepared)})`);
+  if (splits.hash !== plan.hash) throw new ComputationError(`run '${ctx.runId}': prepared splits (${splits.hash}) do not match the plan (${plan.hash}); rerun Plan`);
+  const loaded: LoadedRun = { hash: plan.hash, dataset: deserializePrepared(datasetBytes), splits: decodeSplits(splits), plan };
+  cache.clear(); // one run per process at a time: keep memory bounded
+  cache.set(cacheKey, loaded);
+  return loaded;
+}

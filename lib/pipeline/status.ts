@@ -1,0 +1,32 @@
+// status.json: the one file a user looks at to know whether a run is going, done, or why it failed.
+import { getJson, putJson } from '../storage/port.ts';
+import { runLayout, type RunStatus } from '../layout.ts';
+import type { PointSpec } from '../types.ts';
+import type { StepContext } from './context.ts';
+
+export async function markStatus(ctx: StepContext, status: Omit<RunStatus, 'runId' | 'updatedAt'>): Promise<void> {
+  const previous = await getJson<RunStatus>(ctx.store, runLayout(ctx.runId).status);
+  const next: RunStatus = {
+    ...status,
+    runId: ctx.runId,
+    updatedAt: new Date().toISOString(),
+    progress: status.progress ?? previous?.progress,
+    executionArn: status.executionArn ?? previous?.executionArn,
+  };
+  await putJson(ctx.store, runLayout(ctx.runId).status, next);
+}
+
+export async function readStatus(ctx: StepContext): Promise<RunStatus | undefined> {
+  return getJson<RunStatus>(ctx.store, runLayout(ctx.runId).status);
+}
+
+/** Points done (a points/<id>.json exists) out of the plan; failures are points the Map gave up on (recorded in plan-failures). */
+export async function runProgress(ctx: StepContext): Promise<{ pointsDone: number; pointsTotal: number; pointsFailed: number }> {
+  const layout = runLayout(ctx.runId);
+  const plan = await getJson<{ points: PointSpec[] }>(ctx.store, layout.plan);
+  if (!plan) return { pointsDone: 0, pointsTotal: 0, pointsFailed: 0 };
+  const done = new Set((await ctx.store.list(layout.points)).map((k) => k.slice(layout.points.length).replace(/\.json$/, '')));
+  const pointsDone = plan.points.filter((p) => done.has(p.id)).length;
+  const status = await readStatus(ctx);
+  return { pointsDone, pointsTotal: plan.points.length, pointsFailed: status?.progress?.pointsFailed ?? 0 };
+}

@@ -1,0 +1,9 @@
+// The pipeline steps, one function each; the Lambda handlers, the Batch trainer and the local runner all call these.
+export type { StepContext } from './context.ts';
+export { validateConfigText, readRunConfig, type ConfigValidation } from './config.ts';
+export { planStep, type PlanOutput } from './plan.ts';
+export { trainStep, type TrainOutput } from './train.ts';
+export { fitStep, transferStep } from './analyse.ts';
+export { reportStep } from './report.ts';
+export { markStatus, readStatus, runProgress } from './status.ts';
+export { loadPreparedRun, type StoredPlan } from './prepared.ts';

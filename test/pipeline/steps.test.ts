@@ -1,0 +1,73 @@
+// The pipeline steps in order on a folder store: Plan → train every point → Fit → Transfer → Report,
+// then a rerun that finds every point done, and a config change that re-plans.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLayout } from '../../lib/layout.ts';
+import { fitStep, markStatus, planStep, reportStep, runProgress, trainStep, transferStep, validateConfigText } from '../../lib/pipeline/steps.ts';
+import { FolderStore } from '../../lib/storage/folder.ts';
+import { getJson, putJson } from '../../lib/storage/port.ts';
+import type { CurvesFile, TransferFile } from '../../lib/results.ts';
+import type { PointResult } from '../../lib/types.ts';
+import { dataDir } from '../helpers/paths.ts';
+
+const config = {
+  dataset: { name: 'kiba' },
+  tasks: { top: 2 },
+  model: { hidden: [16], epochs: 2, batchSize: 64 },
+  study: { designs: ['single', 'all', 'contextual'], grid: { min: 64, max: 256, factor: 2 }, seeds: 2, contextFractions: [0, 1], bootstrap: 20, lookahead: { probes: [0.5], steps: 2, delta: 16 } },
+};
+
+describe('pipeline steps on a folder store', () => {
+  let root: string;
+  let store: FolderStore;
+  const runId = 'steps-test';
+  const ctx = () => ({ store, runId, dataDir, cacheDir: path.join(root, 'cache') });
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'mtlc-steps-'));
+    store = new FolderStore(path.join(root, 'bucket'));
+    await putJson(store, runLayout(runId).config, config);
+  });
+  afterAll(async () => rm(root, { recursive: true, force: true }));
+
+  it('validates config text with field-level errors', () => {
+    expect(validateConfigText('{}').ok).toBe(true);
+    const bad = validateConfigText('{"model":{"epochs":0}}');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors[0].field).toBe('model.epochs');
+    const broken = validateConfigText('{"model":');
+    expect(broken.ok).toBe(false);
+  });
+
+  it('runs a small KIBA study end to end and reuses finished points', async () => {
+    const plan = await planStep(ctx());
+    expect(plan.pointsTotal).toBeGreaterThan(4);
+    expect(plan.pending).toHaveLength(plan.pointsTotal);
+    for (const item of plan.pending) await trainStep({ ...ctx(), pointId: item.pointId });
+    expect(await runProgress(ctx())).toMatchObject({ pointsDone: plan.pointsTotal, pointsTotal: plan.pointsTotal });
+
+    const point = await getJson<PointResult>(store, runLayout(runId).point(plan.pending[0].pointId));
+    expect(point?.backend).toMatch(/wasm|cpu|tensorflow/);
+    const probed = (await Promise.all(plan.pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p.pointId))))).filter((p) => p?.tag);
+    expect(probed.length).toBeGreaterThan(0);
+    expect(probed[0]!.lookahead).toBeDefined();
+
+    await fitStep(ctx());
+    await transferStep(ctx());
+    const curves = await getJson<CurvesFile>(store, runLayout(runId).curves);
+    const transfer = await getJson<TransferFile>(store, runLayout(runId).transfer);
+    expect(curves!.fits.some((f) => f.model === 'exp3' && f.status === 'ok')).toBe(true);
+    expect(transfer!.contextual.length + (transfer!.failed?.length ?? 0)).toBeGreaterThan(0);
+    expect(transfer!.tag.length).toBe(2);
+    await reportStep(ctx());
+    expect(await store.exists(runLayout(runId).report)).toBe(true);
+    await markStatus(ctx(), { state: 'SUCCEEDED' });
+
+    // A rerun (redrive) recomputes nothing.
+    const again = await planStep(ctx());
+    expect(again.pending).toHaveLength(0);
+    expect(again.pointsDone).toBe(plan.pointsTotal);
+  });
+});
