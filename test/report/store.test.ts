@@ -11,6 +11,8 @@ import { loadReportInput } from '../../lib/report/load.ts';
 import { writeReport } from '../../lib/report/write.ts';
 import { FolderStore } from '../../lib/storage/folder.ts';
 import { putJson } from '../../lib/storage/port.ts';
+import { openLocalBucket } from '../../lib/execution/local/bucket.ts';
+import type { ObjectStore } from '../../lib/storage/port.ts';
 import { failedRun } from './fixtures.ts';
 
 let root: string;
@@ -26,15 +28,16 @@ afterEach(async () => {
 });
 
 /** Lays out a finished run in the bucket: config, prepared data-set summary, curves and transfer results. */
-async function layOut(runId: string, opts: { gzipDataset?: boolean } = {}) {
+async function layOut(runId: string, opts: { gzipDataset?: boolean; into?: ObjectStore } = {}) {
+  const store_ = opts.into ?? store;
   const input = failedRun();
   const l = runLayout(runId);
-  await store.put(l.config, JSON.stringify({ title: input.config.title, study: { designs: input.config.study.designs } }));
+  await store_.put(l.config, JSON.stringify({ title: input.config.title, study: { designs: input.config.study.designs } }));
   const dataset = { format: 'mtlc-prepared-v1', name: 'kiba', summary: input.dataset.summary, excluded: input.dataset.excluded, invalidSmiles: [{ compoundId: 'c1', smiles: 'C1CC' }], notes: input.dataset.notes };
-  if (opts.gzipDataset) await store.put(l.dataset, gzipSync(JSON.stringify(dataset)));
-  else await putJson(store, l.dataset, dataset);
-  await putJson(store, l.curves, { ...input.curves, runId });
-  await putJson(store, l.transfer, { ...input.transfer, runId });
+  if (opts.gzipDataset) await store_.put(l.dataset, gzipSync(JSON.stringify(dataset)));
+  else await putJson(store_, l.dataset, dataset);
+  await putJson(store_, l.curves, { ...input.curves, runId });
+  await putJson(store_, l.transfer, { ...input.transfer, runId });
   return input;
 }
 
@@ -111,5 +114,25 @@ describe('mtlc report', () => {
     expect(await reportCommand([])).toBe(2);
     expect(await reportCommand([root, '--bogus'])).toBe(2);
     expect(err).toHaveBeenCalled();
+  });
+
+  it("regenerates a local run's report inside its embedded bucket and beside the exported results", async () => {
+    const bucket = await openLocalBucket(root);
+    try {
+      await layOut('local-run', { into: bucket.store });
+    } finally {
+      await bucket.close();
+    }
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    expect(await reportCommand([root])).toBe(0);
+    // the exported copy `mtlc run --out` leaves for the user
+    expect(await readFile(path.join(root, runLayout('local-run').report), 'utf8')).toContain('id="warnings"');
+    const again = await openLocalBucket(root);
+    try {
+      expect(await again.store.exists(runLayout('local-run').report)).toBe(true);
+      expect(await again.store.exists(`${runLayout('local-run').plots}compute-cost.png`)).toBe(true);
+    } finally {
+      await again.close();
+    }
   });
 });

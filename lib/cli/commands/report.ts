@@ -1,7 +1,6 @@
 // `mtlc report <runDir> [--run-id ID]`: regenerates results/report.html (plots, CSV) from a run's result files alone.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, InputError } from '../../errors.ts';
 import { RUNS_PREFIX, runLayout } from '../../layout.ts';
@@ -22,26 +21,29 @@ const USAGE = `usage: mtlc report <runDir> [--run-id ID]
 interface OpenedBucket {
   store: ObjectStore;
   close(): Promise<void> | void;
+  /** The run id the folder itself names (a .../runs/<runId> folder). */
+  impliedRunId?: string;
+  /** Where `mtlc run --out` exported the results as plain files: the regenerated report is copied there too. */
+  mirror?: ObjectStore;
 }
 
-/** The local-run bucket adapter (lib/execution/local), when that module provides one. */
-async function openLocalRunBucket(dir: string): Promise<OpenedBucket | undefined> {
-  const module = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../execution/local/index.ts');
-  if (!existsSync(module)) return undefined;
-  const local = (await import(pathToFileURL(module).href)) as { openLocalBucket?: (dir: string) => Promise<OpenedBucket> };
-  return local.openLocalBucket ? local.openLocalBucket(dir) : undefined;
-}
-
-/** Opens the store behind <runDir> and says which run id the folder itself names, if any. */
-async function openRunDir(dir: string): Promise<OpenedBucket & { impliedRunId?: string }> {
+/**
+ * Opens the store behind <runDir>. A local run's folder holds the embedded bucket under s3/ (read through
+ * s3rver, as the pipeline wrote it) beside its exported runs/<id>/results/; otherwise the folder is the bucket.
+ */
+async function openRunDir(dir: string): Promise<OpenedBucket> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError({ file: dir }, 'not a folder');
   if (existsSync(path.join(dir, 'config.json')) && path.basename(path.dirname(dir)) === RUNS_PREFIX.replace('/', '')) {
     return { store: new FolderStore(path.dirname(path.dirname(dir))), close() {}, impliedRunId: path.basename(dir) };
   }
+  if (existsSync(path.join(dir, 's3'))) {
+    // Loaded on demand: only local runs need the embedded S3 server.
+    const { openLocalBucket } = await import('../../execution/local/bucket.ts');
+    const bucket = await openLocalBucket(dir);
+    return { store: bucket.store, close: () => bucket.close(), mirror: new FolderStore(dir) };
+  }
   if (existsSync(path.join(dir, RUNS_PREFIX))) return { store: new FolderStore(dir), close() {} };
-  const local = await openLocalRunBucket(dir);
-  if (local) return local;
-  throw new InputError({ file: dir }, `no runs found: expected ${RUNS_PREFIX}<runId>/config.json below it, a run folder, or a local run's bucket`);
+  throw new InputError({ file: dir }, `no runs found: expected ${RUNS_PREFIX}<runId>/config.json below it, a run folder, or a local run's folder (with s3/)`);
 }
 
 async function runIds(store: ObjectStore): Promise<string[]> {
@@ -77,7 +79,12 @@ export async function run(argv: string[]): Promise<number> {
       runId = ids[0];
     }
     const keys = await generateReport(bucket.store, runId);
-    console.log(`report of run ${runId}: ${bucket.store.describe(runLayout(runId).report)} (${keys.length} files)`);
+    let where = bucket.store.describe(runLayout(runId).report);
+    if (bucket.mirror) {
+      for (const key of keys) await bucket.mirror.put(key, (await bucket.store.get(key))!);
+      where = `${bucket.mirror.describe(runLayout(runId).report)} (and ${where})`;
+    }
+    console.log(`report of run ${runId}: ${where} (${keys.length} files)`);
     return 0;
   } finally {
     await bucket.close();
