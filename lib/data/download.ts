@@ -53,16 +53,27 @@ export function deepdtaBaseUrl(explicit?: string): string {
   return (explicit ?? process.env.MTLC_DEEPDTA_BASE_URL ?? DEFAULT_DEEPDTA_BASE_URL).replace(/\/+$/, '');
 }
 
+/** GET with up to 3 attempts on network errors and 5xx answers (a 4xx is final). */
+async function fetchBytes(url: string): Promise<Buffer> {
+  let last = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return Buffer.from(await res.arrayBuffer());
+      last = `HTTP ${res.status} ${res.statusText}`;
+      if (res.status < 500) break;
+    } catch (err) {
+      const cause = (err as Error & { cause?: Error }).cause;
+      last = `${(err as Error).message}${cause ? ` (${cause.message})` : ''}`;
+    }
+    if (attempt < 3) await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+  }
+  throw new DownloadError(`cannot download ${url}: ${last}`);
+}
+
 async function fetchVerified(baseUrl: string, file: SourceFile): Promise<string> {
   const url = `${baseUrl}/${file.path}`;
-  let bytes: Buffer;
-  try {
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
-    bytes = Buffer.from(await res.arrayBuffer());
-  } catch (err) {
-    throw new DownloadError(`cannot download ${url}: ${(err as Error).message}`);
-  }
+  const bytes = await fetchBytes(url);
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== file.sha256) {
     throw new DownloadError(`${url}: content differs from DeepDTA commit ${DEEPDTA_COMMIT} (sha256 ${actual}, expected ${file.sha256})`);

@@ -34,11 +34,19 @@ beforeAll(async () => {
     }
     createReadStream(file).pipe(res);
   });
+  // Idle keep-alive sockets outlive slow tests on a busy machine instead of closing under a request.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+);
 
 /** compound|target → value column of a long file. */
 function pairs(file: string, column: string): Map<string, number> {
