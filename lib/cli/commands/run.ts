@@ -1,0 +1,103 @@
+// `mtlc run`: a whole run on this machine — the same state machine as on AWS, against an embedded S3.
+import { SingleBar, Presets } from 'cli-progress';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, InputError } from '../../errors.ts';
+import { runLocal, type LocalProgress } from '../../execution/local/run.ts';
+import { validateConfigText } from '../../pipeline/steps.ts';
+import type { LogLine } from '../../../functions/shared/middleware/structured-logs.ts';
+
+export const summary = 'run a study locally: embedded S3, the AWS state machine, one worker per core';
+
+const USAGE = `usage: mtlc run [--config FILE] [--out DIR] [--run-id ID] [--workers N] [--data-dir DIR] [--verbose]
+
+Uploads the config (default: {} = the default KIBA study) to an embedded S3 under DIR (default ./mtlc-out),
+lets the same trigger and state machine as on AWS run it, and copies the results to DIR/runs/<ID>/results/.
+Running the same config again resumes it: only points missing from the bucket are trained.
+
+  --config FILE    run configuration (JSON); see docs/config.md
+  --out DIR        where the embedded bucket and the results live (default ./mtlc-out)
+  --run-id ID      run id (default: the config file's name, or 'default')
+  --workers N      training processes (default: the config's execution.workers, else one per core)
+  --data-dir DIR   folder with the KIBA/Davis files (default $MTLC_DATA_DIR, else download)
+  --verbose        print the handlers' JSON log lines instead of a progress bar`;
+
+export function defaultRunId(configFile: string | undefined): string {
+  if (!configFile) return 'default';
+  const base = path.basename(configFile).replace(/\.json$/i, '').replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return (base || 'run').slice(0, 80);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      out: { type: 'string' },
+      'run-id': { type: 'string' },
+      workers: { type: 'string' },
+      'data-dir': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const configFile = values.config;
+  if (configFile && !existsSync(configFile)) throw new InputError({ file: configFile }, 'no such config file');
+  const configText = configFile ? readFileSync(configFile, 'utf8') : '{}';
+  const checked = validateConfigText(configText);
+  if (!checked.ok) throw new ConfigError(checked.errors);
+  const runId = values['run-id'] ?? defaultRunId(configFile);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(runId)) throw new InputError({ column: '--run-id' }, 'expected 1-80 characters of A-Z a-z 0-9 . _ - starting with a letter or digit');
+  let workers: number | undefined = checked.config.execution.workers;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1) throw new InputError({ column: '--workers' }, `expected a positive integer, got '${values.workers}'`);
+  }
+  const outDir = path.resolve(values.out ?? 'mtlc-out');
+
+  const bar = values.verbose ? undefined : new SingleBar({ format: 'points {bar} {value}/{total} | ETA {eta_formatted} | {step}', hideCursor: true }, Presets.shades_classic);
+  let barStarted = false;
+  const onProgress = (p: LocalProgress) => {
+    if (!bar) return;
+    if (!barStarted) {
+      bar.start(p.pointsTotal, p.pointsDone, { step: 'training' });
+      barStarted = true;
+    }
+    bar.setTotal(p.pointsTotal);
+    bar.update(p.pointsDone, { step: p.pointsFailed ? `training (${p.pointsFailed} failed)` : 'training' });
+  };
+  const log = (line: LogLine) => {
+    if (values.verbose) console.error(JSON.stringify(line));
+    else if (barStarted && line.msg === 'start' && typeof line.fn === 'string') bar?.update({ step: line.fn });
+  };
+
+  console.log(`mtlc run ${runId}: embedded bucket under ${path.join(outDir, 's3')}`);
+  let result;
+  try {
+    result = await runLocal({ configText, outDir, runId, workers, dataDir: values['data-dir'], onProgress, log });
+  } finally {
+    if (barStarted) bar?.stop();
+  }
+
+  if (result.trigger.outcome === 'invalid') {
+    console.error(`mtlc run: the trigger rejected the config: ${result.cause}`);
+    return 1;
+  }
+  if (!result.ran && result.state === 'SUCCEEDED') console.log('This upload was already run to completion; nothing was recomputed.');
+  if (result.state !== 'SUCCEEDED') {
+    console.error(`mtlc run: execution ${result.state}: ${result.error ?? ''} ${result.cause ?? ''}`.trim());
+    console.error(`status: ${result.statusPath}`);
+    console.error('Run the same command again to resume: finished points are kept.');
+    return 1;
+  }
+  console.log(`trained ${result.trainedPoints.length} point(s) in this run`);
+  console.log(`results: ${result.resultsDir}`);
+  console.log(`report:  ${result.reportPath}`);
+  return 0;
+}

@@ -1,0 +1,232 @@
+// The local adapter of the execution port: runs the synthesized state-machine definition with
+// aws-local-stepfunctions. Task states are overridden by what their Resource names in the template:
+// a pipeline Lambda → the same handler, in-process, with Lambda's JSON and error semantics;
+// batch:submitJob.sync → the job definition's command, run on the local worker pool.
+import './polyfill.ts';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ExecutionDescription, ExecutionPort, ExecutionState, StartResult } from '../port.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type JobDefinitionSpec, type RunMachine } from './template.ts';
+
+export const BATCH_SYNC = 'arn:aws:states:::batch:submitJob.sync';
+
+export type LocalHandler = (event: unknown) => Promise<unknown>;
+
+export interface LocalExecutionHooks {
+  /** A pipeline Lambda returned (e.g. Plan's list of points). */
+  onTaskResult?(functionName: string, result: unknown): void;
+  /** A Batch job finished; `parameters` are its SubmitJob Parameters (runId, pointId). */
+  onJobDone?(parameters: Record<string, string>, ok: boolean, error?: string): void;
+}
+
+export interface LocalExecutionsOptions {
+  machine: RunMachine;
+  /** Handlers by function name (the MTLC_FUNCTION of each Lambda in the template). */
+  handlers: Record<string, LocalHandler>;
+  /** Runs one container command line (the local Batch). */
+  runJob(argv: string[], job: JobDefinitionSpec): Promise<unknown>;
+  /** Folder of the execution records (one JSON file per execution name). */
+  registryDir: string;
+  hooks?: LocalExecutionHooks;
+}
+
+interface ExecutionRecord {
+  name: string;
+  executionArn: string;
+  input: Record<string, unknown>;
+  state: ExecutionState;
+  startedAt: string;
+  stoppedAt?: string;
+  error?: string;
+  cause?: string;
+  /** The process that runs it, to tell a live run from one whose process was killed. */
+  pid: number;
+  attempts: number;
+}
+
+/** Lambda reports a thrown error to Step Functions as Error = errorType, Cause = JSON {errorType, errorMessage, trace}. */
+function lambdaError(err: unknown): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const out = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n') }));
+  out.name = e.name || 'Error';
+  return out;
+}
+
+/** Batch .sync reports a failed job as States.TaskFailed with the job description as Cause. */
+function batchJobError(jobName: string, reason: string, exitCode: number): Error {
+  const out = new Error(JSON.stringify({ JobName: jobName, Status: 'FAILED', StatusReason: reason, Container: { ExitCode: exitCode, Reason: reason } }));
+  out.name = 'States.TaskFailed';
+  return out;
+}
+
+/** Batch substitutes Ref::name in the command with the job's Parameters (defaults from the job definition). */
+export function substituteParameters(command: string[], defaults: Record<string, string>, parameters: Record<string, string>): string[] {
+  const values = { ...defaults, ...parameters };
+  return command.map((arg) => arg.replace(/Ref::([A-Za-z0-9_]+)/g, (whole, name: string) => (name in values ? values[name] : whole)));
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type TaskState = { Type: string; Resource?: string; States?: Record<string, TaskState>; ItemProcessor?: { States: Record<string, TaskState> }; Iterator?: { States: Record<string, TaskState> } };
+
+/** Every Task state of a definition, nested Map processors included, by name. */
+function taskStates(states: Record<string, TaskState>, out = new Map<string, TaskState>()): Map<string, TaskState> {
+  for (const [name, st] of Object.entries(states)) {
+    if (st.Type === 'Task') {
+      if (out.has(name)) throw new Error(`two Task states are named ${name}: local overrides go by state name`);
+      out.set(name, st);
+    }
+    const nested = st.ItemProcessor ?? st.Iterator;
+    if (nested) taskStates(nested.States, out);
+  }
+  return out;
+}
+
+export class LocalExecutions implements ExecutionPort {
+  private readonly machine: StateMachine;
+  private readonly running = new Map<string, { abort(): void; done: Promise<ExecutionDescription> }>();
+  private readonly overrides: Record<string, (input: never) => Promise<never>>;
+
+  constructor(private readonly options: LocalExecutionsOptions) {
+    mkdirSync(options.registryDir, { recursive: true });
+    this.machine = new StateMachine(options.machine.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    this.overrides = {};
+    for (const [name, st] of taskStates(options.machine.definition.States as Record<string, TaskState>)) {
+      this.overrides[name] = this.overrideFor(name, st.Resource ?? '') as never;
+    }
+  }
+
+  private overrideFor(stateName: string, resource: string): (input: unknown) => Promise<unknown> {
+    const fnName = this.options.machine.functions.get(resource);
+    if (fnName) {
+      const handler = this.options.handlers[fnName];
+      if (!handler) throw new Error(`state ${stateName} invokes function '${fnName}', which has no local handler`);
+      return async (input) => {
+        let result: unknown;
+        try {
+          result = await handler(JSON.parse(JSON.stringify(input)));
+        } catch (err) {
+          throw lambdaError(err);
+        }
+        const json = result === undefined ? null : JSON.parse(JSON.stringify(result));
+        this.options.hooks?.onTaskResult?.(fnName, json);
+        return json;
+      };
+    }
+    if (resource === BATCH_SYNC) {
+      return async (input) => {
+        const req = input as { JobDefinition: string; JobName: string; JobQueue: string; Parameters?: Record<string, string> };
+        const job = this.options.machine.jobDefinitions.get(req.JobDefinition);
+        if (!job) throw batchJobError(req.JobName, `unknown job definition ${req.JobDefinition}`, 1);
+        const parameters = req.Parameters ?? {};
+        const jobId = randomUUID();
+        try {
+          await this.options.runJob(substituteParameters(job.command, job.parameters, parameters), job);
+        } catch (err) {
+          const e = err as { message?: string; exitCode?: number };
+          this.options.hooks?.onJobDone?.(parameters, false, e.message);
+          throw batchJobError(req.JobName, e.message ?? String(err), e.exitCode ?? 1);
+        }
+        this.options.hooks?.onJobDone?.(parameters, true);
+        return { JobId: jobId, JobName: req.JobName, JobQueue: req.JobQueue, JobDefinition: req.JobDefinition, Status: 'SUCCEEDED', Parameters: parameters };
+      };
+    }
+    throw new Error(`state ${stateName} uses ${resource}, which the local runner does not provide`);
+  }
+
+  executionArn(name: string): string {
+    return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:mtlc-local:${name}`;
+  }
+
+  private recordFile(name: string): string {
+    return path.join(this.options.registryDir, `${name}.json`);
+  }
+
+  private read(name: string): ExecutionRecord | undefined {
+    const file = this.recordFile(name);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord) : undefined;
+  }
+
+  private write(record: ExecutionRecord): void {
+    writeFileSync(this.recordFile(record.name), JSON.stringify(record, null, 2));
+  }
+
+  private nameOf(executionArn: string): string {
+    return executionArn.split(':').pop()!;
+  }
+
+  async start(name: string, input: Record<string, unknown>): Promise<StartResult> {
+    const executionArn = this.executionArn(name);
+    if (this.read(name)) return { executionArn, started: false };
+    this.launch({ name, executionArn, input, state: 'RUNNING', startedAt: new Date().toISOString(), pid: process.pid, attempts: 1 });
+    return { executionArn, started: true };
+  }
+
+  /**
+   * Runs a closed (FAILED / ABORTED) or orphaned execution again with its input — the local counterpart of
+   * RedriveExecution. It restarts at the first state; the steps skip work already in the bucket.
+   */
+  async redrive(executionArn: string): Promise<boolean> {
+    const record = this.read(this.nameOf(executionArn));
+    if (!record) throw new Error(`no local execution ${executionArn}`);
+    const orphaned = record.state === 'RUNNING' && !this.running.has(record.name) && (record.pid === process.pid || !pidAlive(record.pid));
+    if (record.state === 'SUCCEEDED' || (record.state === 'RUNNING' && !orphaned)) return false;
+    this.launch({ ...record, state: 'RUNNING', stoppedAt: undefined, error: undefined, cause: undefined, pid: process.pid, attempts: record.attempts + 1 });
+    return true;
+  }
+
+  private launch(record: ExecutionRecord): void {
+    this.write(record);
+    const execution = this.machine.run(record.input as never, {
+      overrides: { taskResourceLocalHandlers: this.overrides as never },
+      context: { Execution: { Id: record.executionArn, Name: record.name } },
+    });
+    const done = execution.result.then(
+      () => ({ state: 'SUCCEEDED' as const }),
+      (err: Error) => {
+        if (err.name === 'ExecutionAbortedError') return { state: 'ABORTED' as const, error: 'ExecutionAborted', cause: 'aborted' };
+        if (err.name === 'ExecutionTimeoutError') return { state: 'TIMED_OUT' as const, error: 'States.Timeout', cause: err.message };
+        const cause = (err as { cause?: Error }).cause;
+        return { state: 'FAILED' as const, error: cause?.name ?? err.name, cause: cause?.message ?? err.message };
+      },
+    ).then((end) => {
+      const closed: ExecutionRecord = { ...record, ...end, stoppedAt: new Date().toISOString() };
+      this.write(closed);
+      this.running.delete(record.name);
+      return this.toDescription(closed);
+    });
+    this.running.set(record.name, { abort: execution.abort, done });
+  }
+
+  /** Stops a running execution (like StopExecution); it ends ABORTED. */
+  abort(executionArn: string): void {
+    this.running.get(this.nameOf(executionArn))?.abort();
+  }
+
+  /** Resolves when the execution ends. */
+  async wait(executionArn: string): Promise<ExecutionDescription> {
+    const live = this.running.get(this.nameOf(executionArn));
+    if (live) return live.done;
+    const d = await this.describe(executionArn);
+    if (!d) throw new Error(`no local execution ${executionArn}`);
+    return d;
+  }
+
+  async describe(executionArn: string): Promise<ExecutionDescription | undefined> {
+    const record = this.read(this.nameOf(executionArn));
+    return record ? this.toDescription(record) : undefined;
+  }
+
+  private toDescription(r: ExecutionRecord): ExecutionDescription {
+    return { executionArn: r.executionArn, name: r.name, state: r.state, startedAt: r.startedAt, stoppedAt: r.stoppedAt, error: r.error, cause: r.cause, input: r.input };
+  }
+}

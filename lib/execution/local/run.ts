@@ -1,0 +1,210 @@
+// `mtlc run` on one machine: embedded S3 → upload config.json as a user would → the S3 notification record goes
+// to the same trigger handler → the trigger starts the local execution of the synthesized state machine →
+// Batch jobs run on the worker pool. At the end the run's results are copied out as plain files.
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createFitHandler } from '../../../functions/fit/handler.ts';
+import { createPlanHandler, type PlanOutput } from '../../../functions/plan/handler.ts';
+import { createReportHandler } from '../../../functions/report/handler.ts';
+import type { DepsProvider } from '../../../functions/shared/deps.ts';
+import type { LogSink } from '../../../functions/shared/middleware/structured-logs.ts';
+import { createStatusHandler } from '../../../functions/status/handler.ts';
+import { createTransferHandler } from '../../../functions/transfer/handler.ts';
+import { createTriggerHandler, type TriggerOutcome } from '../../../functions/trigger/handler.ts';
+import { runLayout } from '../../layout.ts';
+import type { ExecutionState } from '../port.ts';
+import { LocalExecutions, type LocalHandler } from './adapter.ts';
+import { openLocalBucket, type LocalBucket } from './bucket.ts';
+import { eventMatches, runMachineFrom, synthesizeTemplate, type CfnTemplate, type RunMachine } from './template.ts';
+import { WorkerPool } from './worker-pool.ts';
+
+export interface LocalProgress {
+  pointsDone: number;
+  pointsTotal: number;
+  pointsFailed: number;
+}
+
+export interface LocalRunOptions {
+  /** The run configuration as a user would upload it (JSON text; '{}' is the default study). */
+  configText: string;
+  /** Folder of the embedded bucket (<outDir>/s3) and of the copied results (<outDir>/runs/<runId>/results). */
+  outDir: string;
+  runId: string;
+  /** Worker processes for the Batch jobs (default: one per core). */
+  workers?: number;
+  dataDir?: string;
+  cacheDir?: string;
+  /** Stop the execution after this many points have been trained (a kill, for resume tests). */
+  stopAfterPoints?: number;
+  onProgress?(progress: LocalProgress): void;
+  /** Where handler logs go (default: nowhere, the CLI shows a progress bar). */
+  log?: LogSink;
+  /** A template synthesized earlier (tests synthesize once). */
+  template?: CfnTemplate;
+}
+
+export interface LocalRunResult {
+  runId: string;
+  /** What the trigger did with the upload. */
+  trigger: TriggerOutcome;
+  executionArn?: string;
+  /** RUNNING never appears: the call waits for the end. Invalid configs report FAILED. */
+  state: ExecutionState;
+  /** true when this call ran the execution (new, or a redrive of a failed / killed one). */
+  ran: boolean;
+  error?: string;
+  cause?: string;
+  /** Point ids this call trained (the worker pool's jobs that succeeded). */
+  trainedPoints: string[];
+  resultsDir: string;
+  reportPath: string;
+  /** Plain-file copy of status.json. */
+  statusPath: string;
+}
+
+const quiet: LogSink = () => {};
+
+function lambdaContext(fn: string) {
+  return { awsRequestId: randomUUID(), functionName: `mtlc-${fn}`, getRemainingTimeInMillis: () => 900_000 } as never;
+}
+
+/** The same handlers the Lambdas export, bound to the embedded bucket. */
+function localHandlers(deps: DepsProvider, log: LogSink): Record<string, LocalHandler> {
+  const wrap = (h: (event: unknown, context: never) => Promise<unknown>, fn: string): LocalHandler => (event) => h(event, lambdaContext(fn));
+  void log;
+  return {
+    plan: wrap(createPlanHandler(deps), 'plan'),
+    fit: wrap(createFitHandler(deps), 'fit'),
+    transfer: wrap(createTransferHandler(deps), 'transfer'),
+    report: wrap(createReportHandler(deps), 'report'),
+    status: wrap(createStatusHandler(deps, log), 'status'),
+  };
+}
+
+/** Copies runs/<runId>/results/** and status.json out of the bucket into plain files under outDir. */
+export async function exportResults(bucket: LocalBucket, runId: string, outDir: string): Promise<string[]> {
+  const layout = runLayout(runId);
+  const keys = [...(await bucket.store.list(layout.results)), layout.status];
+  const written: string[] = [];
+  for (const key of keys) {
+    const bytes = await bucket.store.get(key);
+    if (bytes === undefined) continue;
+    const file = path.join(outDir, ...key.split('/'));
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, bytes);
+    written.push(file);
+  }
+  return written;
+}
+
+/** Waits for the S3 notification of `key` that the trigger's filter (from the template) lets through. */
+function nextTriggerEvent(bucket: LocalBucket, machine: RunMachine, key: string): { event: Promise<{ Records: unknown[] }>; cancel(): void } {
+  let off = () => {};
+  const event = new Promise<{ Records: unknown[] }>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`the embedded S3 sent no notification for ${key}`));
+    }, 10_000);
+    off = bucket.onEvent((e) => {
+      const records = (e.Records as { eventName: string; s3: { object: { key: string } } }[]).filter(
+        (r) =>
+          r.s3.object.key === key &&
+          r.s3.object.key.startsWith(machine.trigger.prefix) &&
+          r.s3.object.key.endsWith(machine.trigger.suffix) &&
+          eventMatches(r.eventName, machine.trigger.events),
+      );
+      if (records.length) {
+        clearTimeout(timer);
+        off();
+        resolve({ Records: records });
+      }
+    });
+  });
+  return { event, cancel: () => off() };
+}
+
+export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
+  const outDir = path.resolve(options.outDir);
+  const log = options.log ?? quiet;
+  const layout = runLayout(options.runId);
+  const resultsDir = path.join(outDir, ...layout.results.split('/'));
+  const bucket = await openLocalBucket(outDir);
+  const pool = new WorkerPool({
+    size: options.workers,
+    env: { MTLC_S3_ENDPOINT: bucket.endpoint, BUCKET_NAME: bucket.bucket, MTLC_DATA_DIR: options.dataDir ?? process.env.MTLC_DATA_DIR, MTLC_CACHE_DIR: options.cacheDir ?? process.env.MTLC_CACHE_DIR },
+  });
+  try {
+    const machine = runMachineFrom(options.template ?? synthesizeTemplate(), { bucket: bucket.bucket });
+    const deps: DepsProvider = () => ({ store: bucket.store, dataDir: options.dataDir, cacheDir: options.cacheDir });
+
+    const progress: LocalProgress = { pointsDone: 0, pointsTotal: 0, pointsFailed: 0 };
+    const trainedPoints: string[] = [];
+    let executionArn: string | undefined;
+    let stopped = false;
+    const executions: LocalExecutions = new LocalExecutions({
+      machine,
+      handlers: localHandlers(deps, log),
+      runJob: (argv) => pool.run(argv),
+      registryDir: path.join(outDir, 'executions'),
+      hooks: {
+        onTaskResult(fn, result) {
+          if (fn !== 'plan') return;
+          const plan = result as PlanOutput;
+          Object.assign(progress, { pointsDone: plan.pointsDone, pointsTotal: plan.pointsTotal, pointsFailed: 0 });
+          options.onProgress?.({ ...progress });
+        },
+        onJobDone(parameters, ok) {
+          if (stopped) return;
+          if (ok) {
+            progress.pointsDone++;
+            trainedPoints.push(parameters.pointId);
+          } else progress.pointsFailed++;
+          options.onProgress?.({ ...progress });
+          if (options.stopAfterPoints !== undefined && trainedPoints.length >= options.stopAfterPoints && executionArn) {
+            stopped = true;
+            executions.abort(executionArn);
+          }
+        },
+      },
+    });
+    const trigger = createTriggerHandler(() => ({ storeFor: () => bucket.store, executions, log }));
+
+    // Upload as a user would; the notification the embedded S3 emits is the trigger's event.
+    const waiting = nextTriggerEvent(bucket, machine, layout.config);
+    await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: layout.config, Body: options.configText, ContentType: 'application/json' }));
+    const event = await waiting.event;
+    const { outcomes } = await trigger(event, lambdaContext('trigger'));
+    const outcome = outcomes[0];
+
+    const finish = async (state: ExecutionState, ran: boolean, extra: Partial<LocalRunResult> = {}): Promise<LocalRunResult> => {
+      await exportResults(bucket, options.runId, outDir);
+      return {
+        runId: options.runId,
+        trigger: outcome,
+        executionArn,
+        state,
+        ran,
+        trainedPoints,
+        resultsDir,
+        reportPath: path.join(outDir, ...layout.report.split('/')),
+        statusPath: path.join(outDir, ...layout.status.split('/')),
+        ...extra,
+      };
+    };
+
+    if (outcome.outcome === 'ignored') throw new Error(`the trigger ignored the upload: ${outcome.reason}`);
+    if (outcome.outcome === 'invalid') return await finish('FAILED', false, { error: 'InvalidConfig', cause: outcome.errors.map((e: { field: string; message: string }) => `'${e.field}' ${e.message}`).join('; ') });
+
+    const arn = outcome.executionArn;
+    executionArn = arn;
+    // The same upload again: the trigger started nothing. Pick up a failed or killed execution where the bucket left it.
+    const ran = outcome.outcome === 'started' || (await executions.redrive(arn));
+    const end = await executions.wait(arn);
+    return await finish(end.state, ran, { error: end.error, cause: end.cause });
+  } finally {
+    await pool.close();
+    await bucket.close();
+  }
+}

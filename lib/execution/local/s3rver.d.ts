@@ -1,0 +1,18 @@
+// Minimal types for s3rver 3 (it ships none): what lib/execution/local/bucket.ts uses.
+declare module 's3rver' {
+  import type { EventEmitter } from 'node:events';
+  interface S3rverOptions {
+    address?: string;
+    port?: number;
+    directory?: string;
+    silent?: boolean;
+    resetOnClose?: boolean;
+    configureBuckets?: { name: string; configs: unknown[] }[];
+  }
+  class S3rver extends EventEmitter {
+    constructor(options?: S3rverOptions);
+    run(): Promise<{ address: string; port: number; family: string }>;
+    close(): Promise<void>;
+  }
+  export default S3rver;
+}
