@@ -10,4 +10,4 @@ export {
   type LookaheadRecorder,
   type LookaheadRecorderInput,
 } from './hooks.ts';
-export { trainProbedPoint, type ProbedPointOptions, type ProbedPointOutput } from './run.ts';
+export { trainProbedPoint, probedPointOptions, probeResultFields, type ProbedPointOptions, type ProbedPointOutput } from './run.ts';

@@ -1,9 +1,27 @@
 // Drivers: one all-task training with the data lookahead (and optionally TAG) recording.
 import { loadBackend } from '../model/backend.ts';
+import { createRng } from '../model/random.ts';
+import type { PointResult, PointSpec } from '../types.ts';
 import { trainPoint, type PointInput, type PointOutput } from '../model/point.ts';
 import { combineHooks, createTagRecorder, type TagOptions, type TagResult } from '../tag/hooks.ts';
 import { createLookaheadRecorder, validateLookaheadOptions, type LookaheadOptions, type LookaheadResult } from './hooks.ts';
 import { chooseLookaheadRows, type LookaheadRowOptions, type LookaheadRows } from './rows.ts';
+
+/** The probe settings of a point spec (PointSpec.probes) as driver options. */
+export function probedPointOptions(probes: PointSpec['probes']): ProbedPointOptions {
+  return {
+    ...(probes?.tag ? { tag: { every: probes.tag.every } } : {}),
+    ...(probes?.lookahead ? { lookahead: { ...probes.lookahead } } : {}),
+  };
+}
+
+/** The probe fields of a PointResult (`tag: {z, seconds}`, `lookahead: {d, seconds}`). */
+export function probeResultFields(out: ProbedPointOutput): Pick<PointResult, 'tag' | 'lookahead'> {
+  return {
+    ...(out.tag ? { tag: { z: out.tag.z, seconds: out.tag.seconds } } : {}),
+    ...(out.lookahead ? { lookahead: { d: out.lookahead.d, seconds: out.lookahead.seconds } } : {}),
+  };
+}
 
 export interface ProbedPointOptions {
   tag?: TagOptions;
@@ -38,7 +56,8 @@ export async function trainProbedPoint(input: PointInput, options: ProbedPointOp
       blocks: rows.blocks,
       validation: rows.validation,
       batchSize: input.model.batchSize,
-      seed: input.seed,
+      // Base batches get their own stream, apart from the one that chose the validation slice.
+      seed: createRng(input.seed).int(),
     });
   }
   const point = await trainPoint({

@@ -61,3 +61,33 @@ export class PairwiseMean {
     return out;
   }
 }
+
+/** Element-wise mean of several affinity matrices (e.g. over folds and seeds), each pair over the matrices that define it. */
+export function averageAffinities(matrices: readonly AffinityMatrix[]): AffinityMatrix {
+  const sums = new Map<string, Map<string, { sum: number; n: number }>>();
+  for (const m of matrices) {
+    for (const [source, row] of Object.entries(m)) {
+      const acc = sums.get(source) ?? new Map<string, { sum: number; n: number }>();
+      sums.set(source, acc);
+      for (const [target, value] of Object.entries(row)) {
+        const cell = acc.get(target) ?? { sum: 0, n: 0 };
+        cell.sum += value;
+        cell.n += 1;
+        acc.set(target, cell);
+      }
+    }
+  }
+  const out: AffinityMatrix = {};
+  for (const [source, acc] of sums) {
+    out[source] = {};
+    for (const [target, { sum, n }] of acc) out[source][target] = sum / n;
+  }
+  return out;
+}
+
+/** The matrix as rows {source, target, value}, sorted by source then target (the transfer.json shape). */
+export function affinityPairs(matrix: AffinityMatrix): { source: string; target: string; value: number }[] {
+  return Object.entries(matrix)
+    .flatMap(([source, row]) => Object.entries(row).map(([target, value]) => ({ source, target, value })))
+    .sort((a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target));
+}

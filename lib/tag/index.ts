@@ -1,5 +1,5 @@
 // TAG (Fifty et al. 2021): inter-task affinity from lookahead steps, and task grouping from the affinities.
-export { PairwiseMean, type AffinityMatrix } from './affinity.ts';
+export { PairwiseMean, averageAffinities, affinityPairs, type AffinityMatrix } from './affinity.ts';
 export { groupTasks, groupScore, type TaskGrouping, type GroupingOptions } from './grouping.ts';
 export { probeAffinity, type TagModel } from './probe.ts';
 export { fromTfOptimizer, type StepOptimizer } from './optimizer.ts';
