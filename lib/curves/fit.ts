@@ -33,55 +33,104 @@ export interface CurveFitResult {
   predictAt(point: CurvePoint): number;
 }
 
-/** Closed-form least squares of y on (1, x) with slope γ₁ ≥ 0 (the bound active ⇒ the flat fit γ₀ = ȳ). */
-function solveLinear(x: Float64Array, y: Float64Array): { g0: number; g1: number } {
-  const m = y.length;
+/** Weighted closed-form least squares of y on (1, x) with slope γ₁ ≥ 0 (the bound active ⇒ the flat fit γ₀ = ȳ). */
+function solveLinear(x: Float64Array, y: Float64Array, w: Float64Array): { g0: number; g1: number } {
+  let total = 0;
   let xBar = 0;
   let yBar = 0;
-  for (let p = 0; p < m; p++) {
-    xBar += x[p];
-    yBar += y[p];
+  for (let u = 0; u < y.length; u++) {
+    total += w[u];
+    xBar += w[u] * x[u];
+    yBar += w[u] * y[u];
   }
-  xBar /= m;
-  yBar /= m;
+  xBar /= total;
+  yBar /= total;
   let sxx = 0;
   let sxy = 0;
-  for (let p = 0; p < m; p++) {
-    const dx = x[p] - xBar;
-    sxx += dx * dx;
-    sxy += dx * (y[p] - yBar);
+  for (let u = 0; u < y.length; u++) {
+    const dx = x[u] - xBar;
+    sxx += w[u] * dx * dx;
+    sxy += w[u] * dx * (y[u] - yBar);
   }
   if (!(sxx > 0) || !(sxy > 0)) return { g0: yBar, g1: 0 };
   const g1 = sxy / sxx;
   return { g0: yBar - g1 * xBar, g1 };
 }
 
+/**
+ * Replicates (points with the same covariates: other seeds/folds) collapse to their mean: with w_u points
+ * at row u, Σ_p (y_p − f_u)² = Σ_u w_u·(ȳ_u − f_u)² + Σ_p (y_p − ȳ_u)², and the last sum does not depend on
+ * the parameters. The fit then works on the distinct rows only.
+ */
+interface CollapsedData {
+  rows: CurveData;
+  mean: Float64Array;
+  weight: Float64Array;
+  withinSse: number;
+  /** Row of each original point. */
+  rowOf: Int32Array;
+}
+
+function collapseReplicates(data: CurveData): CollapsedData {
+  const index = new Map<string, number>();
+  const rowOf = new Int32Array(data.y.length);
+  const rows: CurveData = { n: [], y: [], ...(data.nOther ? { nOther: [] } : {}), ...(data.nSources ? { nSources: [], sourceNames: data.sourceNames } : {}) };
+  const sums: number[] = [];
+  const counts: number[] = [];
+  data.y.forEach((y, p) => {
+    const key = `${data.n[p]}|${data.nOther?.[p] ?? ''}|${data.nSources?.[p].join(',') ?? ''}`;
+    let u = index.get(key);
+    if (u === undefined) {
+      u = rows.n.length;
+      index.set(key, u);
+      rows.n.push(data.n[p]);
+      rows.nOther?.push(data.nOther![p]);
+      rows.nSources?.push(data.nSources![p]);
+      sums.push(0);
+      counts.push(0);
+    }
+    sums[u] += y;
+    counts[u]++;
+    rowOf[p] = u;
+  });
+  const mean = Float64Array.from(sums, (s, u) => s / counts[u]);
+  rows.y = Array.from(mean);
+  let withinSse = 0;
+  data.y.forEach((y, p) => (withinSse += (y - mean[rowOf[p]]) ** 2));
+  return { rows, mean, weight: Float64Array.from(counts), withinSse, rowOf };
+}
+
 /** The reduced (variable-projection) problem: residuals and SSE as functions of θ alone. */
 class ReducedProblem {
   private readonly x: Float64Array;
+  private readonly sqrtWeight: Float64Array;
   constructor(
     readonly form: SeparableForm,
     readonly y: Float64Array,
+    readonly weight: Float64Array,
+    readonly withinSse: number,
   ) {
     this.x = new Float64Array(y.length);
+    this.sqrtWeight = weight.map(Math.sqrt);
   }
 
   solve(theta: ArrayLike<number>): { g0: number; g1: number } {
     this.form.basis(theta, this.x);
-    return solveLinear(this.x, this.y);
+    return solveLinear(this.x, this.y, this.weight);
   }
 
+  /** √w_u·(ȳ_u − γ₀ − γ₁·x_u): their sum of squares is the SSE less the constant within-replicate part. */
   residuals(theta: ArrayLike<number>, out: Float64Array): void {
     const { g0, g1 } = this.solve(theta);
-    for (let p = 0; p < out.length; p++) out[p] = this.y[p] - g0 - g1 * this.x[p];
+    for (let u = 0; u < out.length; u++) out[u] = this.sqrtWeight[u] * (this.y[u] - g0 - g1 * this.x[u]);
   }
 
   sse(theta: ArrayLike<number>): number {
     const { g0, g1 } = this.solve(theta);
-    let s = 0;
-    for (let p = 0; p < this.y.length; p++) {
-      const r = this.y[p] - g0 - g1 * this.x[p];
-      s += r * r;
+    let s = this.withinSse;
+    for (let u = 0; u < this.y.length; u++) {
+      const r = this.y[u] - g0 - g1 * this.x[u];
+      s += this.weight[u] * r * r;
     }
     return s;
   }
@@ -118,8 +167,9 @@ function optimise(problem: ReducedProblem): number[] {
 function representativeOfZeroLimit(problem: ReducedProblem, theta: number[], limit: NonNullable<SeparableForm['zeroLimit']>): number[] {
   const atLimit = problem.sse(theta);
   // The absolute part (1e−12 of the total sum of squares) covers data that lie exactly on a line.
-  const mean = problem.y.reduce((s, v) => s + v, 0) / problem.y.length;
-  const total = problem.y.reduce((s, v) => s + (v - mean) ** 2, 0);
+  const { y, weight } = problem;
+  const mean = y.reduce((s, v, u) => s + weight[u] * v, 0) / weight.reduce((s, v) => s + v, 0);
+  const total = problem.withinSse + y.reduce((s, v, u) => s + weight[u] * (v - mean) ** 2, 0);
   const tolerance = atLimit * 1e-8 + total * 1e-12;
   const candidate = theta.slice();
   for (let k = 3; k <= 9; k++) {
@@ -141,9 +191,9 @@ export function fitCurve(model: CurveModelName, data: CurveData): CurveFitResult
   validateCurveData(model, data, names.length);
   if (model === 'last1') return lastObservedFit(data);
 
-  const form = separableForm(model, data);
-  const y = Float64Array.from(data.y);
-  const problem = new ReducedProblem(form, y);
+  const collapsed = collapseReplicates(data);
+  const form = separableForm(model, collapsed.rows);
+  const problem = new ReducedProblem(form, collapsed.mean, collapsed.weight, collapsed.withinSse);
   let theta = optimise(problem);
   let { g0, g1 } = problem.solve(theta);
 
@@ -163,10 +213,10 @@ export function fitCurve(model: CurveModelName, data: CurveData): CurveFitResult
     params = form.params(theta, g0, g1);
   }
 
-  const x = new Float64Array(y.length);
+  const x = new Float64Array(collapsed.mean.length);
   form.basis(theta, x);
-  const fitted = Array.from(x, (xp) => g0 + g1 * xp);
-  const sse = fitted.reduce((s, f, p) => s + (y[p] - f) ** 2, 0);
+  const fitted = Array.from(collapsed.rowOf, (u) => g0 + g1 * x[u]);
+  const sse = fitted.reduce((s, f, p) => s + (data.y[p] - f) ** 2, 0);
   if (!Number.isFinite(sse)) throw new ComputationError(`${model}: the fit produced a non-finite sum of squares`);
   // Re-order to the table's parameter order.
   const ordered: Record<string, number> = {};
@@ -177,7 +227,7 @@ export function fitCurve(model: CurveModelName, data: CurveData): CurveFitResult
     model,
     params: ordered,
     sse,
-    nPoints: y.length,
+    nPoints: data.y.length,
     nParams: names.length,
     ...(limit ? { limit } : {}),
     fitted,

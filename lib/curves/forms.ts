@@ -62,6 +62,8 @@ class ExpForm implements SeparableForm {
   private readonly rhoMax: number;
   private readonly rhoMin: number;
   private readonly e: Float64Array;
+  private cachedU: number[] = [];
+  private cachedMin = 0;
 
   constructor(
     covariates: number[][],
@@ -106,8 +108,12 @@ class ExpForm implements SeparableForm {
     return { rho, u };
   }
 
-  /** e_p = u·z_p into this.e; returns min_p e_p. */
-  private projections(u: number[]): number {
+  /** e_p = u·z_p into this.e; returns min_p e_p. Cached: a grid visits many ρ for one direction. */
+  private projections(u: ArrayLike<number>): number {
+    const cached = this.cachedU;
+    let same = cached.length === u.length;
+    for (let k = 0; same && k < u.length; k++) same = cached[k] === u[k];
+    if (same) return this.cachedMin;
     const e = this.e;
     e.fill(0);
     for (let k = 0; k < u.length; k++) {
@@ -117,13 +123,17 @@ class ExpForm implements SeparableForm {
     }
     let min = Infinity;
     for (let p = 0; p < e.length; p++) if (e[p] < min) min = e[p];
+    this.cachedU = Array.from(u);
+    this.cachedMin = min;
     return min;
   }
 
   basis(theta: ArrayLike<number>, x: Float64Array): void {
     const { rho, u } = this.direction(theta);
     const min = this.projections(u);
-    for (let p = 0; p < x.length; p++) x[p] = saturating(rho, this.e[p] - min);
+    const e = this.e;
+    if (rho > 0) for (let p = 0; p < x.length; p++) x[p] = -Math.expm1(-rho * (e[p] - min)) / rho;
+    else for (let p = 0; p < x.length; p++) x[p] = e[p] - min;
   }
 
   basisAt(theta: ArrayLike<number>, point: CurvePoint): number {
@@ -136,8 +146,12 @@ class ExpForm implements SeparableForm {
   }
 
   starts(sse: (theta: number[]) => number): number[][] {
-    const rhoAxis = [0, ...logspace(this.rhoMin, this.rhoMax, this.coords === 'polar' ? 12 : 25)];
-    if (this.coords === 'polar') return bestGridPoints([rhoAxis, linspace(-Math.PI / 2, Math.PI / 2, 49)], sse, 4);
+    const rhoAxis = [0, ...logspace(this.rhoMin, this.rhoMax, this.coords === 'polar' ? 10 : 25)];
+    if (this.coords === 'polar') {
+      // Direction outermost, so that each direction's projections are computed once (see projections()).
+      const swap = (t: number[]): number[] => [t[1], t[0]];
+      return bestGridPoints([linspace(-Math.PI / 2, Math.PI / 2, 41), rhoAxis], (t) => sse(swap(t)), 4).map(swap);
+    }
     if (this.lower.length === 1) return bestGridPoints([rhoAxis], sse, 3);
     // joint: too many rates for a tensor grid. Coordinate sweeps: the target's own rate first, then each
     // source's rate over 0 and both signs, three rounds.

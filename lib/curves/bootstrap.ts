@@ -1,0 +1,94 @@
+// Bootstrap confidence intervals of curve parameters, resampling replicate groups (seeds/folds).
+import { ComputationError, MtlcError } from '../errors.ts';
+import type { CurveModelName } from '../results.ts';
+import { percentileInterval } from '../stats/quantile.ts';
+import { createRng } from '../stats/rng.ts';
+import type { CurveData } from './data.ts';
+import { type CurveFitResult, fitCurve } from './fit.ts';
+import { exchangeRates } from './models.ts';
+
+export interface BootstrapOptions {
+  /** Number of resamples (default 200). */
+  resamples?: number;
+  /** Seed of the resampling generator (default 0). */
+  seed?: number;
+  /** Confidence level of the percentile intervals (default 0.95). */
+  level?: number;
+}
+
+export interface BootstrapResult {
+  /** The fit to all the data, with its exchange rates s/a in `derived`. */
+  fit: CurveFitResult;
+  derived: Record<string, number>;
+  /** Percentile interval of every parameter and of the exchange rate(s) s/a. */
+  ci: Record<string, [number, number]>;
+  /** Resamples whose refit succeeded (the intervals use these). */
+  resamples: number;
+  /** Resamples that could not be fitted (e.g. all drawn groups at one n), with the first reason. */
+  failed: number;
+  firstFailure?: string;
+  groups: number;
+  level: number;
+  seed: number;
+}
+
+/** The point indices of each group, in order of first appearance (each point its own group when data.group is absent). */
+function groupIndices(data: CurveData): number[][] {
+  if (!data.group) return data.y.map((_, p) => [p]);
+  const byKey = new Map<string | number, number[]>();
+  data.group.forEach((key, p) => {
+    const members = byKey.get(key);
+    if (members) members.push(p);
+    else byKey.set(key, [p]);
+  });
+  return [...byKey.values()];
+}
+
+function subset(data: CurveData, points: number[]): CurveData {
+  const pick = <T>(values: T[] | undefined): T[] | undefined => (values ? points.map((p) => values[p]) : undefined);
+  return { n: pick(data.n)!, nOther: pick(data.nOther), nSources: pick(data.nSources), sourceNames: data.sourceNames, y: pick(data.y)! };
+}
+
+/**
+ * Group (cluster) bootstrap: with G replicate groups (the points of one seed/fold), draw G groups with
+ * replacement, refit the model to their points, repeat B times; the level-L interval of a quantity θ is
+ * the percentile interval [Q_{(1−L)/2}, Q_{(1+L)/2}] of its B refitted values (type-7 quantiles).
+ * Resampling whole groups keeps the dependence between points that share a seed/fold.
+ * Exchange rates s/a are computed per resample, so their interval is that of the ratio.
+ */
+export function bootstrapFit(model: CurveModelName, data: CurveData, options: BootstrapOptions = {}): BootstrapResult {
+  const resamples = options.resamples ?? 200;
+  const seed = options.seed ?? 0;
+  const level = options.level ?? 0.95;
+  if (!Number.isInteger(resamples) || resamples < 1) throw new ComputationError(`bootstrap: resamples must be a positive integer, got ${resamples}`);
+  if (!(level > 0 && level < 1)) throw new ComputationError(`bootstrap: level must be in (0, 1), got ${level}`);
+
+  const fit = fitCurve(model, data);
+  const derived = exchangeRates(model, fit.params);
+  const groups = groupIndices(data);
+  if (groups.length < 2) throw new ComputationError(`bootstrap: needs at least 2 replicate groups, the curve has ${groups.length}`);
+
+  const rng = createRng(seed);
+  const draws: Record<string, number[]> = {};
+  for (const name of [...Object.keys(fit.params), ...Object.keys(derived)]) draws[name] = [];
+  let failed = 0;
+  let firstFailure: string | undefined;
+  for (let b = 0; b < resamples; b++) {
+    const points: number[] = [];
+    for (let g = 0; g < groups.length; g++) points.push(...groups[rng.int(groups.length)]);
+    let refit: CurveFitResult;
+    try {
+      refit = fitCurve(model, subset(data, points));
+    } catch (err) {
+      if (!(err instanceof MtlcError)) throw err;
+      failed++;
+      firstFailure ??= err.message;
+      continue;
+    }
+    const values = { ...refit.params, ...exchangeRates(model, refit.params) };
+    for (const [name, v] of Object.entries(values)) if (!Number.isNaN(v)) draws[name].push(v);
+  }
+  const ci: Record<string, [number, number]> = {};
+  for (const [name, values] of Object.entries(draws)) if (values.length > 0) ci[name] = percentileInterval(values, level);
+  return { fit, derived, ci, resamples: resamples - failed, failed, ...(firstFailure ? { firstFailure } : {}), groups: groups.length, level, seed };
+}
