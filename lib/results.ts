@@ -8,6 +8,8 @@ export interface Observation {
   pointId: string;
   task: string;
   design: DesignName;
+  /** Every design the point serves (one training can be a single-task point and a pairwise cell at once). */
+  designs?: DesignName[];
   split: SplitKind;
   fold: number;
   seed: number;
@@ -33,6 +35,8 @@ export interface CurveFit {
   params: Record<string, number>;
   /** Bootstrap confidence interval of each parameter (and derived quantities such as exchangeRate). */
   ci?: Record<string, [number, number]>;
+  /** Why `ci` is absent or rests on fewer resamples than asked (e.g. a single replicate group). */
+  ciError?: string;
   sse: number;
   nPoints: number;
   /** Optional pointwise bootstrap band of the fitted curve (percentile lo/hi of P(n) over the bootstrap refits); the report draws it when present. */
@@ -49,6 +53,8 @@ export interface ModelComparison {
   heldOutMse: number | null;
   /** Absolute error at the last anchor. */
   lastAnchorError: number | null;
+  /** Why the model could not be fitted / scored on this curve (errors are then null). */
+  error?: string;
 }
 
 export interface CurvesFile {
@@ -83,13 +89,25 @@ export interface PairwiseTransfer {
   verdict: Verdict;
   /** Which design estimated it: the `pairwise` grid or the joint fit of the `random` design. */
   design: 'pairwise' | 'random';
+  /** The target's own rate a and the exchange rate s/a with its interval (when the fit gives them). */
+  a?: number;
+  exchangeRate?: number;
+  exchangeRateCi?: [number, number];
 }
 
 export interface SingleVsAll {
   task: string;
   split: SplitKind;
   /** Per training size: all-task minus single-task AUROC (fitted curves), with the observed means. */
-  byN: { n: number; single: number | null; all: number | null; gap: number | null }[];
+  byN: {
+    n: number;
+    single: number | null;
+    all: number | null;
+    gap: number | null;
+    /** Mean observed AUROC at this n (over folds × seeds), null where the design has no point at this n. */
+    singleObserved?: number | null;
+    allObserved?: number | null;
+  }[];
 }
 
 export interface TransferFile {
@@ -106,4 +124,8 @@ export interface TransferFile {
   cost: Record<string, { seconds: number; points?: number; device: string; backend: string }>;
   /** Points that failed or are missing, so the report can say so. */
   missingPoints: { pointId: string; reason: string }[];
+  /** Transfer estimates that could not be made (the fit or its test failed), with the reason; never silently dropped. */
+  failed?: { analysis: 'contextual' | 'pairwise' | 'singleVsAll'; design: DesignName; split: SplitKind; task: string; source?: string; reason: string }[];
+  /** Training sizes capped by the data (from the plan), when the caller passes them. */
+  caps?: { task: string; split: SplitKind; fold: number; requested: number; used: number }[];
 }

@@ -1,0 +1,9 @@
+// lib/transfer: the analysis of a run (DESIGN.md §2, "Transfer effects" and "Comparison").
+export { analyseRun, type AnalyseInput } from './analyse.ts';
+export { matchResults, observationsOf, usesOf, type CompletedPoint, type MissingPoint } from './observations.ts';
+export { singleCurve, allCurve, contextualCurve, pairwiseCurve, jointCurve, type SelectedCurve } from './curveData.ts';
+export { fitWithIntervals, testRate, type FitRequest, type FitOptions, type FitOutcome } from './fits.ts';
+export { tagScores, lookaheadScores, tagGroupsOf, meanPairScores } from './scores.ts';
+export { agreementTable, rankAgreement, pairMap, pairKey, type PairMap } from './agreement.ts';
+export { costTable } from './cost.ts';
+export { compareSingleTaskModels, COMPARED_MODELS } from './comparison.ts';

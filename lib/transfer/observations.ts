@@ -1,0 +1,77 @@
+// From planned points and their results to observations (AUROC per task per point) and the list of what is missing.
+import type { Observation } from '../results.ts';
+import type { DesignName, PointResult, PointSpec, PointUse } from '../types.ts';
+
+export interface MissingPoint {
+  pointId: string;
+  reason: string;
+}
+
+/** A planned point with its result, when there is one. */
+export interface CompletedPoint {
+  spec: PointSpec;
+  result: PointResult;
+}
+
+/** The roles of a point (its `uses`, or the single role its legacy fields describe). */
+export function usesOf(spec: PointSpec): PointUse[] {
+  if (spec.uses && spec.uses.length) return spec.uses;
+  return [{ design: spec.design, focus: spec.focus, source: spec.source, fraction: spec.fraction }];
+}
+
+/**
+ * Matches results to the plan by point id. A planned point without a result, a result whose specification
+ * differs from the plan, and a trained task without metrics are listed as missing, with the reason.
+ * Results of points that are not in the plan are ignored (they belong to another plan) and listed too.
+ */
+export function matchResults(plan: PointSpec[], results: PointResult[]): { completed: CompletedPoint[]; missing: MissingPoint[] } {
+  const byId = new Map<string, PointResult>();
+  for (const r of results) byId.set(r.id, r);
+  const planned = new Set(plan.map((p) => p.id));
+  const completed: CompletedPoint[] = [];
+  const missing: MissingPoint[] = [];
+  for (const spec of plan) {
+    const result = byId.get(spec.id);
+    if (!result) {
+      missing.push({ pointId: spec.id, reason: 'no result: the training was not run or failed' });
+      continue;
+    }
+    const absent = Object.keys(spec.sizes).filter((t) => spec.sizes[t] > 0 && !result.metrics[t]);
+    if (absent.length) missing.push({ pointId: spec.id, reason: `result has no metrics for task(s) ${absent.join(', ')}` });
+    completed.push({ spec, result });
+  }
+  for (const r of results) if (!planned.has(r.id)) missing.push({ pointId: r.id, reason: 'result is not part of this plan (ignored)' });
+  return { completed, missing };
+}
+
+/**
+ * One observation per (point, trained task): y = held-out AUROC; n = the task's training size; nOther =
+ * Σ_{j≠i} n_j (n_Σ for contextual points, n_source for pairwise points, 0 alone); `source` names the other
+ * task of a two-task point. `design` is the point's first design, `designs` every design it serves.
+ */
+export function observationsOf(completed: CompletedPoint[]): Observation[] {
+  const out: Observation[] = [];
+  for (const { spec, result } of completed) {
+    const designs = [...new Set(usesOf(spec).map((u) => u.design))] as DesignName[];
+    const trained = Object.keys(spec.sizes).filter((t) => spec.sizes[t] > 0);
+    for (const task of trained) {
+      const metrics = result.metrics[task];
+      if (!metrics) continue;
+      const others = trained.filter((t) => t !== task);
+      out.push({
+        pointId: spec.id,
+        task,
+        design: designs[0],
+        designs,
+        split: spec.split,
+        fold: spec.fold,
+        seed: spec.seed,
+        n: spec.sizes[task],
+        nOther: others.reduce((s, t) => s + spec.sizes[t], 0),
+        ...(others.length === 1 ? { source: others[0] } : {}),
+        y: metrics.auroc,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+// Known answers: point results generated from EXP3.2 / joint laws with known transfer rates; the analysis must
+// recover their signs, verdicts and values (intervals covering the truth).
+import { describe, expect, it } from 'vitest';
+import { parseRunConfig } from '../../lib/config.ts';
+import { enumeratePoints } from '../../lib/design/index.ts';
+import { lawAuroc, pointResultsFromLaws, type TransferLaw } from '../../lib/synthetic/curveLaws.ts';
+import { analyseRun } from '../../lib/transfer/index.ts';
+
+// Target → law. Every task has the same full size, so the contextual design puts each other task at the same
+// f·256 and Σ_j s_ij·n_j = s̄_i·n_Σ: the contextual rate of task i is the mean of its pairwise rates.
+const laws: Record<string, TransferLaw> = {
+  A: { c: 0.9, b: Math.log(0.4), a: 0.01, s: { B: 0.006, C: 0.002 } }, // contextual +0.004
+  B: { c: 0.85, b: Math.log(0.2), a: 0.01, s: { A: -0.0005, C: -0.0015 } }, // contextual −0.001
+  C: { c: 0.8, b: Math.log(0.3), a: 0.008, s: { A: 0.001, B: -0.001 } }, // contextual 0
+};
+const contextualTruth: Record<string, number> = { A: 0.004, B: -0.001, C: 0 };
+
+const config = parseRunConfig({
+  split: { useFolds: [0, 1] },
+  study: {
+    designs: ['single', 'all', 'contextual', 'pairwise', 'random'],
+    seeds: 4,
+    randomRuns: 12,
+    bootstrap: 40,
+    alpha: 0.05,
+  },
+});
+const available = [0, 1].flatMap((fold) => ['A', 'B', 'C'].map((task) => ({ split: 'random' as const, fold, task, nTrain: 256 })));
+const plan = enumeratePoints(config, available);
+// TAG scores ordered like the true rates, lookahead scores in reverse order.
+const truthMatrix = (sign: number) => Object.fromEntries(['A', 'B', 'C'].map((source) => [source, Object.fromEntries(Object.entries(laws).filter(([t]) => t !== source).map(([t, law]) => [t, sign * law.s[source]]))]));
+const results = pointResultsFromLaws(plan.points, laws, { noise: 0.004, seed: 4, tag: truthMatrix(1), lookahead: truthMatrix(-1) });
+const { curves, transfer } = analyseRun({ runId: 'laws', config, points: plan.points, results, caps: plan.caps });
+
+const inside = (value: number, [lo, hi]: [number, number]) => lo <= value && value <= hi;
+const pairTruth = (e: { source: string; target: string }) => laws[e.target].s[e.source];
+
+describe('analysis of results from known laws', () => {
+  it('recovers the contextual rates: signs, verdicts, values and exchange rates', () => {
+    expect(transfer.contextual.map((c) => c.task)).toEqual(['A', 'B', 'C']);
+    const byTask = Object.fromEntries(transfer.contextual.map((c) => [c.task, c]));
+    expect(byTask.A.verdict).toBe('positive');
+    expect(byTask.B.verdict).toBe('negative');
+    expect(byTask.C.verdict).toBe('none');
+    expect(byTask.A.p).toBeLessThan(1e-6);
+    expect(byTask.B.p).toBeLessThan(1e-6);
+    expect(byTask.C.p).toBeGreaterThan(config.study.alpha);
+    for (const task of ['A', 'B', 'C']) {
+      const c = byTask[task];
+      expect(Math.abs(c.s - contextualTruth[task])).toBeLessThan(1e-4);
+      expect(c.a).toBeCloseTo(laws[task].a, 3);
+      expect(c.exchangeRate).toBeCloseTo(c.s / c.a, 12);
+      expect(c.ci[0]).toBeLessThan(c.ci[1]);
+      expect(c.exchangeRateCi![0]).toBeLessThan(c.exchangeRateCi![1]);
+    }
+  });
+
+  it('recovers every pairwise rate from the pairwise grid and from the joint fit of the random design', () => {
+    // The random design estimates K − 1 rates per target from 12 runs: less precise than the pairwise grid.
+    for (const [design, tolerance] of [['pairwise', 0.1], ['random', 0.2]] as const) {
+      const entries = transfer.pairwise.filter((p) => p.design === design);
+      expect(entries.map((e) => `${e.source}>${e.target}`).sort()).toEqual(['A>B', 'A>C', 'B>A', 'B>C', 'C>A', 'C>B']);
+      for (const e of entries) {
+        const truth = pairTruth(e);
+        expect(e.verdict, `${design} ${e.source}→${e.target}`).toBe(truth > 0 ? 'positive' : 'negative');
+        expect(Math.abs(e.s - truth), `${design} ${e.source}→${e.target}: ${e.s} vs ${truth}`).toBeLessThan(tolerance * Math.abs(truth));
+        expect(e.exchangeRate).toBeCloseTo(e.s / e.a!, 12);
+      }
+    }
+  });
+
+  it('gives intervals that cover the true rates (most of them: a 95% group bootstrap over 8 groups)', () => {
+    const intervals = [
+      ...transfer.contextual.map((c) => inside(contextualTruth[c.task], c.ci)),
+      ...transfer.pairwise.map((e) => inside(pairTruth(e), e.ci)),
+    ];
+    expect(intervals).toHaveLength(15);
+    // The percentile bootstrap over few groups is known to be narrow; require 75% coverage, not 95%.
+    expect(intervals.filter(Boolean).length).toBeGreaterThanOrEqual(11);
+  });
+
+  it('shows where multi-task training helps: the single-vs-all gap follows the law', () => {
+    const gapA = transfer.singleVsAll.find((g) => g.task === 'A')!;
+    const at16 = gapA.byN.find((r) => r.n === 16)!;
+    // all-task point at n = 16: A at 16 with B and C at 16.
+    const expected = lawAuroc(laws.A, 'A', { A: 16, B: 16, C: 16 }) - lawAuroc(laws.A, 'A', { A: 16 });
+    expect(at16.gap).toBeCloseTo(expected, 2);
+    expect(at16.singleObserved).toBeCloseTo(lawAuroc(laws.A, 'A', { A: 16 }), 2);
+    const gapB = transfer.singleVsAll.find((g) => g.task === 'B')!;
+    expect(gapB.byN.every((r) => r.gap! < 0)).toBe(true);
+  });
+
+  it('writes every fit and observation, with intervals over fold × seed groups', () => {
+    // 3 single + 3 all + 3 contextual + 6 pairwise + 3 joint
+    expect(curves.fits).toHaveLength(18);
+    expect(curves.fits.every((f) => f.status === 'ok' && f.ci && !f.ciError)).toBe(true);
+    const singleA = curves.fits.find((f) => f.task === 'A' && f.design === 'single')!;
+    expect(singleA.params.a).toBeCloseTo(laws.A.a, 3);
+    const observed = results.reduce((s, r) => s + Object.keys(r.metrics).length, 0);
+    expect(curves.observations).toHaveLength(observed);
+    expect(new Set(curves.comparison.map((c) => c.model))).toEqual(new Set(['exp3', 'pow3', 'pow4', 'mmf4', 'last1']));
+    const exp3 = curves.comparison.filter((c) => c.model === 'exp3');
+    expect(exp3.every((c) => c.heldOutMse !== null && c.heldOutMse < 1e-3)).toBe(true);
+  });
+
+  it('ranks agree with the scores they were built from', () => {
+    expect(transfer.agreement.pairwise_vs_tag).toEqual({ rho: 1, pairs: 6 });
+    expect(transfer.agreement.pairwise_vs_lookahead).toEqual({ rho: -1, pairs: 6 });
+    expect(transfer.agreement.tag_vs_lookahead).toEqual({ rho: -1, pairs: 6 });
+    expect(transfer.agreement.pairwise_vs_random.rho).toBeGreaterThan(0.9);
+    expect(transfer.tag).toHaveLength(6);
+    expect(transfer.tag.find((t) => t.source === 'B' && t.target === 'A')!.z).toBeCloseTo(0.006, 12);
+    expect(transfer.tagGroups?.method).toBe('exact');
+  });
+
+  it('charges compute seconds to each approach', () => {
+    const pairwisePoints = plan.points.filter((p) => p.uses!.some((u) => u.design === 'pairwise')).length;
+    expect(transfer.cost.pairwise).toEqual({ seconds: pairwisePoints, points: pairwisePoints, device: 'synthetic', backend: 'synthetic' });
+    expect(transfer.cost.random.points).toBe(12 * 2 * 4);
+    expect(transfer.cost.tag).toMatchObject({ seconds: 0.5 * 8, points: 8 });
+    expect(transfer.cost.total.points).toBe(plan.points.length);
+    expect(transfer.missingPoints).toEqual([]);
+    expect(transfer.failed).toEqual([]);
+  });
+});
+
+describe('analysis with missing and unusable points', () => {
+  const small = parseRunConfig({ split: { useFolds: [0] }, study: { designs: ['single', 'contextual'], seeds: 1, bootstrap: 20, tag: { enabled: false }, lookahead: { enabled: false } } });
+  const smallPlan = enumeratePoints(small, available.filter((a) => a.fold === 0));
+  const all = pointResultsFromLaws(smallPlan.points, laws, { noise: 0.002, seed: 3 });
+  // Drop every single-task point of C but the first: its curve has one point.
+  const dropped = smallPlan.points.filter((p) => Object.keys(p.sizes).join() === 'C').slice(1).map((p) => p.id);
+  const stray = { ...all[0], id: 'not-planned' };
+  const kept = [...all.filter((r) => !dropped.includes(r.id)), stray];
+  const { curves, transfer } = analyseRun({ runId: 'gaps', config: small, points: smallPlan.points, results: kept });
+
+  it('lists the planned points without a result and the results outside the plan', () => {
+    expect(transfer.missingPoints.filter((m) => m.reason.startsWith('no result')).map((m) => m.pointId).sort()).toEqual([...dropped].sort());
+    expect(transfer.missingPoints.find((m) => m.pointId === 'not-planned')?.reason).toMatch(/not part of this plan/);
+  });
+
+  it("keeps a fit that cannot be made as status 'failed' with the reason", () => {
+    const singleC = curves.fits.find((f) => f.task === 'C' && f.design === 'single')!;
+    expect(singleC.status).toBe('failed');
+    expect(singleC.error).toMatch(/only 1 point|parameters/);
+  });
+
+  it('says why a fit from one replicate group has no interval', () => {
+    const singleA = curves.fits.find((f) => f.task === 'A' && f.design === 'single')!;
+    expect(singleA.status).toBe('ok');
+    expect(singleA.ci).toBeUndefined();
+    expect(singleA.ciError).toMatch(/1 replicate group/);
+    expect(transfer.contextual.find((c) => c.task === 'A')!.ci.every(Number.isNaN)).toBe(true);
+  });
+});
