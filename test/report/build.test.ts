@@ -15,13 +15,13 @@ describe('chart data from the fitted laws', () => {
     const line = rows.filter((r) => r.kind === 'fit' && r.task === 'SRC' && r.approach === 'single-task');
     expect(line[0].n).toBe(16);
     expect(line.at(-1)!.n).toBe(512);
-    for (const r of line) expect(r.y).toBeCloseTo(LAW.c - Math.exp(LAW.b - A.SRC * r.n), 12);
+    for (const r of line) expect(r.y).toBeCloseTo(LAW.c - Math.exp(LAW.b - A.SRC * r.n!), 12);
     // observed mean over 3 seeds of law + noise in [-0.01, 0.01]
     const obs = rows.filter((r) => r.kind === 'obs' && r.task === 'SRC' && r.approach === 'single-task');
     expect(obs).toHaveLength(6);
     for (const r of obs) {
       expect(r.count).toBe(3);
-      expect(Math.abs(r.y! - (LAW.c - Math.exp(LAW.b - A.SRC * r.n)))).toBeLessThanOrEqual(0.01);
+      expect(Math.abs(r.y! - (LAW.c - Math.exp(LAW.b - A.SRC * r.n!)))).toBeLessThanOrEqual(0.01);
       expect(r.lo!).toBeLessThanOrEqual(r.y!);
       expect(r.hi!).toBeGreaterThanOrEqual(r.y!);
     }
@@ -32,6 +32,7 @@ describe('chart data from the fitted laws', () => {
     const kdrAll = rows.filter((r) => r.task === 'KDR' && r.approach === 'all tasks');
     expect(kdrAll.filter((r) => r.kind === 'fit' || r.kind === 'band')).toHaveLength(0);
     expect(kdrAll.filter((r) => r.kind === 'obs')).toHaveLength(6);
+    expect(rows.filter((r) => r.kind === 'note')).toEqual([{ kind: 'note', task: 'KDR', approach: 'all tasks', note: 'all tasks fit failed: no curve' }]);
     // the missing point leaves 2 of 3 seeds at SRC n = 512; the undefined AUROC leaves 2 at FLT1 n = 16
     expect(rows.find((r) => r.kind === 'obs' && r.task === 'SRC' && r.approach === 'single-task' && r.n === 512)!.count).toBe(2);
     expect(rows.find((r) => r.kind === 'obs' && r.task === 'FLT1' && r.approach === 'single-task' && r.n === 16)!.count).toBe(2);

@@ -8,10 +8,12 @@ import { VEGA_LITE_SCHEMA, logNAxis, type ChartDef } from './chart.ts';
 const APPROACH: Partial<Record<DesignName, string>> = { single: 'single-task', all: 'all tasks' };
 
 export interface LearningCurveRow {
-  kind: 'obs' | 'fit' | 'band';
+  kind: 'obs' | 'fit' | 'band' | 'note';
   task: string;
   approach: string;
-  n: number;
+  n?: number;
+  /** kind 'note': the text printed in the task's panel (a failed fit). */
+  note?: string;
   y?: number;
   lo?: number;
   hi?: number;
@@ -35,7 +37,14 @@ export function learningCurveRows(curves: CurvesFile, split: SplitKind): { rows:
     if (fit.split !== split || fit.model !== 'exp3' || !APPROACH[fit.design]) continue;
     const params = exp3Params(fit);
     const r = range.get(`${fit.task}\u0000${fit.design}`);
-    if (!params || !r) continue; // a failed fit draws nothing: the report lists it instead
+    if (fit.status === 'failed') {
+      // a failed fit draws no line; its panel says so (one note per panel) and the warning box says why
+      const note = rows.find((row) => row.kind === 'note' && row.task === fit.task);
+      if (note) note.note = `${note.note!.replace(/ fit failed: no curve$/, '')} and ${APPROACH[fit.design]} fits failed: no curves`;
+      else rows.push({ kind: 'note', task: fit.task, approach: APPROACH[fit.design]!, note: `${APPROACH[fit.design]} fit failed: no curve` });
+      continue;
+    }
+    if (!params || !r) continue;
     const ns = logGrid(r.min, r.max);
     const approach = APPROACH[fit.design]!;
     ns.forEach((n) => rows.push({ kind: 'fit', task: fit.task, approach, n, y: exp3(params, n) }));
@@ -78,6 +87,11 @@ export function learningCurvesChart(curves: CurvesFile, split: SplitKind, taskOr
           { transform: only('fit'), mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'y', type: 'quantitative', title: 'AUROC', scale: { zero: false } }, color } },
           { transform: only('obs'), mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
           { transform: only('obs'), mark: { type: 'point', filled: true, size: 28, opacity: 0.9 }, encoding: { x, y: { field: 'y', type: 'quantitative' }, color } },
+          {
+            transform: only('note'),
+            mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 10, fontWeight: 'bold', color: '#a5281b' },
+            encoding: { x: { value: 4 }, y: { value: 4 }, text: { field: 'note', type: 'nominal' } },
+          },
         ],
       },
       resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
