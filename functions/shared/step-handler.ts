@@ -20,9 +20,9 @@ export function createStepHandler<R>(
   sink?: LogSink,
 ) {
   return middy(async (event: unknown): Promise<R> => {
-    const { runId } = event as RunEvent;
+    const { runId, executionArn } = event as RunEvent;
     const ctx = stepContext(deps, runId);
-    await markStatus(ctx, { state: 'RUNNING', step });
+    await markStatus(ctx, { state: 'RUNNING', step, executionArn });
     return run(ctx);
   })
     .use(structuredLogs(fn, sink))

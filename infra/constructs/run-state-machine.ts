@@ -89,13 +89,14 @@ export class RunStateMachine extends Construct {
       return state;
     };
 
-    const lambdaStep = (name: string, fn: lambda.IFunction, resultPath: string) =>
+    const lambdaStep = (name: string, fn: lambda.IFunction, resultPath: string, payload = runIdOnly) =>
       withCatch(
-        new tasks.LambdaInvoke(this, name, { lambdaFunction: fn, payloadResponseOnly: true, payload: runIdOnly, resultPath, taskTimeout: lambdaTimeout }),
+        new tasks.LambdaInvoke(this, name, { lambdaFunction: fn, payloadResponseOnly: true, payload, resultPath, taskTimeout: lambdaTimeout }),
         name,
       );
 
-    const plan = lambdaStep(STATE.plan, fns.plan, '$.plan');
+    // Plan records the execution in status.json (the trigger's own write may race with it).
+    const plan = lambdaStep(STATE.plan, fns.plan, '$.plan', sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), executionArn: sfn.JsonPath.executionId }));
 
     // One Batch job per pending point. The item is only a point id; runId comes from the Map's input:
     // items stay tiny so a plan with thousands of points fits the 256 KiB payload limit.

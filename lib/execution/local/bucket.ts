@@ -1,7 +1,10 @@
 // The embedded S3 for local runs: s3rver storing under <dir>/s3, reached with the ordinary AWS SDK client
 // (path-style), so every step talks to "S3" exactly as on AWS. Its notification records feed the trigger.
 import { S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import path from 'node:path';
 import S3rver from 's3rver';
 import type { ObjectStore } from '../../storage/port.ts';
@@ -37,11 +40,58 @@ export function localStore(at: LocalS3Endpoint): S3Store {
   return new S3Store(at.bucket, localS3Client(at.endpoint));
 }
 
+/** The parts of s3rver's FilesystemStore this module hardens. */
+interface FilesystemStore {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
+  getObject(bucket: string, key: string, options?: unknown): Promise<unknown>;
+  putObject(object: { bucket: string; key: string; content: Buffer | Readable; metadata: unknown }): Promise<{ size: number; md5: string }>;
+}
+
+async function readAll(content: Buffer | Readable): Promise<Buffer> {
+  if (Buffer.isBuffer(content)) return content;
+  const chunks: Buffer[] = [];
+  for await (const chunk of content) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * S3 replaces an object atomically; s3rver truncates the file in place and answers before the bytes are on disk,
+ * so two writers of one key (e.g. status.json) or a reader racing a writer can see a mix. Writes here go to a
+ * temporary file that is renamed over the object, and reads and writes of one key take turns.
+ */
+function makeWritesAtomic(store: FilesystemStore): void {
+  const turns = new Map<string, Promise<unknown>>();
+  const inTurn = <T>(bucket: string, key: string, fn: () => Promise<T>): Promise<T> => {
+    const id = `${bucket}/${key}`;
+    const run = (turns.get(id) ?? Promise.resolve()).then(fn, fn);
+    const settled = run.catch(() => undefined);
+    turns.set(id, settled);
+    void settled.then(() => turns.get(id) === settled && turns.delete(id));
+    return run;
+  };
+  const getObject = store.getObject.bind(store);
+  store.getObject = (bucket, key, options) => inTurn(bucket, key, () => getObject(bucket, key, options));
+  store.putObject = (object) =>
+    inTurn(object.bucket, object.key, async () => {
+      const body = await readAll(object.content);
+      const file = store.getResourcePath(object.bucket, object.key, 'object');
+      await mkdir(path.dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await writeFile(tmp, body);
+      await rename(tmp, file);
+      const md5 = createHash('md5').update(body).digest('hex');
+      await store.putMetadata(object.bucket, object.key, object.metadata, md5);
+      return { size: body.length, md5 };
+    });
+}
+
 /** Starts s3rver on a free local port with the bucket under `<dir>/s3`; close() stops it (the data stays). */
 export async function openLocalBucket(dir: string): Promise<LocalBucket> {
   const directory = path.resolve(dir, 's3');
   mkdirSync(directory, { recursive: true });
   const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true, configureBuckets: [{ name: LOCAL_BUCKET, configs: [] }] });
+  makeWritesAtomic(server.store as FilesystemStore);
   const address = (await server.run()) as { address: string; port: number };
   const endpoint = `http://${address.address}:${address.port}`;
   const client = localS3Client(endpoint);

@@ -11,6 +11,8 @@ declare module 's3rver' {
   }
   class S3rver extends EventEmitter {
     constructor(options?: S3rverOptions);
+    /** The FilesystemStore behind the server. */
+    store: unknown;
     run(): Promise<{ address: string; port: number; family: string }>;
     close(): Promise<void>;
   }

@@ -1,0 +1,119 @@
+// End to end on one machine: upload → S3 notification → trigger → the synthesized state machine (Plan → Map of
+// Batch jobs on the worker pool → Fit → Transfer → Report → MarkSucceeded), against the embedded S3.
+import { mkdtempSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLayout } from '../../lib/layout.ts';
+import { openLocalBucket } from '../../lib/execution/local/bucket.ts';
+import { runLocal, type LocalRunOptions } from '../../lib/execution/local/run.ts';
+import { synthesizeTemplate, type CfnTemplate } from '../../lib/execution/local/template.ts';
+import type { RunStatus } from '../../lib/layout.ts';
+import { dataDir } from '../helpers/paths.ts';
+
+/** 2 tasks × 2 sizes × (single + all) = 6 points of a 16-unit network trained for one epoch. */
+const tinyStudy = JSON.stringify({
+  dataset: { name: 'kiba' },
+  tasks: { top: 2 },
+  model: { hidden: [16], epochs: 1, batchSize: 64 },
+  study: { designs: ['single', 'all'], grid: { min: 64, max: 128, factor: 2 }, seeds: 1, bootstrap: 10, tag: { enabled: false }, lookahead: { enabled: false } },
+});
+
+let template: CfnTemplate;
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'mtlc-e2e-'));
+  dirs.push(d);
+  return d;
+};
+const options = (outDir: string, runId: string, extra: Partial<LocalRunOptions> = {}): LocalRunOptions => ({
+  configText: tinyStudy,
+  outDir,
+  runId,
+  workers: 2,
+  dataDir,
+  cacheDir: path.join(outDir, 'cache'),
+  template,
+  ...extra,
+});
+
+async function bucketKeys(outDir: string, prefix: string): Promise<string[]> {
+  const bucket = await openLocalBucket(outDir);
+  try {
+    return await bucket.store.list(prefix);
+  } finally {
+    await bucket.close();
+  }
+}
+const pointIds = (keys: string[], runId: string) => keys.map((k) => k.slice(runLayout(runId).points.length).replace(/\.json$/, '')).sort();
+
+beforeAll(() => {
+  template = synthesizeTemplate();
+});
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('local run of the AWS state machine', () => {
+  let outDir: string;
+  const runId = 'tiny';
+
+  it('goes trigger → Plan → Map → Fit → Transfer → Report and leaves the whole bucket layout', async () => {
+    outDir = tmp();
+    const seen: number[] = [];
+    const result = await runLocal(options(outDir, runId, { onProgress: (p) => seen.push(p.pointsDone) }));
+    expect(result.cause ?? '').toBe('');
+    expect(result).toMatchObject({ state: 'SUCCEEDED', ran: true, trigger: { outcome: 'started' } });
+    expect(result.trainedPoints).toHaveLength(6);
+    expect(seen.at(-1)).toBe(6);
+
+    const layout = runLayout(runId);
+    const keys = await bucketKeys(outDir, layout.root);
+    for (const key of [layout.config, layout.status, layout.plan, layout.curves, layout.transfer, layout.report]) expect(keys, key).toContain(key);
+    expect(keys.some((k) => k.startsWith(layout.prepared) && k !== layout.plan)).toBe(true);
+    expect(keys.some((k) => k.startsWith(layout.plots))).toBe(true);
+    expect(pointIds(keys.filter((k) => k.startsWith(layout.points)), runId)).toEqual([...result.trainedPoints].sort());
+
+    const status = JSON.parse(readFileSync(result.statusPath, 'utf8')) as RunStatus;
+    expect(status).toMatchObject({ state: 'SUCCEEDED', progress: { pointsDone: 6, pointsTotal: 6 } });
+    expect(status.executionArn).toBe(result.executionArn);
+    expect(readFileSync(result.reportPath, 'utf8')).toMatch(/<html/i);
+  });
+
+  it('starts nothing new when the same config is uploaded again', async () => {
+    const again = await runLocal(options(outDir, runId));
+    expect(again).toMatchObject({ state: 'SUCCEEDED', ran: false, trigger: { outcome: 'duplicate' }, executionArn: expect.any(String) });
+    expect(again.trainedPoints).toEqual([]);
+    expect(readdirSync(path.join(outDir, 'executions'))).toHaveLength(1);
+  });
+});
+
+describe('a killed run', () => {
+  it('recomputes only the missing points when run again', async () => {
+    const outDir = tmp();
+    const runId = 'killed';
+    const first = await runLocal(options(outDir, runId, { workers: 1, stopAfterPoints: 2 }));
+    expect(first.state).toBe('ABORTED');
+    expect(first.trainedPoints).toHaveLength(2);
+    const afterKill = pointIds(await bucketKeys(outDir, runLayout(runId).points), runId);
+    expect(afterKill).toEqual([...first.trainedPoints].sort());
+
+    const second = await runLocal(options(outDir, runId));
+    expect(second).toMatchObject({ state: 'SUCCEEDED', ran: true, trigger: { outcome: 'duplicate' } });
+    const all = pointIds(await bucketKeys(outDir, runLayout(runId).points), runId);
+    expect(all).toHaveLength(6);
+    expect([...second.trainedPoints].sort()).toEqual(all.filter((id) => !afterKill.includes(id)));
+  });
+});
+
+describe('an invalid config', () => {
+  it('gets status.json FAILED naming the field, and no execution', async () => {
+    const outDir = tmp();
+    const result = await runLocal({ ...options(outDir, 'bad'), configText: '{"model":{"epochs":0}}' });
+    expect(result).toMatchObject({ state: 'FAILED', ran: false, trigger: { outcome: 'invalid' } });
+    const status = JSON.parse(readFileSync(result.statusPath, 'utf8')) as RunStatus;
+    expect(status.state).toBe('FAILED');
+    expect(status.error?.message).toContain('model.epochs');
+    expect(existsSync(path.join(outDir, 'executions')) ? readdirSync(path.join(outDir, 'executions')) : []).toEqual([]);
+  });
+});
