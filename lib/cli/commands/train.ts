@@ -1,0 +1,148 @@
+// `mtlc train`: one learning-curve point from the command line — prepare a data set, split it, train one
+// multi-task network on the training compounds of a fold and print the held-out metrics per task.
+import { parseArgs } from 'node:util';
+import { parseRunConfig, type RunConfig } from '../../config.ts';
+import { ConfigError } from '../../errors.ts';
+import { prepareDataset } from '../../data/index.ts';
+import { configFromDataFlags, DATA_FLAG_OPTIONS, DATA_FLAG_USAGE, type DataFlagValues } from '../../data/flags.ts';
+import { assignFolds, testRows, trainingOrder } from '../../splits/index.ts';
+import { loadBackend, trainPoint, type BackendPreference } from '../../model/index.ts';
+import { macroAuroc } from '../../metrics/index.ts';
+import type { TaskMetrics } from '../../types.ts';
+
+export const summary = 'train and evaluate one point (one model on one fold) and print per-task metrics';
+
+const TRAIN_OPTIONS = {
+  split: { type: 'string' },
+  folds: { type: 'string' },
+  fold: { type: 'string' },
+  seed: { type: 'string' },
+  size: { type: 'string' },
+  epochs: { type: 'string' },
+  hidden: { type: 'string' },
+  dropout: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  'early-stopping': { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const USAGE = `usage: mtlc train [options]
+
+Example: mtlc train --dataset kiba --tasks top:8 --split random --fold 0
+
+split and training options:
+  --split random|scaffold   compound split (default: the config's first split kind, random)
+  --folds F                 number of folds (default 5); fold f's compounds are the test set
+  --fold f                  test fold (default 0)
+  --seed S                  split and training seed (default 0)
+  --size N                  at most N training compounds per task (the first N of the nested order; default all)
+  --epochs E, --hidden W[,W…], --dropout P, --batch-size B, --lr X
+                            model settings (defaults: the config's model section)
+  --early-stopping F[:P]    hold out fraction F of the training compounds, stop after P epochs without improvement
+  --backend node|wasm|cpu   preferred tfjs backend (default: the fastest available)
+  --json                    print the result as JSON
+
+${DATA_FLAG_USAGE}`;
+
+function num(flag: string, v: string): number {
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x)) throw new ConfigError([{ field: `--${flag}`, message: `expected a number, got '${v}'` }]);
+  return x;
+}
+
+type TrainFlags = { [K in keyof typeof TRAIN_OPTIONS]?: string | boolean };
+
+/** The run configuration of the flags: data flags first, then split and model overrides (validated). */
+export function configFromTrainFlags(data: DataFlagValues, flags: TrainFlags): RunConfig {
+  const base = configFromDataFlags(data);
+  const split: Record<string, unknown> = { ...base.split };
+  const model: Record<string, unknown> = { ...base.model };
+  const s = (k: keyof TrainFlags) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
+  if (s('split') !== undefined) split.kinds = [s('split')];
+  if (s('folds') !== undefined) split.folds = num('folds', s('folds')!);
+  if (s('fold') !== undefined) split.useFolds = [num('fold', s('fold')!)];
+  if (s('seed') !== undefined) split.seed = num('seed', s('seed')!);
+  if (s('epochs') !== undefined) model.epochs = num('epochs', s('epochs')!);
+  if (s('hidden') !== undefined) model.hidden = s('hidden')!.split(',').map((w) => num('hidden', w));
+  if (s('dropout') !== undefined) model.dropout = num('dropout', s('dropout')!);
+  if (s('batch-size') !== undefined) model.batchSize = num('batch-size', s('batch-size')!);
+  if (s('lr') !== undefined) model.learningRate = num('lr', s('lr')!);
+  if (s('early-stopping') !== undefined) {
+    const [fraction, patience] = s('early-stopping')!.split(':');
+    model.earlyStopping = { fraction: num('early-stopping', fraction), ...(patience ? { patience: num('early-stopping', patience) } : {}) };
+  }
+  return parseRunConfig({ ...base, split, model });
+}
+
+function fmt(x: number | null, digits = 4): string {
+  return x === null ? '—' : x.toFixed(digits);
+}
+
+export function metricsTable(metrics: Record<string, TaskMetrics>): string {
+  const header = ['task', 'nTrain', 'nTest', 'positives', 'AUROC', 'AUPRC', 'log-loss'];
+  const rows = Object.entries(metrics).map(([t, m]) => [t, String(m.nTrain), String(m.nTest), String(m.nTestPositive), fmt(m.auroc), fmt(m.auprc), fmt(m.logloss)]);
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({ args: argv, options: { ...DATA_FLAG_OPTIONS, ...TRAIN_OPTIONS } }).values;
+  } catch (err) {
+    console.error(`mtlc train: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const dataFlags: Record<string, string> = {};
+  for (const k of Object.keys(DATA_FLAG_OPTIONS) as (keyof DataFlagValues)[]) if (values[k] !== undefined) dataFlags[k] = values[k] as string;
+  const config = configFromTrainFlags(dataFlags, values as TrainFlags);
+  const backendFlag = values.backend;
+  if (backendFlag !== undefined && !['node', 'wasm', 'cpu'].includes(backendFlag)) {
+    throw new ConfigError([{ field: '--backend', message: `expected node, wasm or cpu, got '${backendFlag}'` }]);
+  }
+  const size = values.size !== undefined ? num('size', values.size) : undefined;
+  if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw new ConfigError([{ field: '--size', message: `expected a positive integer, got '${values.size}'` }]);
+
+  const prepared = await prepareDataset(config);
+  const kind = config.split.kinds[0];
+  const fold = config.split.useFolds[0];
+  const assignment = await assignFolds(prepared.labels.compoundIds, prepared.smiles, kind, config.split.folds, config.split.seed);
+  const tasks = prepared.labels.tasks;
+  const trainRows: Record<string, Int32Array> = {};
+  for (const t of tasks) {
+    const order = trainingOrder(prepared.labels, assignment, fold, config.split.seed, t);
+    trainRows[t] = size !== undefined ? order.slice(0, size) : order;
+  }
+  const backend = await loadBackend(backendFlag as BackendPreference | undefined);
+  const result = await trainPoint({
+    features: prepared.features,
+    labels: prepared.labels,
+    tasks,
+    trainRows,
+    testRows: testRows(assignment, fold),
+    model: config.model,
+    seed: config.split.seed,
+    backend,
+  });
+  const macro = macroAuroc(result.metrics);
+  if (values.json) {
+    console.log(JSON.stringify({ dataset: prepared.name, split: kind, fold, model: config.model, macroAuroc: macro, ...result }, null, 2));
+    return 0;
+  }
+  const m = config.model;
+  console.log(`${prepared.name}: ${tasks.length} tasks, ${kind} split, fold ${fold} of ${config.split.folds}, seed ${config.split.seed}`);
+  console.log(`model: hidden ${m.hidden.join(',')}, dropout ${m.dropout}, ${result.epochsRun}/${m.epochs} epochs, batch ${m.batchSize}, lr ${m.learningRate}`);
+  console.log('');
+  console.log(metricsTable(result.metrics));
+  console.log('');
+  console.log(`macro AUROC ${fmt(macro)}   ${result.seconds.toFixed(1)} s   backend ${result.backend} on ${result.device}`);
+  return 0;
+}
