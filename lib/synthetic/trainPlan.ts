@@ -2,7 +2,8 @@
 // (The pipeline's trainer reads prepared data from the bucket; this harness holds a synthetic set in memory.)
 import type { ModelConfig } from '../config.ts';
 import type { AvailableCount } from '../design/enumerate.ts';
-import { trainPoint, type LoadedBackend, type TrainingHooks } from '../model/index.ts';
+import { probedPointOptions, probeResultFields, trainProbedPoint } from '../lookahead/run.ts';
+import { trainPoint, type LoadedBackend, type PointInput } from '../model/index.ts';
 import { createRng } from '../stats/rng.ts';
 import type { FeatureMatrix, LabelMatrix, PointResult, PointSpec } from '../types.ts';
 
@@ -64,18 +65,18 @@ export interface TrainPlanInput {
   points: PointSpec[];
   model: ModelConfig;
   backend?: LoadedBackend;
-  /** Builds the probe hooks (TAG / lookahead) of a probed point and returns how to read their scores. */
-  probes?: (spec: PointSpec) => { hooks: TrainingHooks; collect(): Pick<PointResult, 'tag' | 'lookahead'> } | undefined;
 }
 
-/** Trains every point (sequentially) and returns its PointResult, as the pipeline's trainer would write it. */
+/**
+ * Trains every point (sequentially) and returns its PointResult, as the pipeline's trainer would write it.
+ * A point with `probes` runs the TAG / lookahead drivers (lib/lookahead trainProbedPoint) and carries their scores.
+ */
 export async function trainPlan(input: TrainPlanInput): Promise<PointResult[]> {
   const out: PointResult[] = [];
   for (const spec of input.points) {
     const tasks = Object.keys(spec.sizes).filter((t) => spec.sizes[t] > 0);
     const trainRows = Object.fromEntries(tasks.map((t) => [t, input.split.order(t, spec.fold, spec.seed).subarray(0, spec.sizes[t])]));
-    const probe = input.probes?.(spec);
-    const trained = await trainPoint({
+    const pointInput: PointInput = {
       features: input.features,
       labels: input.labels,
       tasks,
@@ -83,10 +84,14 @@ export async function trainPlan(input: TrainPlanInput): Promise<PointResult[]> {
       testRows: input.split.testRows(spec.fold),
       model: input.model,
       seed: hashParts(spec.seed, spec.fold, 7),
-      hooks: probe?.hooks,
       backend: input.backend,
-    });
-    out.push({ id: spec.id, spec, ...trained, finishedAt: new Date().toISOString(), ...(probe ? probe.collect() : {}) });
+    };
+    if (spec.probes) {
+      const probed = await trainProbedPoint(pointInput, probedPointOptions(spec.probes));
+      out.push({ id: spec.id, spec, ...probed.point, finishedAt: new Date().toISOString(), ...probeResultFields(probed) });
+    } else {
+      out.push({ id: spec.id, spec, ...(await trainPoint(pointInput)), finishedAt: new Date().toISOString() });
+    }
   }
   return out;
 }
