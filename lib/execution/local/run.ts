@@ -13,7 +13,7 @@ import type { LogSink } from '../../../functions/shared/middleware/structured-lo
 import { createStatusHandler } from '../../../functions/status/handler.ts';
 import { createTransferHandler } from '../../../functions/transfer/handler.ts';
 import { createTriggerHandler, type TriggerOutcome } from '../../../functions/trigger/handler.ts';
-import { runLayout } from '../../layout.ts';
+import { runIdFromConfigKey, runLayout } from '../../layout.ts';
 import type { ExecutionState } from '../port.ts';
 import { LocalExecutions, type LocalHandler } from './adapter.ts';
 import { openLocalBucket, type LocalBucket } from './bucket.ts';
@@ -125,11 +125,19 @@ function nextTriggerEvent(bucket: LocalBucket, machine: RunMachine, key: string)
   return { event, cancel: () => off() };
 }
 
-export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
+interface LocalPipeline {
+  bucket: LocalBucket;
+  machine: RunMachine;
+  /** Hands an S3 notification to the trigger handler and waits for the execution it names to end. */
+  trigger(event: { Records: unknown[] }, runId: string): Promise<LocalRunResult>;
+}
+
+type PipelineOptions = Omit<LocalRunOptions, 'configText' | 'runId'>;
+
+/** Embedded S3 + worker pool + local executions + the trigger handler, torn down after `use`. */
+async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipeline) => Promise<T>): Promise<T> {
   const outDir = path.resolve(options.outDir);
   const log = options.log ?? quiet;
-  const layout = runLayout(options.runId);
-  const resultsDir = path.join(outDir, ...layout.results.split('/'));
   const bucket = await openLocalBucket(outDir);
   const pool = new WorkerPool({
     size: options.workers,
@@ -169,42 +177,58 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
         },
       },
     });
-    const trigger = createTriggerHandler(() => ({ storeFor: () => bucket.store, executions, log }));
+    const triggerHandler = createTriggerHandler(() => ({ storeFor: () => bucket.store, executions, log }));
 
-    // Upload as a user would; the notification the embedded S3 emits is the trigger's event.
-    const waiting = nextTriggerEvent(bucket, machine, layout.config);
-    await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: layout.config, Body: options.configText, ContentType: 'application/json' }));
-    const event = await waiting.event;
-    const { outcomes } = await trigger(event, lambdaContext('trigger'));
-    const outcome = outcomes[0];
-
-    const finish = async (state: ExecutionState, ran: boolean, extra: Partial<LocalRunResult> = {}): Promise<LocalRunResult> => {
-      await exportResults(bucket, options.runId, outDir);
-      return {
-        runId: options.runId,
-        trigger: outcome,
-        executionArn,
-        state,
-        ran,
-        trainedPoints,
-        resultsDir,
-        reportPath: path.join(outDir, ...layout.report.split('/')),
-        statusPath: path.join(outDir, ...layout.status.split('/')),
-        ...extra,
+    const trigger = async (event: { Records: unknown[] }, runId: string): Promise<LocalRunResult> => {
+      const layout = runLayout(runId);
+      const { outcomes } = await triggerHandler(event, lambdaContext('trigger'));
+      const outcome = outcomes[0];
+      const finish = async (state: ExecutionState, ran: boolean, extra: Partial<LocalRunResult> = {}): Promise<LocalRunResult> => {
+        await exportResults(bucket, runId, outDir);
+        return {
+          runId,
+          trigger: outcome,
+          executionArn,
+          state,
+          ran,
+          trainedPoints,
+          resultsDir: path.join(outDir, ...layout.results.split('/')),
+          reportPath: path.join(outDir, ...layout.report.split('/')),
+          statusPath: path.join(outDir, ...layout.status.split('/')),
+          ...extra,
+        };
       };
+      if (outcome.outcome === 'ignored') throw new Error(`the trigger ignored ${outcome.key}: ${outcome.reason}`);
+      if (outcome.outcome === 'invalid') return finish('FAILED', false, { error: 'InvalidConfig', cause: outcome.errors.map((e: { field: string; message: string }) => `'${e.field}' ${e.message}`).join('; ') });
+      const arn = outcome.executionArn;
+      executionArn = arn;
+      // The same upload again: the trigger started nothing. Pick up a failed or killed execution where the bucket left it.
+      const ran = outcome.outcome === 'started' || (await executions.redrive(arn));
+      const end = await executions.wait(arn);
+      return finish(end.state, ran, { error: end.error, cause: end.cause });
     };
-
-    if (outcome.outcome === 'ignored') throw new Error(`the trigger ignored the upload: ${outcome.reason}`);
-    if (outcome.outcome === 'invalid') return await finish('FAILED', false, { error: 'InvalidConfig', cause: outcome.errors.map((e: { field: string; message: string }) => `'${e.field}' ${e.message}`).join('; ') });
-
-    const arn = outcome.executionArn;
-    executionArn = arn;
-    // The same upload again: the trigger started nothing. Pick up a failed or killed execution where the bucket left it.
-    const ran = outcome.outcome === 'started' || (await executions.redrive(arn));
-    const end = await executions.wait(arn);
-    return await finish(end.state, ran, { error: end.error, cause: end.cause });
+    return await use({ bucket, machine, trigger });
   } finally {
     await pool.close();
     await bucket.close();
   }
+}
+
+export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
+  return withLocalPipeline(options, async ({ bucket, machine, trigger }) => {
+    const key = runLayout(options.runId).config;
+    // Upload as a user would; the notification the embedded S3 emits is the trigger's event.
+    const waiting = nextTriggerEvent(bucket, machine, key);
+    await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: key, Body: options.configText, ContentType: 'application/json' }));
+    return trigger(await waiting.event, options.runId);
+  });
+}
+
+/** `mtlc invoke trigger`: a given S3 notification (e.g. events/s3-upload.json) through the same path. */
+export async function runUploadEvent(options: PipelineOptions & { event: { Records: unknown[] } }): Promise<LocalRunResult> {
+  const records = options.event.Records as { s3?: { object?: { key?: string } } }[];
+  const key = decodeURIComponent(String(records?.[0]?.s3?.object?.key ?? '').replace(/\+/g, ' '));
+  const runId = runIdFromConfigKey(key);
+  if (!runId) throw new Error(`the event's first record is not an upload of runs/<runId>/config.json (key ${JSON.stringify(key)})`);
+  return withLocalPipeline(options, ({ trigger }) => trigger(options.event, runId));
 }

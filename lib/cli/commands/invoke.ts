@@ -1,0 +1,73 @@
+// `mtlc invoke`: runs one handler with a sample event (events/*.json) against the embedded S3 under --out,
+// exactly as the Lambda (or the Batch trainer) would run it. The trigger's execution runs to its end.
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createFitHandler } from '../../../functions/fit/handler.ts';
+import { createPlanHandler } from '../../../functions/plan/handler.ts';
+import { createReportHandler } from '../../../functions/report/handler.ts';
+import type { DepsProvider } from '../../../functions/shared/deps.ts';
+import { createStatusHandler } from '../../../functions/status/handler.ts';
+import { trainerMain } from '../../../functions/trainer/main.ts';
+import { createTransferHandler } from '../../../functions/transfer/handler.ts';
+import { InputError } from '../../errors.ts';
+import { openLocalBucket } from '../../execution/local/bucket.ts';
+import { runUploadEvent } from '../../execution/local/run.ts';
+
+export const summary = 'run one handler (trigger, plan, fit, transfer, report, status, trainer) with a sample event';
+
+const FUNCTIONS = ['trigger', 'plan', 'fit', 'transfer', 'report', 'status', 'trainer'] as const;
+const USAGE = `usage: mtlc invoke <${FUNCTIONS.join('|')}> --event FILE [--out DIR] [--data-dir DIR]
+
+Runs the handler with the event against the embedded S3 under DIR (default ./mtlc-out) and prints its result.
+Samples are in events/. 'trigger' takes an S3 notification (events/s3-upload.json) and runs the execution it starts;
+'trainer' takes {runId, pointId} and runs the Batch container's entry.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { event: { type: 'string' }, out: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const fn = positionals[0] as (typeof FUNCTIONS)[number] | undefined;
+  if (!fn || !FUNCTIONS.includes(fn)) throw new InputError({ column: '<function>' }, `expected one of ${FUNCTIONS.join(', ')}, got ${JSON.stringify(fn ?? null)}\n${USAGE}`);
+  if (!values.event) throw new InputError({ column: '--event' }, `required\n${USAGE}`);
+  if (!existsSync(values.event)) throw new InputError({ file: values.event }, 'no such event file');
+  let event: unknown;
+  try {
+    event = JSON.parse(readFileSync(values.event, 'utf8'));
+  } catch (err) {
+    throw new InputError({ file: values.event }, `not valid JSON: ${(err as Error).message}`);
+  }
+  const outDir = path.resolve(values.out ?? 'mtlc-out');
+  const dataDir = values['data-dir'];
+
+  if (fn === 'trigger') {
+    const result = await runUploadEvent({ outDir, event: event as { Records: unknown[] }, dataDir, log: (l) => console.error(JSON.stringify(l)) });
+    console.log(JSON.stringify(result, null, 2));
+    return 0;
+  }
+
+  const bucket = await openLocalBucket(outDir);
+  try {
+    const deps: DepsProvider = () => ({ store: bucket.store, dataDir });
+    const context = { awsRequestId: 'mtlc-invoke', functionName: `mtlc-${fn}` } as never;
+    let result: unknown;
+    if (fn === 'trainer') {
+      const e = event as { runId?: string; pointId?: string };
+      result = await trainerMain(['--run-id', String(e.runId), '--point-id', String(e.pointId)], deps());
+    } else {
+      const handler = { plan: createPlanHandler, fit: createFitHandler, transfer: createTransferHandler, report: createReportHandler, status: createStatusHandler }[fn](deps);
+      result = await handler(event, context);
+    }
+    console.log(JSON.stringify(result, null, 2));
+    return 0;
+  } finally {
+    await bucket.close();
+  }
+}

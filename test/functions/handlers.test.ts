@@ -1,0 +1,97 @@
+// The handlers' own logic (the steps they call are tested in test/pipeline): execution names, S3 keys,
+// input validation, failure messages, Batch parameter substitution, trainer arguments.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPlanHandler } from '../../functions/plan/handler.ts';
+import { createStatusHandler, failureMessage } from '../../functions/status/handler.ts';
+import { parseTrainerArgs } from '../../functions/trainer/main.ts';
+import { decodeS3Key } from '../../functions/trigger/handler.ts';
+import { substituteParameters } from '../../lib/execution/local/adapter.ts';
+import { EXECUTION_NAME_MAX, executionNameFor } from '../../lib/execution/names.ts';
+import { executionArnFor } from '../../lib/execution/sfn.ts';
+import { runLayout, type RunStatus } from '../../lib/layout.ts';
+import { FolderStore } from '../../lib/storage/folder.ts';
+import { getJson } from '../../lib/storage/port.ts';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'mtlc-fn-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const store = new FolderStore(root);
+const deps = () => ({ store });
+const context = {} as never;
+const silent = () => {};
+
+describe('execution names', () => {
+  it('are the same for the same upload and differ for another version', () => {
+    const a = executionNameFor('study-1', 'runs/study-1/config.json', '"abc"');
+    expect(executionNameFor('study-1', 'runs/study-1/config.json', '"abc"')).toBe(a);
+    expect(executionNameFor('study-1', 'runs/study-1/config.json', '"abd"')).not.toBe(a);
+    expect(a).toMatch(/^study-1-[0-9a-f]{16}$/);
+  });
+
+  it('fit in 80 characters of [A-Za-z0-9_-] whatever the run id', () => {
+    const long = 'r.' + 'x'.repeat(78);
+    const name = executionNameFor(long, `runs/${long}/config.json`, 'v1');
+    expect(name.length).toBeLessThanOrEqual(EXECUTION_NAME_MAX);
+    expect(name).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(name.startsWith('r_x')).toBe(true);
+  });
+
+  it('give the ARN Step Functions assigns', () => {
+    expect(executionArnFor('arn:aws:states:eu-west-1:123456789012:stateMachine:Runs', 'n-1')).toBe('arn:aws:states:eu-west-1:123456789012:execution:Runs:n-1');
+    expect(() => executionArnFor('arn:aws:lambda:eu-west-1:1:function:x', 'n')).toThrow(/state machine ARN/);
+  });
+});
+
+describe('trigger', () => {
+  it('decodes S3 notification keys', () => {
+    expect(decodeS3Key('runs/my+study/config.json')).toBe('runs/my study/config.json');
+    expect(decodeS3Key('runs/a%2Bb/config.json')).toBe('runs/a+b/config.json');
+  });
+});
+
+describe('input validation', () => {
+  it('rejects a bad run id before any work, naming the field', async () => {
+    const plan = createPlanHandler(deps);
+    await expect(plan({ runId: '../etc' }, context)).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringContaining("'runId'") });
+    await expect(plan({}, context)).rejects.toMatchObject({ name: 'InvalidInput' });
+  });
+});
+
+describe('status', () => {
+  it('turns Step Functions errors into messages', () => {
+    expect(failureMessage({ Error: 'ComputationError', Cause: JSON.stringify({ errorType: 'ComputationError', errorMessage: 'too few points' }) })).toBe('ComputationError: too few points');
+    expect(failureMessage({ Error: 'States.TaskFailed', Cause: JSON.stringify({ Status: 'FAILED', StatusReason: 'Essential container exited', Container: { Reason: 'OutOfMemoryError' } }) })).toBe(
+      'States.TaskFailed: Essential container exited; OutOfMemoryError',
+    );
+    expect(failureMessage({ Error: 'States.Timeout', Cause: 'took too long' })).toBe('States.Timeout: took too long');
+    expect(failureMessage(undefined)).toBe('unknown error');
+  });
+
+  it('records a failure with its step and message in status.json', async () => {
+    const handler = createStatusHandler(deps, silent);
+    await handler({ runId: 'failing', state: 'FAILED', step: 'Fit', error: { Error: 'X', Cause: '{"errorType":"X","errorMessage":"boom"}' } }, context);
+    const status = await getJson<RunStatus>(store, runLayout('failing').status);
+    expect(status).toMatchObject({ state: 'FAILED', step: 'Fit', error: { step: 'Fit', message: 'X: boom' } });
+    await expect(handler({ runId: 'failing', state: 'DONE' }, context)).rejects.toMatchObject({ name: 'InvalidInput' });
+  });
+});
+
+describe('local Batch', () => {
+  it('substitutes Ref:: placeholders like Batch', () => {
+    expect(substituteParameters(['--run-id', 'Ref::runId', '--point-id', 'Ref::pointId', 'Ref::missing'], { runId: 'unset', pointId: 'unset' }, { runId: 'r1', pointId: 'p1' })).toEqual([
+      '--run-id',
+      'r1',
+      '--point-id',
+      'p1',
+      'Ref::missing',
+    ]);
+  });
+
+  it('trainer arguments are checked', () => {
+    expect(parseTrainerArgs(['--run-id', 'r1', '--point-id', 'p-1'])).toEqual({ runId: 'r1', pointId: 'p-1' });
+    expect(() => parseTrainerArgs(['--run-id', 'r1'])).toThrow(/--point-id/);
+    expect(() => parseTrainerArgs(['--run-id', 'a/b', '--point-id', 'p'])).toThrow(/--run-id/);
+  });
+});
