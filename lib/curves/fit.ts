@@ -144,17 +144,26 @@ function lastObservedFit(data: CurveData): CurveFitResult {
   return { model: 'last1', params: { y: last }, sse, nPoints: data.y.length, nParams: 1, fitted: data.y.map(() => last), predictAt: () => last };
 }
 
+function polish(problem: ReducedProblem, start: readonly number[]): { theta: number[]; sse: number } {
+  const { form } = problem;
+  return levenbergMarquardt({ m: problem.y.length, lower: form.lower, upper: form.upper, typical: form.typical, residuals: (t, out) => problem.residuals(t, out) }, start);
+}
+
 /** Searches θ globally, polishes each start, returns the best θ (first of equals: deterministic). */
 function optimise(problem: ReducedProblem): number[] {
   const { form } = problem;
   const starts = form.starts((theta) => problem.sse(theta));
   let best: { theta: number[]; sse: number } | null = null;
   for (const start of starts) {
-    const polished = levenbergMarquardt(
-      { m: problem.y.length, lower: form.lower, upper: form.upper, typical: form.typical, residuals: (t, out) => problem.residuals(t, out) },
-      start,
-    );
+    const polished = polish(problem, start);
     if (!best || polished.sse < best.sse) best = polished;
+  }
+  const alternate = form.alternate?.();
+  if (alternate) {
+    const twin = new ReducedProblem(alternate.form, problem.y, problem.weight, problem.withinSse);
+    const repolished = polish(twin, alternate.to(best!.theta));
+    const back = alternate.from(repolished.theta);
+    if (problem.sse(back) < problem.sse(best!.theta)) best = { theta: back, sse: repolished.sse };
   }
   return best!.theta;
 }

@@ -26,6 +26,12 @@ export interface SeparableForm {
   zeroLimit?: { index: number; kind: 'linear' | 'log-linear'; unit: number };
   /** θ[index] at its upper bound means the curve jumps to its plateau after the first anchor. */
   stepIndex?: number;
+  /**
+   * A second parameterisation of the same curves for a further polish from the best point: polar
+   * coordinates are needed near ρ = 0, but far from it Cartesian rates are better conditioned (a
+   * saturated rate along n no longer couples the angle with the rate along n_other).
+   */
+  alternate?(): { form: SeparableForm; to(theta: readonly number[]): number[]; from(theta: readonly number[]): number[] } | undefined;
 }
 
 function distinctSorted(values: ArrayLike<number>): number[] {
@@ -60,19 +66,22 @@ class ExpForm implements SeparableForm {
   private readonly scales: number[];
   private readonly z: Float64Array[];
   private readonly rhoMax: number;
+  /** Per covariate, the scaled rate beyond which that covariate alone makes a step. */
+  private readonly axisMax: number[];
   private readonly rhoMin: number;
   private readonly e: Float64Array;
   private cachedU: number[] = [];
   private cachedMin = 0;
 
   constructor(
-    covariates: number[][],
+    private readonly covariates: number[][],
     private readonly rateNames: string[],
     private readonly coords: 'polar' | 'cartesian',
   ) {
     this.scales = covariates.map((col) => Math.max(...col.map(Math.abs)));
     this.z = covariates.map((col, k) => Float64Array.from(col, (v) => v / this.scales[k]));
     const gaps = this.z.map((zk) => smallestGap(distinctSorted(zk)));
+    this.axisMax = gaps.map((g) => 50 / g);
     const span = Math.hypot(...this.z.map((zk) => Math.max(...zk) - Math.min(...zk)));
     // e^(−50) ≈ 2e−22: beyond ρ·gap = 50 every anchor after the first sits on the plateau.
     this.rhoMax = 50 / Math.min(...gaps);
@@ -95,6 +104,15 @@ class ExpForm implements SeparableForm {
         this.stepIndex = 0;
       }
     }
+  }
+
+  alternate(): ReturnType<NonNullable<SeparableForm['alternate']>> {
+    if (this.coords !== 'polar') return undefined;
+    return {
+      form: new ExpForm(this.covariates, this.rateNames, 'cartesian'),
+      to: (t) => [t[0] * Math.cos(t[1]), t[0] * Math.sin(t[1])],
+      from: (t) => [Math.hypot(t[0], t[1]), t[0] === 0 && t[1] === 0 ? 0 : Math.atan2(t[1], t[0])],
+    };
   }
 
   /** ρ and the unit direction u of the scaled rates. */
@@ -146,11 +164,17 @@ class ExpForm implements SeparableForm {
   }
 
   starts(sse: (theta: number[]) => number): number[][] {
-    const rhoAxis = [0, ...logspace(this.rhoMin, this.rhoMax, this.coords === 'polar' ? 10 : 25)];
+    const rhoAxis = [0, ...logspace(this.rhoMin, this.rhoMax, 25)];
     if (this.coords === 'polar') {
-      // Direction outermost, so that each direction's projections are computed once (see projections()).
-      const swap = (t: number[]): number[] => [t[1], t[0]];
-      return bestGridPoints([linspace(-Math.PI / 2, Math.PI / 2, 41), rhoAxis], (t) => sse(swap(t)), 4).map(swap);
+      // A log–log grid of the scaled rates (a ≥ 0, s of either sign): unlike an angle grid, it resolves a
+      // small s/a also where a is large. The line limit ρ = 0 is searched over its direction separately.
+      const toPolar = (t: number[]): number[] => [Math.hypot(t[0], t[1]), t[0] === 0 && t[1] === 0 ? 0 : Math.atan2(t[1], t[0])];
+      const alphaAxis = [0, ...logspace(this.rhoMin, this.axisMax[0], 5)];
+      const positive = logspace(this.rhoMin, this.axisMax[1], 5);
+      const sigmaAxis = [...positive.map((v) => -v).reverse(), 0, ...positive];
+      const rates = bestGridPoints([alphaAxis, sigmaAxis], (t) => sse(toPolar(t)), 6).map(toPolar);
+      const lines = bestGridPoints([[0], linspace(-Math.PI / 2, Math.PI / 2, 25)], sse, 2);
+      return [...rates, ...lines];
     }
     if (this.lower.length === 1) return bestGridPoints([rhoAxis], sse, 3);
     // joint: too many rates for a tensor grid. Coordinate sweeps: the target's own rate first, then each
