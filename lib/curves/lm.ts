@@ -54,7 +54,8 @@ function solveSmall(A: Float64Array, b: Float64Array, p: number): Float64Array |
  * Minimises ‖r(θ)‖² over the box lower ≤ θ ≤ upper from `start`.
  * Each iteration solves (JᵀJ + λ·diag(JᵀJ))·δ = −Jᵀr with a central-difference Jacobian J, over the
  * coordinates not held at a bound by a gradient pushing outward (a simple active set), and projects the
- * step onto the box; λ shrinks after a successful step and grows after a failed one (Marquardt 1963).
+ * step onto the box; λ follows Nielsen's rule (shrinks after a step that achieved its predicted
+ * reduction, grows after a poor or failed one; Madsen, Nielsen & Tingleff 2004).
  * Stops when a step no longer lowers the sum of squares by more than a relative 1e-14.
  */
 export function levenbergMarquardt(problem: LeastSquaresProblem, start: readonly number[], maxIterations = 200): LeastSquaresResult {
@@ -72,6 +73,7 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, start: readonly
   problem.residuals(theta, r);
   let sse = sumSquares(r);
   let lambda = 1e-3;
+  let nu = 2;
   let iterations = 0;
   let stalls = 0;
 
@@ -133,17 +135,29 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, start: readonly
       }
       problem.residuals(trial, trialR);
       const trialSse = sumSquares(trialR);
+      // Reduction predicted by the linear model ‖r + J·δ‖² for the step actually taken (after projection).
+      let predicted = 0;
+      for (let i = 0; i < m; i++) {
+        let jd = 0;
+        for (let a = 0; a < q; a++) jd += J[i * p + free[a]] * (trial[free[a]] - theta[free[a]]);
+        predicted -= 2 * r[i] * jd + jd * jd;
+      }
       if (trialSse < sse) {
         const gain = (sse - trialSse) / sse;
+        const ratio = predicted > 0 ? (sse - trialSse) / predicted : 1;
         theta.set(trial);
         r.set(trialR);
         sse = trialSse;
-        lambda = Math.max(lambda / 3, 1e-12);
+        // Nielsen's update: a step that achieved much less than predicted (e.g. overshooting a minimum
+        // whose curvature JᵀJ underestimates) raises the damping; a good one lowers it.
+        lambda = Math.max(lambda * Math.max(1 / 3, 1 - (2 * ratio - 1) ** 3), 1e-12);
+        nu = 2;
         improved = true;
         stalls = gain < 1e-14 ? stalls + 1 : 0;
         break;
       }
-      lambda *= 4;
+      lambda *= nu;
+      nu *= 2;
     }
     if (!improved || stalls >= 2) break;
   }
