@@ -50,6 +50,7 @@ export function exp3Band(fit: CurveFit, ns: readonly number[]): { source: BandSo
   }
   const ci = fit.ci;
   if (!ci?.a || !ci.b || !ci.c) return undefined;
+  if (![...ci.a, ...ci.b, ...ci.c].every((v) => typeof v === 'number' && Number.isFinite(v))) return undefined; // an open CI bounds nothing
   const [aLo, aHi] = ci.a;
   const [bLo, bHi] = ci.b;
   const [cLo, cHi] = ci.c;

@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { exp3, exp32, exp3Band, logGrid } from '../../lib/report/curve.ts';
 import { clusterOrder } from '../../lib/report/order.ts';
+import { clipBands, type LearningCurveRow } from '../../lib/report/charts/learningCurves.ts';
+import { sliceLevels } from '../../lib/report/charts/contextualSlices.ts';
+import { forestScale } from '../../lib/report/charts/forest.ts';
 import { averageRanks, pearson, spearman, spread } from '../../lib/report/stats.ts';
 import type { CurveFit } from '../../lib/results.ts';
 
@@ -72,6 +75,24 @@ describe('curve evaluation', () => {
     expect(band.lo).toEqual([0.5, expect.closeTo(0.6, 12), 0.7, 0.7]); // 32 is halfway between 16 and 64 in log n
     expect(exp3Band({ ...fit, status: 'failed' }, [16])).toBeUndefined();
     expect(exp3Band(base, [16])).toBeUndefined(); // no CI, no band: nothing is invented
+    // an open interval (null from JSON) bounds nothing
+    const open = { ...base, ci: { a: [0, 0.1], b: [null, 1], c: [0.5, 0.9] } as unknown as Record<string, [number, number]> };
+    expect(exp3Band(open, [16])).toBeUndefined();
+  });
+
+  it("cuts a runaway band at the panel's edges", () => {
+    const rows: LearningCurveRow[] = [
+      { kind: 'obs', task: 't', approach: 'single-task', n: 16, y: 0.6, lo: 0.55, hi: 0.65 },
+      { kind: 'fit', task: 't', approach: 'single-task', n: 16, y: 0.75 },
+      { kind: 'band', task: 't', approach: 'single-task', n: 16, lo: -6e12, hi: 0.7 },
+      { kind: 'band', task: 't', approach: 'single-task', n: 32, lo: 0.2, hi: 3 },
+    ];
+    clipBands(rows);
+    // data span [0.55, 0.75], padded by half its height (0.1): [0.45, 0.85]
+    expect(rows[2].lo).toBeCloseTo(0.45, 12);
+    expect(rows[2].hi).toBe(0.7);
+    expect(rows[3].lo).toBeCloseTo(0.45, 12);
+    expect(rows[3].hi).toBeCloseTo(0.85, 12);
   });
 });
 
@@ -87,5 +108,17 @@ describe('clustering order of the pairwise matrix', () => {
 
   it('keeps tiny inputs as given', () => {
     expect(clusterOrder(['x', 'y'], () => 1)).toEqual(['x', 'y']);
+  });
+});
+
+describe('chart scales', () => {
+  it('switches the forest plot to symmetric-log only when one estimate dwarfs the others', () => {
+    expect(forestScale([1e-4, 2e-4, 3e-4, 0, 5e-4], [1e-4, 2e-4, 3e-4])).toEqual({ type: 'linear' });
+    expect(forestScale([1e-4, 2e-4, 0.5, 0.8], [1e-4, 2e-4, 0.5])).toEqual({ type: 'symlog', constant: 2e-4 });
+  });
+
+  it('draws every slice when few, else four from the smallest to the largest n_Σ', () => {
+    expect(sliceLevels([0, 512, 0, 2048])).toEqual([0, 512, 2048]);
+    expect(sliceLevels([96, 128, 192, 288, 320, 384, 512])).toEqual([96, 192, 320, 512]); // ranks 0, 2, 4, 6 of 7
   });
 });

@@ -18,13 +18,18 @@ export const verdictScale = {
   range: ['#1b7837', '#8c8c8c', '#c51b7d'],
 };
 
-/** A log-2 x axis of training sizes. */
-export const logNAxis = (title: string) => ({
+/** A log-2 x axis of training sizes, ticked at the sizes that were trained (when given and not too many). */
+export const logNAxis = (title: string, ticks?: number[]) => ({
   field: 'n',
   type: 'quantitative' as const,
   scale: { type: 'log' as const, base: 2 },
-  axis: { title, format: '~s' },
+  axis: { title, format: '~s', ...(ticks && ticks.length > 0 && ticks.length <= 10 ? { values: ticks } : {}) },
 });
+
+/** Distinct training sizes of the observed rows, ascending. */
+export function observedNs(rows: readonly { kind: string; n?: number }[]): number[] {
+  return [...new Set(rows.filter((r) => r.kind === 'obs' && r.n !== undefined).map((r) => r.n!))].sort((p, q) => p - q);
+}
 
 /** A stable, file-name-safe stem from free text (task names can hold any character). */
 export function fileStem(text: string): string {

@@ -3,7 +3,7 @@ import type { CurvesFile } from '../../results.ts';
 import type { SplitKind } from '../../types.ts';
 import { exp32, exp32Params, logGrid } from '../curve.ts';
 import { groupBy, spread } from '../stats.ts';
-import { VEGA_LITE_SCHEMA, logNAxis, type ChartDef } from './chart.ts';
+import { VEGA_LITE_SCHEMA, logNAxis, observedNs, type ChartDef } from './chart.ts';
 
 export interface SliceRow {
   kind: 'obs' | 'fit';
@@ -27,25 +27,35 @@ export function contextualSliceRows(curves: CurvesFile, split: SplitKind): Slice
     const mine = obs.filter((o) => o.task === fit.task);
     if (!params || mine.length === 0) continue;
     const ns = logGrid(Math.min(...mine.map((o) => o.n)), Math.max(...mine.map((o) => o.n)));
-    for (const m of [...new Set(mine.map((o) => o.nOther!))].sort((p, q) => p - q)) {
+    for (const m of sliceLevels(mine.map((o) => o.nOther!))) {
       ns.forEach((n) => rows.push({ kind: 'fit', task: fit.task, nOther: m, n, y: exp32(params, n, m) }));
     }
   }
   return rows;
 }
 
+/** At most 5 slices are drawn: every distinct n_Σ when there are that few, else 4 spread from the smallest to the largest. */
+export function sliceLevels(values: readonly number[]): number[] {
+  const levels = [...new Set(values)].sort((p, q) => p - q);
+  if (levels.length <= 5) return levels;
+  return [...new Set([0, 1, 2, 3].map((k) => levels[Math.round((k * (levels.length - 1)) / 3)]))];
+}
+
 export function contextualSlicesChart(curves: CurvesFile, split: SplitKind, taskOrder: readonly string[]): ChartDef | undefined {
   const rows = contextualSliceRows(curves, split);
   if (rows.length === 0) return undefined;
   const tasks = taskOrder.filter((t) => rows.some((r) => r.task === t));
-  const x = logNAxis("focus task's training compounds n_i");
-  const color = { field: 'nOther', type: 'ordinal' as const, title: 'n_Σ (others)', scale: { scheme: 'viridis' } };
+  const x = logNAxis("focus task's training compounds n_i", observedNs(rows));
+  const many = new Set(rows.map((r) => r.nOther)).size > 5;
+  const color = many
+    ? { field: 'nOther', type: 'quantitative' as const, title: 'n_Σ (others)', scale: { scheme: 'viridis' } }
+    : { field: 'nOther', type: 'ordinal' as const, title: 'n_Σ (others)', scale: { scheme: 'viridis' } };
   const only = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
   return {
     name: `contextual-slices-${split}`,
     title: `EXP3.2 slices, ${split} split`,
     caption:
-      "Each colour is one amount n_Σ of the other tasks' training data. Dots: observed mean AUROC; lines: the fitted EXP3.2 surface P = c − exp(b − a·n_i − s·n_Σ) at that n_Σ. Lines that rise with n_Σ mean positive transfer.",
+      "Colour: the amount n_Σ of the other tasks' training data. Dots: observed mean AUROC; lines: the fitted EXP3.2 surface P = c − exp(b − a·n_i − s·n_Σ) at that n_Σ (at most 5 slices, smallest to largest n_Σ). Lines that rise with n_Σ mean positive transfer.",
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       data: { values: rows },

@@ -21,7 +21,7 @@ export function gapChart(rows: readonly SingleVsAll[], split: SplitKind): ChartD
         { mark: { type: 'rule', color: '#444', strokeDash: [4, 3] }, encoding: { y: { datum: 0, type: 'quantitative' } } },
         {
           mark: { type: 'line', point: true, strokeWidth: 1.8 },
-          encoding: { x: logNAxis('training compounds n'), y: { field: 'gap', type: 'quantitative', title: 'AUROC gap' }, color: { field: 'task', type: 'nominal', title: 'task' } },
+          encoding: { x: logNAxis('training compounds n', [...new Set(values.map((v) => v.n))].sort((p, q) => p - q)), y: { field: 'gap', type: 'quantitative', title: 'AUROC gap' }, color: { field: 'task', type: 'nominal', title: 'task' } },
         },
       ],
     },

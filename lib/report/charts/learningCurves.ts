@@ -3,7 +3,7 @@ import type { CurvesFile } from '../../results.ts';
 import type { DesignName, SplitKind } from '../../types.ts';
 import { exp3, exp3Band, exp3Params, logGrid, type BandSource } from '../curve.ts';
 import { groupBy, spread } from '../stats.ts';
-import { VEGA_LITE_SCHEMA, logNAxis, type ChartDef } from './chart.ts';
+import { VEGA_LITE_SCHEMA, logNAxis, observedNs, type ChartDef } from './chart.ts';
 
 const APPROACH: Partial<Record<DesignName, string>> = { single: 'single-task', all: 'all tasks' };
 
@@ -54,22 +54,45 @@ export function learningCurveRows(curves: CurvesFile, split: SplitKind): { rows:
       ns.forEach((n, k) => rows.push({ kind: 'band', task: fit.task, approach, n, lo: band.lo[k], hi: band.hi[k] }));
     }
   }
+  clipBands(rows);
   return { rows, bandSources };
+}
+
+/**
+ * Cuts each task's bands at its panel's edges: the observed and fitted range padded by half its height, within
+ * [0, 1] (AUROC). A wide band then runs off the panel instead of squashing the curves into a line.
+ */
+export function clipBands(rows: LearningCurveRow[]): void {
+  const span = new Map<string, { min: number; max: number }>();
+  for (const r of rows) {
+    if (r.kind !== 'obs' && r.kind !== 'fit') continue;
+    const s = span.get(r.task) ?? { min: Infinity, max: -Infinity };
+    for (const v of [r.y, r.lo, r.hi]) if (v !== undefined && Number.isFinite(v)) (s.min = Math.min(s.min, v), s.max = Math.max(s.max, v));
+    span.set(r.task, s);
+  }
+  for (const r of rows) {
+    const s = span.get(r.task);
+    if (r.kind !== 'band' || !s || !Number.isFinite(s.min)) continue;
+    const pad = Math.max(0.02, (s.max - s.min) / 2);
+    const [lo, hi] = [Math.max(0, s.min - pad), Math.min(1, s.max + pad)];
+    r.lo = Math.min(hi, Math.max(lo, r.lo!));
+    r.hi = Math.min(hi, Math.max(lo, r.hi!));
+  }
 }
 
 export function learningCurvesChart(curves: CurvesFile, split: SplitKind, taskOrder: readonly string[]): ChartDef | undefined {
   const { rows, bandSources } = learningCurveRows(curves, split);
   if (!rows.some((r) => r.kind === 'obs')) return undefined;
   const tasks = taskOrder.filter((t) => rows.some((r) => r.task === t));
-  const x = logNAxis('training compounds n');
+  const x = logNAxis('training compounds n', observedNs(rows));
   const color = { field: 'approach', type: 'nominal' as const, title: null, scale: { domain: ['single-task', 'all tasks'], range: ['#d95f02', '#1f78b4'] } };
   const only = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
   const band =
     bandSources.size === 0
       ? 'no confidence band was available'
       : bandSources.has('bootstrap') && bandSources.size === 1
-        ? 'shaded: pointwise bootstrap band of the fit'
-        : 'shaded: band from the parameter confidence intervals (conservative)';
+        ? 'shaded: pointwise bootstrap band of the fit, cut at the panel edges'
+        : 'shaded: band from the parameter confidence intervals (conservative), cut at the panel edges';
   return {
     name: `learning-curves-${split}`,
     title: `Learning curves, ${split} split`,
