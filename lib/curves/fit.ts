@@ -170,19 +170,19 @@ function optimise(problem: ReducedProblem): number[] {
 
 /**
  * On the rate → 0 limit, the largest tiny rate (10^−3 … 10^−9 in scaled units) whose SSE is that of the
- * limit to a relative 1e−8 (or 1e−12 of the total sum of squares). Smaller rates would move the SSE even less but make c and e^b huge, so that
- * P computed from the rounded parameters loses digits (at 1e−8 relative the loss stays near 1e−9).
+ * limit to a relative 1e−8 (or 1e−12 of the total sum of squares). Smaller rates would move the SSE
+ * even less but make c and e^b huge, so that P computed from the rounded parameters loses digits (at 1e−8 relative the loss stays near 1e−9).
  */
 function representativeOfZeroLimit(problem: ReducedProblem, theta: number[], limit: NonNullable<SeparableForm['zeroLimit']>): number[] {
-  const atLimit = problem.sse(theta);
+  const atLimit = problem.sse(limit.toward(theta, 1e-12));
   // The absolute part (1e−12 of the total sum of squares) covers data that lie exactly on a line.
   const { y, weight } = problem;
   const mean = y.reduce((s, v, u) => s + weight[u] * v, 0) / weight.reduce((s, v) => s + v, 0);
   const total = problem.withinSse + y.reduce((s, v, u) => s + weight[u] * (v - mean) ** 2, 0);
   const tolerance = atLimit * 1e-8 + total * 1e-12;
-  const candidate = theta.slice();
+  let candidate = theta;
   for (let k = 3; k <= 9; k++) {
-    candidate[limit.index] = Math.pow(10, -k) * limit.unit;
+    candidate = limit.toward(theta, Math.pow(10, -k));
     if (problem.sse(candidate) - atLimit <= tolerance) break;
   }
   return candidate;
@@ -212,9 +212,11 @@ export function fitCurve(model: CurveModelName, data: CurveData): CurveFitResult
     limit = 'constant';
     params = form.flatParams(g0);
   } else {
-    if (form.zeroLimit && theta[form.zeroLimit.index] <= 0) {
-      limit = form.zeroLimit.kind;
-      theta = representativeOfZeroLimit(problem, theta, form.zeroLimit);
+    // On the limit, or approaching it along θ's direction (a slow crawl a local polish may not finish).
+    const zero = form.zeroLimit;
+    if (zero && (zero.reached(theta) || problem.sse(zero.toward(theta, 1e-9)) < problem.sse(theta))) {
+      limit = zero.kind;
+      theta = representativeOfZeroLimit(problem, theta, zero);
       ({ g0, g1 } = problem.solve(theta));
     } else if (form.stepIndex !== undefined && theta[form.stepIndex] >= form.upper[form.stepIndex]) {
       limit = 'step';

@@ -22,8 +22,11 @@ export interface SeparableForm {
   params(theta: readonly number[], g0: number, g1: number): Record<string, number>;
   /** Named parameters of the flat fit P = mean (γ₁ = 0, the e^b ≥ 0 / b ≥ 0 constraint active). */
   flatParams(mean: number): Record<string, number>;
-  /** θ[index] = 0 is a limit the named parameters reach only at infinity (exp: a → 0 makes a line). */
-  zeroLimit?: { index: number; kind: 'linear' | 'log-linear'; unit: number };
+  /**
+   * The rate → 0 limit, which the named parameters reach only at infinity (EXP: a line in n; POW: in ln n).
+   * `reached(θ)`: θ is on it; `toward(θ, size)`: the point of scaled size `size` in θ's direction.
+   */
+  zeroLimit?: { kind: 'linear' | 'log-linear'; reached(theta: readonly number[]): boolean; toward(theta: readonly number[], size: number): number[] };
   /** θ[index] at its upper bound means the curve jumps to its plateau after the first anchor. */
   stepIndex?: number;
   /**
@@ -92,17 +95,22 @@ class ExpForm implements SeparableForm {
       this.lower = [0, -Math.PI / 2];
       this.upper = [this.rhoMax, Math.PI / 2];
       this.typical = [1 / span, 1];
-      this.zeroLimit = { index: 0, kind: 'linear', unit: 1 / span };
+      this.zeroLimit = { kind: 'linear', reached: (t) => t[0] <= 0, toward: (t, size) => [size / span, t[1]] };
       this.stepIndex = 0;
     } else {
       const k = covariates.length;
       this.lower = [0, ...Array<number>(k - 1).fill(-this.rhoMax)];
       this.upper = Array<number>(k).fill(this.rhoMax);
       this.typical = Array<number>(k).fill(1 / span);
-      if (k === 1) {
-        this.zeroLimit = { index: 0, kind: 'linear', unit: 1 / span };
-        this.stepIndex = 0;
-      }
+      this.zeroLimit = {
+        kind: 'linear',
+        reached: (t) => t.every((v) => v === 0),
+        toward: (t, size) => {
+          const { u } = this.direction(t);
+          return u.map((uk) => (uk * size) / span);
+        },
+      };
+      if (k === 1) this.stepIndex = 0;
     }
   }
 
@@ -177,15 +185,39 @@ class ExpForm implements SeparableForm {
       return [...rates, ...lines];
     }
     if (this.lower.length === 1) return bestGridPoints([rhoAxis], sse, 3);
-    // joint: too many rates for a tensor grid. Coordinate sweeps: the target's own rate first, then each
-    // source's rate over 0 and both signs, three rounds.
-    const signedAxis = logspace(this.rhoMin, this.rhoMax, 6);
-    const signed = [0, ...signedAxis, ...signedAxis.map((v) => -v)];
-    const theta = Array<number>(this.lower.length).fill(0);
-    for (let round = 0; round < 3; round++) {
-      for (let k = 0; k < theta.length; k++) theta[k] = bestOnLine(theta, k, k === 0 ? rhoAxis : signed, sse);
+    return this.jointStarts(sse);
+  }
+
+  /**
+   * joint: too many rates for one tensor grid. For each source j, the log–log grid of (a, s_j) with the
+   * other rates at 0 (the pairwise problem; its four best grid minima), then sweeps of every other s_k over 0 and
+   * both signs; the four best of these points are polished.
+   */
+  private jointStarts(sse: (theta: number[]) => number): number[][] {
+    const k = this.lower.length;
+    const alphaAxis = [0, ...logspace(this.rhoMin, this.axisMax[0], 5)];
+    const candidates: { theta: number[]; sse: number }[] = [];
+    for (let j = 1; j < k; j++) {
+      const positive = logspace(this.rhoMin, this.axisMax[j], 5);
+      const sigmaAxis = [...positive.map((v) => -v).reverse(), 0, ...positive];
+      const embed = (t: number[]): number[] => {
+        const theta = Array<number>(k).fill(0);
+        theta[0] = t[0];
+        theta[j] = t[1];
+        return theta;
+      };
+      for (const point of bestGridPoints([alphaAxis, sigmaAxis], (t) => sse(embed(t)), 4)) {
+        const theta = embed(point);
+        for (let other = 1; other < k; other++) {
+          if (other === j) continue;
+          const values = logspace(this.rhoMin, this.axisMax[other], 5);
+          theta[other] = bestOnLine(theta, other, [0, ...values, ...values.map((v) => -v)], sse);
+        }
+        candidates.push({ theta, sse: sse(theta) });
+      }
     }
-    return [theta];
+    candidates.sort((p, q) => p.sse - q.sse);
+    return candidates.slice(0, 4).map((c) => c.theta);
   }
 
   params(theta: readonly number[], g0: number, g1: number): Record<string, number> {
@@ -232,7 +264,8 @@ class PowForm implements SeparableForm {
     this.lower = withShift ? [0, 0] : [0];
     this.upper = withShift ? [cMax, 5] : [cMax];
     this.typical = withShift ? [1, 1] : [1];
-    this.zeroLimit = { index: 0, kind: 'log-linear', unit: 1 / L[L.length - 1] };
+    const unit = 1 / L[L.length - 1];
+    this.zeroLimit = { kind: 'log-linear', reached: (t) => t[0] <= 0, toward: (t, size) => [size * unit, ...t.slice(1)] };
   }
 
   private shift(theta: ArrayLike<number>): number {

@@ -59,6 +59,28 @@ describe('noiseless curves give back their parameters (1e-6 relative)', () => {
   });
 });
 
+describe('the joint search matches the global pairwise fit', () => {
+  it('with one source the joint model is the pairwise model: same optimum on noisy random designs', () => {
+    const rng = createRng(3);
+    for (let i = 0; i < 12; i++) {
+      const truth = { a: Math.exp(-8 + 5 * rng.next()), s: (rng.next() - 0.5) * 1e-3, b: -3 + 2.5 * rng.next(), c: 0.6 + 0.35 * rng.next() };
+      const sigma = [0.002, 0.01, 0.03, 0.08][i % 4];
+      const data: CurveData = { n: [], nOther: [], y: [] };
+      for (let p = 0; p < 30; p++) {
+        const n = 16 + rng.int(1000);
+        const other = rng.int(3000);
+        data.n.push(n);
+        data.nOther!.push(other);
+        data.y.push(predict('exp3.2', truth, { n, nOther: other }) + sigma * rng.normal());
+      }
+      const pairwise = fitCurve('pairwise', data);
+      const joint = fitCurve('joint', { n: data.n, nSources: data.nOther!.map((o) => [o]), y: data.y });
+      expect(joint.sse).toBeLessThanOrEqual(pairwise.sse * (1 + 1e-6) + 1e-12);
+      expect(pairwise.sse).toBeLessThanOrEqual(joint.sse * (1 + 1e-6) + 1e-12);
+    }
+  });
+});
+
 describe('the fit is exact where the answer is known in closed form', () => {
   it('last1 is the mean at the largest n', () => {
     const fit = fitCurve('last1', { n: [10, 20, 20], y: [0.5, 0.7, 0.8] });
