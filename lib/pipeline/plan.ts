@@ -21,8 +21,11 @@ export interface PlanOutput {
   runId: string;
   pointsTotal: number;
   pointsDone: number;
-  /** Points still to train; tiny items so the Map's input stays far below the 256 KB state limit. */
-  pending: { runId: string; pointId: string }[];
+  /** Ids of the points still to train: tiny items keep the Map's input far below the 256 KB state limit. */
+  pending: string[];
+  /** The run's Map settings (config.execution). */
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
 }
 
 /**
@@ -88,8 +91,9 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   await putJson(ctx.store, layout.plan, stored);
 
   const done = new Set((await ctx.store.list(layout.points)).map((k) => k.slice(layout.points.length).replace(/\.json$/, '')));
-  const pending = plan.points.filter((p) => !done.has(p.id)).map((p) => ({ runId: ctx.runId, pointId: p.id }));
+  const pending = plan.points.filter((p) => !done.has(p.id)).map((p) => p.id);
   const pointsDone = plan.points.length - pending.length;
   await markStatus(ctx, { state: 'RUNNING', step: 'Train', progress: { pointsDone, pointsTotal: plan.points.length, pointsFailed: 0 } });
-  return { runId: ctx.runId, pointsTotal: plan.points.length, pointsDone, pending };
+  const { maxConcurrency, toleratedFailurePercentage } = config.execution;
+  return { runId: ctx.runId, pointsTotal: plan.points.length, pointsDone, pending, maxConcurrency, toleratedFailurePercentage };
 }

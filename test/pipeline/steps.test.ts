@@ -45,12 +45,12 @@ describe('pipeline steps on a folder store', () => {
     const plan = await planStep(ctx());
     expect(plan.pointsTotal).toBeGreaterThan(4);
     expect(plan.pending).toHaveLength(plan.pointsTotal);
-    for (const item of plan.pending) await trainStep({ ...ctx(), pointId: item.pointId });
+    for (const pointId of plan.pending) await trainStep({ ...ctx(), pointId });
     expect(await runProgress(ctx())).toMatchObject({ pointsDone: plan.pointsTotal, pointsTotal: plan.pointsTotal });
 
-    const point = await getJson<PointResult>(store, runLayout(runId).point(plan.pending[0].pointId));
+    const point = await getJson<PointResult>(store, runLayout(runId).point(plan.pending[0]));
     expect(point?.backend).toMatch(/wasm|cpu|tensorflow/);
-    const probed = (await Promise.all(plan.pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p.pointId))))).filter((p) => p?.tag);
+    const probed = (await Promise.all(plan.pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p))))).filter((p) => p?.tag);
     expect(probed.length).toBeGreaterThan(0);
     expect(probed[0]!.lookahead).toBeDefined();
 

@@ -73,12 +73,11 @@ function lambdaContext(fn: string) {
 /** The same handlers the Lambdas export, bound to the embedded bucket. */
 function localHandlers(deps: DepsProvider, log: LogSink): Record<string, LocalHandler> {
   const wrap = (h: (event: unknown, context: never) => Promise<unknown>, fn: string): LocalHandler => (event) => h(event, lambdaContext(fn));
-  void log;
   return {
-    plan: wrap(createPlanHandler(deps), 'plan'),
-    fit: wrap(createFitHandler(deps), 'fit'),
-    transfer: wrap(createTransferHandler(deps), 'transfer'),
-    report: wrap(createReportHandler(deps), 'report'),
+    plan: wrap(createPlanHandler(deps, log), 'plan'),
+    fit: wrap(createFitHandler(deps, log), 'fit'),
+    transfer: wrap(createTransferHandler(deps, log), 'transfer'),
+    report: wrap(createReportHandler(deps, log), 'report'),
     status: wrap(createStatusHandler(deps, log), 'status'),
   };
 }
