@@ -5,3 +5,5 @@ export { fitCurve, type CurveFitResult, type FitLimit } from './fit.ts';
 export { bootstrapFit, type BootstrapOptions, type BootstrapResult } from './bootstrap.ts';
 export { transferTest, type TransferTestResult } from './transfer-test.ts';
 export { compareModels, summarizeComparison, type CompareOptions, type CurveComparison, type ModelSummary } from './compare.ts';
+export { toCurveFit, failedCurveFit, type CurveMeta } from './records.ts';
+export { parseCurveCsv, curveColumns, type NamedCurve } from './csv.ts';

@@ -1,0 +1,21 @@
+// Turning fit results into the CurveFit records of results/curves.json (lib/results.ts).
+import type { DesignName, SplitKind } from '../types.ts';
+import type { CurveFit, CurveModelName } from '../results.ts';
+import type { CurveFitResult } from './fit.ts';
+
+export interface CurveMeta {
+  task: string;
+  design: DesignName;
+  split: SplitKind;
+  source?: string;
+}
+
+/** A successful fit as a CurveFit record; `ci` from bootstrapFit (parameters and exchange rates). */
+export function toCurveFit(meta: CurveMeta, fit: CurveFitResult, ci?: Record<string, [number, number]>): CurveFit {
+  return { ...meta, model: fit.model, status: 'ok', params: { ...fit.params }, ...(ci ? { ci } : {}), sse: fit.sse, nPoints: fit.nPoints };
+}
+
+/** A fit that could not be made, saying why (e.g. the ComputationError message). */
+export function failedCurveFit(meta: CurveMeta, model: CurveModelName, nPoints: number, error: string): CurveFit {
+  return { ...meta, model, status: 'failed', error, params: {}, sse: NaN, nPoints };
+}
