@@ -10,16 +10,19 @@ import { ComputationError } from '../errors.ts';
 /** The font every chart names; shipped in assets/fonts so PNGs render the same where no system font exists (Lambda). */
 export const CHART_FONT = 'DejaVu Sans';
 
-const defaultFontDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets/fonts');
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Where the font is looked for: $MTLC_FONT_DIR, the repository's assets/fonts, or assets/fonts beside a bundled handler. */
+const fontDirCandidates = () => [process.env.MTLC_FONT_DIR, path.resolve(here, '../../assets/fonts'), path.resolve(here, 'assets/fonts')].filter((d): d is string => !!d);
 
-/** Font files for resvg: $MTLC_FONT_DIR (bundled deployments) or the repository's assets/fonts. */
-export function chartFontFiles(fontDir = process.env.MTLC_FONT_DIR ?? defaultFontDir): string[] {
-  const files = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => path.join(fontDir, f));
-  const missing = files.filter((f) => !existsSync(f));
-  if (missing.length) {
-    throw new ComputationError(`chart font not found: ${missing.join(', ')} (set MTLC_FONT_DIR to the folder holding DejaVuSans.ttf)`);
+/** Font files for resvg (DejaVu Sans regular and bold) from the first candidate folder that holds them. */
+export function chartFontFiles(fontDir?: string): string[] {
+  const names = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'];
+  const dirs = fontDir ? [fontDir] : fontDirCandidates();
+  const dir = dirs.find((d) => names.every((f) => existsSync(path.join(d, f))));
+  if (!dir) {
+    throw new ComputationError(`chart font not found: no ${names.join(' and ')} in ${dirs.join(', ')} (set MTLC_FONT_DIR to the folder holding them)`);
   }
-  return files;
+  return names.map((f) => path.join(dir, f));
 }
 
 /** Shared look of every chart: the shipped font with browser fallbacks, readable sizes. */
@@ -44,12 +47,17 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-/** Rasterises an SVG at 2× with only the shipped font (no system fonts), so output is the same everywhere. */
-export function svgToPng(svg: string, fontFiles: string[] = chartFontFiles()): Uint8Array {
+/** Rasterises an SVG at 2× with only the given fonts (no system fonts), so output is the same everywhere. */
+export function rasterise(svg: string, fontFiles: string[] = chartFontFiles()) {
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: 2 },
     background: 'white',
     font: { loadSystemFonts: false, fontFiles, defaultFontFamily: CHART_FONT, sansSerifFamily: CHART_FONT },
   });
-  return new Uint8Array(resvg.render().asPng());
+  return resvg.render();
+}
+
+/** The chart as a PNG (2× scale, shipped font). */
+export function svgToPng(svg: string, fontFiles: string[] = chartFontFiles()): Uint8Array {
+  return new Uint8Array(rasterise(svg, fontFiles).asPng());
 }

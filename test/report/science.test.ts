@@ -122,3 +122,25 @@ describe('chart scales', () => {
     expect(sliceLevels([96, 128, 192, 288, 320, 384, 512])).toEqual([96, 192, 320, 512]); // ranks 0, 2, 4, 6 of 7
   });
 });
+
+describe('shipped font', () => {
+  it('is found in assets/fonts and a missing folder is named in the error', async () => {
+    const { chartFontFiles } = await import('../../lib/report/render.ts');
+    expect(chartFontFiles().map((f) => f.split('/').slice(-3).join('/'))).toEqual(['assets/fonts/DejaVuSans.ttf', 'assets/fonts/DejaVuSans-Bold.ttf']);
+    expect(() => chartFontFiles('/nonexistent/fonts')).toThrow(/chart font not found: .*\/nonexistent\/fonts.*MTLC_FONT_DIR/);
+  });
+});
+
+describe('PNG text', () => {
+  it('draws chart text with the shipped font even though system fonts are off', async () => {
+    const { rasterise, chartConfig } = await import('../../lib/report/render.ts');
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="5" y="20" font-family="${chartConfig.font}" font-size="16">AUROC</text></svg>`;
+    const dark = (img: { pixels: Buffer }) => {
+      let count = 0;
+      for (let k = 0; k < img.pixels.length; k += 4) if (img.pixels[k] < 128) count++;
+      return count;
+    };
+    expect(dark(rasterise(svg))).toBeGreaterThan(100);
+    expect(dark(rasterise(svg, []))).toBe(0); // without the font file, no text at all: the font is what makes it render
+  });
+});

@@ -105,6 +105,21 @@ describe('mtlc report', () => {
     expect(await store.exists(runLayout('a').report)).toBe(true);
   });
 
+  it("takes a bare run id as that run in ./mtlc-out, mtlc run's default folder", async () => {
+    store = new FolderStore(path.join(root, 'mtlc-out'));
+    await layOut('by-id');
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      expect(await reportCommand(['by-id'])).toBe(0);
+      await expect(reportCommand(['no-such-run'])).rejects.toThrow(/no-such-run|no runs/);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(await store.exists(runLayout('by-id').report)).toBe(true);
+  });
+
   it('rejects a folder without runs and bad arguments', async () => {
     const empty = path.join(root, 'empty');
     await mkdir(empty);

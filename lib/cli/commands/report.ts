@@ -8,14 +8,18 @@ import { generateReport } from '../../report/write.ts';
 import { FolderStore } from '../../storage/folder.ts';
 import type { ObjectStore } from '../../storage/port.ts';
 
+/** `mtlc run`'s default --out folder. */
+const DEFAULT_LOCAL_OUT = 'mtlc-out';
+
 export const summary = 'regenerate the HTML report, plots and CSV tables of a finished run';
 
-const USAGE = `usage: mtlc report <runDir> [--run-id ID]
+const USAGE = `usage: mtlc report <runDir | runId> [--run-id ID]
 
 <runDir> is one of:
   - the folder of a local run (\`mtlc run --out DIR\`), holding its embedded bucket;
   - a folder laid out as the bucket (runs/<runId>/config.json, results/*.json, ...);
   - one run's own folder (.../runs/<runId>).
+A bare <runId> means that run in ./${DEFAULT_LOCAL_OUT} (the default of \`mtlc run --out\`).
 --run-id picks the run when the bucket holds several.`;
 
 interface OpenedBucket {
@@ -67,8 +71,13 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`mtlc report: expected one <runDir>, got ${parsed.positionals.length}\n\n${USAGE}`);
     return 2;
   }
-  const dir = path.resolve(parsed.positionals[0]);
+  // A bare run id (no such folder) means that run in `mtlc run`'s default output folder.
+  const arg = parsed.positionals[0];
+  const byId = !existsSync(arg) && /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(arg) && !parsed.values['run-id'];
+  const dir = path.resolve(byId ? DEFAULT_LOCAL_OUT : arg);
+  if (byId && !existsSync(dir)) throw new InputError({ file: arg }, `neither a folder nor a run in ${dir} (the default of \`mtlc run --out\`)`);
   const bucket = await openRunDir(dir);
+  if (byId) bucket.impliedRunId = arg;
   try {
     let runId = parsed.values['run-id'] ?? bucket.impliedRunId;
     if (!runId) {
