@@ -41,6 +41,38 @@ export interface CurveFit {
   nPoints: number;
   /** Optional pointwise bootstrap band of the fitted curve (percentile lo/hi of P(n) over the bootstrap refits); the report draws it when present. */
   band?: { n: number; lo: number; hi: number }[];
+  /**
+   * Transfer fits (exp3.2, pairwise, joint): the nested F-test of each transfer rate, keyed by its parameter
+   * name ('s'; joint: 's_<source>'). A rate whose test could not be made is absent here and listed in
+   * CurvesFile.failed with the reason.
+   */
+  tests?: Record<string, RateTest>;
+}
+
+/** Nested F-test of one transfer rate: the fit against the same model with that rate fixed at 0 (lib/curves transferTest). */
+export interface RateTest {
+  F: number;
+  df1: number;
+  df2: number;
+  /** P(F_{df1,df2} ≥ F) under rate = 0. */
+  p: number;
+  /** positive / negative by the sign of the rate when p < alpha, else none. */
+  verdict: Verdict;
+  alpha: number;
+  /** SSE of the reduced model (the full model's SSE is the fit's `sse`). */
+  sseReduced: number;
+}
+
+/** A fit, or the F-test of one of its rates, that the Fit step could not make. */
+export interface FitFailure {
+  task: string;
+  design: DesignName;
+  split: SplitKind;
+  model: CurveModelName;
+  source?: string;
+  /** The transfer rate whose F-test failed; absent when the fit itself failed. */
+  rate?: string;
+  reason: string;
 }
 
 /** LCDB-style extrapolation check: fit on the smaller anchors, error on the larger ones. */
@@ -63,6 +95,8 @@ export interface CurvesFile {
   observations: Observation[];
   fits: CurveFit[];
   comparison: ModelComparison[];
+  /** Every fit and F-test that could not be made, with the reason (failed fits also keep status 'failed' in `fits`). */
+  failed?: FitFailure[];
 }
 
 export type Verdict = 'positive' | 'negative' | 'none';

@@ -1,27 +1,34 @@
-// The Fit and Transfer steps: curves.json (every fit) and transfer.json (transfer effects, TAG, lookahead, agreement, cost).
-import { runLayout } from '../layout.ts';
-import { getJson, putJson } from '../storage/port.ts';
-import { analyseRun } from '../transfer/index.ts';
+// The Fit and Transfer steps: Fit writes results/curves.json (every fit, fitted once); Transfer reads it back and
+// writes results/transfer.json (transfer effects, TAG, lookahead, agreement, cost) without fitting any curve.
 import { ComputationError } from '../errors.ts';
+import { runLayout } from '../layout.ts';
+import type { CurvesFile } from '../results.ts';
+import { getJson, putJson } from '../storage/port.ts';
+import { deriveTransfer, fitRun, type AnalyseInput } from '../transfer/index.ts';
 import type { StepContext } from './context.ts';
 import type { StoredPlan } from './prepared.ts';
 import { readPointResults } from './points.ts';
 
-async function analyse(ctx: StepContext) {
-  const plan = await getJson<StoredPlan>(ctx.store, runLayout(ctx.runId).plan);
-  if (!plan) throw new ComputationError(`run '${ctx.runId}' has no plan: the Plan step has not run`);
+/** The plan and the trained points of a run: the input of both steps. */
+async function analyseInput(ctx: StepContext): Promise<AnalyseInput> {
+  const key = runLayout(ctx.runId).plan;
+  const plan = await getJson<StoredPlan>(ctx.store, key);
+  if (!plan) throw new ComputationError(`run '${ctx.runId}' has no plan (${ctx.store.describe(key)}): the Plan step has not run`);
   const results = await readPointResults(ctx);
-  return analyseRun({ runId: ctx.runId, config: plan.config, points: plan.points, results, caps: plan.caps });
+  return { runId: ctx.runId, config: plan.config, points: plan.points, results, caps: plan.caps };
 }
 
 export async function fitStep(ctx: StepContext): Promise<{ fits: number; failed: number }> {
-  const { curves } = await analyse(ctx);
+  const curves = fitRun(await analyseInput(ctx));
   await putJson(ctx.store, runLayout(ctx.runId).curves, curves);
   return { fits: curves.fits.length, failed: curves.fits.filter((f) => f.status === 'failed').length };
 }
 
 export async function transferStep(ctx: StepContext): Promise<{ pairs: number }> {
-  const { transfer } = await analyse(ctx);
+  const key = runLayout(ctx.runId).curves;
+  const curves = await getJson<CurvesFile>(ctx.store, key);
+  if (!curves) throw new ComputationError(`run '${ctx.runId}' has no ${ctx.store.describe(key)}: the Fit step has not run`);
+  const transfer = deriveTransfer(curves, await analyseInput(ctx));
   await putJson(ctx.store, runLayout(ctx.runId).transfer, transfer);
   return { pairs: transfer.pairwise.length };
 }

@@ -1,0 +1,138 @@
+// The Transfer step's science: transfer.json from the fits in curves.json and the points, without fitting any curve.
+import { ComputationError } from '../errors.ts';
+import type { ContextualTransfer, CurveFit, CurvesFile, PairwiseTransfer, SingleVsAll, TransferFile } from '../results.ts';
+import { agreementTable, pairMap } from './agreement.ts';
+import type { AnalyseInput } from './analyse.ts';
+import { costTable } from './cost.ts';
+import { fitKey, planFits, type PlannedFit } from './fitPlan.ts';
+import { matchResults } from './observations.ts';
+import { lookaheadScores, tagGroupsOf, tagScores } from './scores.ts';
+import { singleVsAll } from './singleVsAll.ts';
+
+type Failed = NonNullable<TransferFile['failed']>[number];
+
+/** The stored fits of a run, looked up by planned fit. */
+class StoredFits {
+  private readonly fits = new Map<string, CurveFit>();
+  private readonly testFailures = new Map<string, string>();
+
+  constructor(curves: CurvesFile) {
+    for (const f of curves.fits) this.fits.set(fitKey(f), f);
+    for (const f of curves.failed ?? []) if (f.rate !== undefined) this.testFailures.set(`${fitKey(f)}\u0000${f.rate}`, f.reason);
+  }
+
+  /** The fit of `planned`; a planned fit absent from curves.json reads as a failed fit that says so. */
+  fitOf(planned: PlannedFit): CurveFit {
+    const stored = this.fits.get(fitKey(planned));
+    if (stored) return stored;
+    const what = `${planned.model} fit of ${planned.source ? `${planned.source} → ` : ''}${planned.task} (${planned.design}, ${planned.split} split)`;
+    return { ...where(planned), model: planned.model, status: 'failed', error: `curves.json has no ${what}: run the Fit step again`, params: {}, sse: Number.NaN, nPoints: 0 };
+  }
+
+  /** Why the F-test of `rate` on this fit is absent. */
+  testFailure(fit: CurveFit, rate: string): string {
+    return this.testFailures.get(`${fitKey(fit)}\u0000${rate}`) ?? `curves.json has no F-test of '${rate}' for this fit`;
+  }
+}
+
+const where = (f: { task: string; design: PlannedFit['design']; split: PlannedFit['split']; source?: string }) => ({
+  task: f.task,
+  design: f.design,
+  split: f.split,
+  ...(f.source !== undefined ? { source: f.source } : {}),
+});
+
+const ciOf = (curve: CurveFit, name: string): [number, number] => curve.ci?.[name] ?? [Number.NaN, Number.NaN];
+
+/** One transfer rate of a stored fit with its interval and F-test, or the reason it is unavailable. */
+type RateReading = { a: number; s: number; exchangeRate: number; ci: [number, number]; exchangeRateCi?: [number, number]; p: number; verdict: ContextualTransfer['verdict'] } | { reason: string };
+
+/**
+ * Rate r of a stored fit: r and a from its parameters, exchange rate r/a, their bootstrap intervals (the exchange
+ * rate's under `exchangeRate` or, joint, `exchangeRate_<source>`), and p / verdict of its stored F-test.
+ */
+function readRate(stored: StoredFits, fit: CurveFit, rate: string, exchangeRateName: string, fitFailure: string): RateReading {
+  if (fit.status !== 'ok') return { reason: fit.error ?? fitFailure };
+  const test = fit.tests?.[rate];
+  if (!test) return { reason: `F-test: ${stored.testFailure(fit, rate)}` };
+  const a = fit.params.a;
+  const s = fit.params[rate];
+  const exchangeRateCi = fit.ci?.[exchangeRateName];
+  return { a, s, exchangeRate: s / a, ci: ciOf(fit, rate), ...(exchangeRateCi ? { exchangeRateCi } : {}), p: test.p, verdict: test.verdict };
+}
+
+/**
+ * transfer.json of a run from its curves.json: per split kind and task the single-vs-all gap (the stored EXP3
+ * curves evaluated by n), the contextual rate s_i of EXP3.2 with a_i, exchange rate s_i/a_i, intervals, F-test p and
+ * verdict; per ordered pair s_ij from the pairwise grid and from the joint fit of the random design; TAG and
+ * lookahead scores averaged over the probed points; Spearman agreement; the compute bill; missing points; every
+ * estimate that could not be made, with the reason. No curve is fitted here.
+ */
+export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): TransferFile {
+  if (curves.runId !== input.runId) throw new ComputationError(`curves.json belongs to run '${curves.runId}', not '${input.runId}': run the Fit step of this run`);
+  const { completed, missing } = matchResults(input.points, input.results);
+  const plan = planFits(input.config, input.points, completed);
+  const stored = new StoredFits(curves);
+
+  const gaps: SingleVsAll[] = [];
+  const contextual: ContextualTransfer[] = [];
+  const pairwise: PairwiseTransfer[] = [];
+  const failed: Failed[] = [];
+
+  for (const { split, tasks, pairwise: pairFits, joint } of plan) {
+    for (const { task, single, all, contextual: surface } of tasks) {
+      if (single && all) {
+        const singleFit = stored.fitOf(single);
+        const allFit = stored.fitOf(all);
+        gaps.push(singleVsAll(task, split, { selected: single.select(), fit: singleFit }, { selected: all.select(), fit: allFit }));
+        const reasons = [singleFit, allFit].filter((f) => f.status === 'failed').map((f) => `${f.design}: ${f.error}`);
+        if (reasons.length) failed.push({ analysis: 'singleVsAll', design: 'all', split, task, reason: `fitted gap unavailable (${reasons.join('; ')})` });
+      }
+      if (surface) {
+        const r = readRate(stored, stored.fitOf(surface), 's', 'exchangeRate', 'fit failed');
+        if ('reason' in r) failed.push({ analysis: 'contextual', ...where(surface), reason: r.reason });
+        else contextual.push({ task, split, a: r.a, s: r.s, exchangeRate: r.exchangeRate, ci: r.ci, ...(r.exchangeRateCi ? { exchangeRateCi: r.exchangeRateCi } : {}), p: r.p, verdict: r.verdict });
+      }
+    }
+    for (const pair of pairFits) {
+      const r = readRate(stored, stored.fitOf(pair), 's', 'exchangeRate', 'fit failed');
+      if ('reason' in r) failed.push({ analysis: 'pairwise', ...where(pair), reason: r.reason });
+      else pairwise.push({ source: pair.source!, target: pair.task, split, design: 'pairwise', ...r });
+    }
+    for (const target of joint) {
+      const fit = stored.fitOf(target);
+      for (const source of target.sources!) {
+        const r = readRate(stored, fit, `s_${source}`, `exchangeRate_${source}`, 'joint fit failed');
+        if ('reason' in r) failed.push({ analysis: 'pairwise', design: 'random', split, task: target.task, source, reason: r.reason });
+        else pairwise.push({ source, target: target.task, split, s: r.s, ci: r.ci, p: r.p, verdict: r.verdict, design: 'random', a: r.a, exchangeRate: r.exchangeRate, ...(r.exchangeRateCi ? { exchangeRateCi: r.exchangeRateCi } : {}) });
+      }
+    }
+  }
+
+  const tag = tagScores(completed);
+  const lookahead = lookaheadScores(completed);
+  const firstSplit = plan[0]?.split;
+  const rates = (design: 'pairwise' | 'random') => pairMap(pairwise.filter((p) => p.design === design && p.split === firstSplit).map((p) => ({ source: p.source, target: p.target, value: p.s })));
+  const agreement = agreementTable({
+    pairwise: rates('pairwise'),
+    random: rates('random'),
+    tag: pairMap(tag.map((t) => ({ source: t.source, target: t.target, value: t.z }))),
+    lookahead: pairMap(lookahead.map((l) => ({ source: l.source, target: l.target, value: l.d }))),
+  });
+  const tagGroups = tagGroupsOf(tag);
+
+  return {
+    runId: input.runId,
+    singleVsAll: gaps,
+    contextual,
+    pairwise,
+    tag,
+    ...(tagGroups ? { tagGroups } : {}),
+    lookahead,
+    agreement,
+    cost: costTable(completed),
+    missingPoints: missing,
+    failed,
+    ...(input.caps ? { caps: input.caps } : {}),
+  };
+}

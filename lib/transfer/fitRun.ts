@@ -1,0 +1,57 @@
+// The Fit step's science: every curve of a run fitted once, with its intervals and the F-tests of its transfer rates.
+import { transferParamNames } from '../curves/models.ts';
+import type { CurveFit, CurvesFile, FitFailure, RateTest } from '../results.ts';
+import type { AnalyseInput } from './analyse.ts';
+import { compareSingleTaskModels } from './comparison.ts';
+import { fitsInOrder, planFits, type PlannedFit } from './fitPlan.ts';
+import { fitWithIntervals, testRate, type FitOptions } from './fits.ts';
+import { matchResults, observationsOf } from './observations.ts';
+
+/** Bootstrap and test settings of a run: intervals at level 1 − alpha, so that an interval excluding 0 matches p < alpha. */
+export function fitOptionsOf(config: AnalyseInput['config']): FitOptions {
+  return { resamples: config.study.bootstrap, level: 1 - config.study.alpha, alpha: config.study.alpha };
+}
+
+const isTransferModel = (model: CurveFit['model']): model is 'exp3.2' | 'pairwise' | 'joint' => model === 'exp3.2' || model === 'pairwise' || model === 'joint';
+
+const whereOf = (f: PlannedFit) => ({ task: f.task, design: f.design, split: f.split, model: f.model, ...(f.source !== undefined ? { source: f.source } : {}) });
+
+/**
+ * Fits one planned curve (lib/transfer fitWithIntervals); for a transfer model, also the nested F-test of each
+ * transfer rate r ∈ {s} (exp3.2, pairwise) or {s_j} (joint): F = (SSE₀ − SSE₁) / (SSE₁/(N − p₁)) against the fit
+ * with r = 0, stored under `tests[r]`. What cannot be made goes to `failed`.
+ */
+function fitPlanned(planned: PlannedFit, options: FitOptions, failed: FitFailure[]): CurveFit {
+  const selected = planned.select();
+  const outcome = fitWithIntervals({ task: planned.task, design: planned.design, split: planned.split, model: planned.model, ...(planned.source !== undefined ? { source: planned.source } : {}), selected }, options);
+  if (!outcome.fit) {
+    failed.push({ ...whereOf(planned), reason: outcome.curve.error ?? 'fit failed' });
+    return outcome.curve;
+  }
+  if (!isTransferModel(planned.model)) return outcome.curve;
+  const tests: Record<string, RateTest> = {};
+  for (const rate of transferParamNames(planned.model, selected.data)) {
+    const test = testRate(planned.model, selected, rate, options.alpha);
+    if ('error' in test) failed.push({ ...whereOf(planned), rate, reason: test.error });
+    else tests[rate] = { F: test.F, df1: test.df1, df2: test.df2, p: test.p, verdict: test.verdict, alpha: test.alpha, sseReduced: test.sseReduced };
+  }
+  return { ...outcome.curve, tests };
+}
+
+/**
+ * curves.json of a run: per split kind and task, EXP3 of the single-task and all-task curves and EXP3.2 of the
+ * contextual surface; per ordered pair the pairwise EXP3.2 of its grid; per target the joint fit of the random
+ * design (one s_<source> per source task). Every fit carries group-bootstrap intervals over fold × seed groups
+ * (level 1 − study.alpha) and, for transfer models, the F-test of each rate. A fit or test that cannot be made is
+ * kept (status 'failed', `failed[]`), never thrown. Adds the observations and the LCDB comparison of the
+ * single-task curves.
+ */
+export function fitRun(input: AnalyseInput): CurvesFile {
+  const { completed } = matchResults(input.points, input.results);
+  const plan = planFits(input.config, input.points, completed);
+  const options = fitOptionsOf(input.config);
+  const failed: FitFailure[] = [];
+  const fits = fitsInOrder(plan).map((planned) => fitPlanned(planned, options, failed));
+  const singleCurves = plan.flatMap((s) => s.tasks.flatMap((t) => (t.single ? [{ task: t.task, split: s.split, selected: t.single.select() }] : [])));
+  return { runId: input.runId, metric: 'auroc', observations: observationsOf(completed), fits, comparison: compareSingleTaskModels(singleCurves), failed };
+}

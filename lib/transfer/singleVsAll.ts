@@ -1,0 +1,50 @@
+// Where multi-task training helps: the fitted single-task and all-task EXP3 curves of a task compared by n.
+import { predict } from '../curves/models.ts';
+import type { CurveFit, SingleVsAll } from '../results.ts';
+import type { SplitKind } from '../types.ts';
+import type { SelectedCurve } from './curveData.ts';
+
+/**
+ * A stored EXP3 fit evaluated at n, P(n) = c − exp(b − a·n), from its parameters (lib/curves formula table);
+ * null when the fit failed. A flat fit has e^b = 0, b = −∞, which JSON stores as null: read back, it is −∞ again.
+ */
+export function exp3At(fit: CurveFit | undefined, n: number): number | null {
+  if (!fit || fit.status !== 'ok') return null;
+  const { a, b, c } = fit.params;
+  const params = { a, c, b: b === null || b === undefined ? Number.NEGATIVE_INFINITY : b };
+  const value = predict('exp3', params, { n });
+  return Number.isFinite(value) ? value : null;
+}
+
+const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+
+/** Mean observed y per n of a selected curve. */
+function observedMeans(selected: SelectedCurve): Map<number, number> {
+  const byN = new Map<number, number[]>();
+  selected.data.n.forEach((n, p) => byN.set(n, [...(byN.get(n) ?? []), selected.data.y[p]]));
+  return new Map([...byN].map(([n, ys]) => [n, mean(ys)]));
+}
+
+/**
+ * Single-task vs all-task AUROC of one task by n: the fitted EXP3 curves at every n either design observed,
+ * gap = P_all(n) − P_single(n) (> 0: multi-task training helps at that n), with the observed means beside them.
+ */
+export function singleVsAll(
+  task: string,
+  split: SplitKind,
+  single: { selected: SelectedCurve; fit?: CurveFit },
+  all: { selected: SelectedCurve; fit?: CurveFit },
+): SingleVsAll {
+  const singleMeans = observedMeans(single.selected);
+  const allMeans = observedMeans(all.selected);
+  const ns = [...new Set([...singleMeans.keys(), ...allMeans.keys()])].sort((x, y) => x - y);
+  return {
+    task,
+    split,
+    byN: ns.map((n) => {
+      const s = exp3At(single.fit, n);
+      const a = exp3At(all.fit, n);
+      return { n, single: s, all: a, gap: s !== null && a !== null ? a - s : null, singleObserved: singleMeans.get(n) ?? null, allObserved: allMeans.get(n) ?? null };
+    }),
+  };
+}
