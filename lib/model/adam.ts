@@ -1,6 +1,7 @@
 // Adam with PyTorch's update rule, owned by mtlc so that its state can be snapshotted and restored exactly
 // (TAG and the data lookahead take optimizer steps on copies and roll them back).
 import type * as tfType from '@tensorflow/tfjs';
+import { ADAM, hasMtlcKernels } from './kernels/mtlc-kernels.ts';
 
 export interface AdamOptions {
   learningRate: number;
@@ -57,10 +58,22 @@ export class Adam {
     const { beta1, beta2, epsilon } = this;
     const stepSize = this.learningRate / (1 - beta1 ** t);
     const vCorrection = 1 / (1 - beta2 ** t);
+    const fused = hasMtlcKernels(tf);
     for (const [name, g] of Object.entries(grads)) {
       const variable = this.variables.get(name);
       if (!variable) throw new Error(`Adam: no variable named '${name}'`);
       const old = this.moments.get(name);
+      if (fused) {
+        // One pass over w, m, v, g (mtlc's kernel); new buffers, so snapshots sharing the old ones stay valid.
+        const m0 = old?.m ?? tf.zerosLike(variable);
+        const v0 = old?.v ?? tf.zerosLike(variable);
+        const [w1, m1, v1] = tf.engine().runKernel(ADAM, { w: variable, m: m0, v: v0, g }, { beta1, beta2, stepSize, vCorrection, epsilon }) as tfType.Tensor[];
+        variable.assign(w1);
+        w1.dispose();
+        tf.dispose(old ? [old.m, old.v] : [m0, v0]);
+        this.moments.set(name, { m: m1, v: v1 });
+        continue;
+      }
       const next = tf.tidy(() => {
         const m = old ? tf.add(tf.mul(old.m, beta1), tf.mul(g, 1 - beta1)) : tf.mul(g, 1 - beta1);
         const v = old ? tf.add(tf.mul(old.v, beta2), tf.mul(tf.square(g), 1 - beta2)) : tf.mul(tf.square(g), 1 - beta2);

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { installWasmMatMulFix } from './kernels/wasm-matmul-fix.ts';
+import { installMtlcKernels } from './kernels/mtlc-kernels.ts';
 import { ComputationError } from '../errors.ts';
 
 import type * as tfType from '@tensorflow/tfjs';
@@ -60,6 +61,7 @@ async function tryWasm(): Promise<LoadedBackend | undefined> {
     if (!(await tf.setBackend('wasm'))) return undefined;
     await tf.ready();
     installWasmMatMulFix(tf);
+    installMtlcKernels(tf);
     return { tf, backend: 'wasm', device: cpuName() };
   } catch {
     return undefined;
@@ -70,6 +72,7 @@ async function tryCpu(): Promise<LoadedBackend | undefined> {
   const tf = (await import('@tensorflow/tfjs')) as unknown as Tf;
   if (!(await tf.setBackend('cpu'))) return undefined;
   await tf.ready();
+  installMtlcKernels(tf);
   return { tf, backend: 'cpu', device: cpuName() };
 }
 

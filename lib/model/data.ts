@@ -3,6 +3,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { FeatureMatrix, LabelMatrix } from '../types.ts';
 import { ComputationError } from '../errors.ts';
+import { disposeSparseBatch, uploadSparseBatch, type SparseBatch } from './sparse.ts';
 
 /** Which labels of a batch count in its loss. */
 export type BatchMask =
@@ -19,8 +20,10 @@ export interface Batch {
   rows: Int32Array;
   /** Row numbers as an int32 tensor [B]: the sparse first layer gathers the fingerprint bits by these. */
   rowIndex: tfType.Tensor1D;
-  /** Dense input [B, D] (dense feature path only). */
+  /** Dense input [B, D] (dense feature path). */
   x?: tfType.Tensor2D;
+  /** Set-bit index lists of the batch (sparse feature path). */
+  sparse?: SparseBatch;
   /** Labels [B, K] (0/1; unlabelled pairs hold 0 and are masked). */
   y: tfType.Tensor2D;
   /** Loss mask [B, K]: 1 where the (row, task) label counts, else 0. */
@@ -30,11 +33,8 @@ export interface Batch {
   dispose(): void;
 }
 
-/** CSR fingerprint bits kept on the backend for the sparse first layer. */
+/** CSR fingerprint bits for the sparse first layer; each batch uploads only its own index lists. */
 export interface SparseFeatures {
-  offsets: tfType.Tensor1D;
-  indices: tfType.Tensor1D;
-  /** Host copies (the cpu/wasm sparse kernels read these directly; no per-step transfer). */
   hostOffsets: Int32Array;
   hostIndices: Int32Array;
 }
@@ -113,12 +113,11 @@ export class TaskData {
     if (features.kind === 'dense') {
       this.denseX = tf.tensor2d(features.values, [nRows, features.dim]);
     } else if (options.sparseInput) {
-      this.sparse = {
-        offsets: tf.tensor1d(features.offsets, 'int32'),
-        indices: tf.tensor1d(features.indices, 'int32'),
-        hostOffsets: features.offsets,
-        hostIndices: features.indices,
-      };
+      for (let p = 0; p < features.indices.length; p++) {
+        const b = features.indices[p];
+        if (!(b >= 0 && b < features.dim)) throw new ComputationError(`fingerprint bit ${b} at position ${p} is outside 0..${features.dim - 1}`);
+      }
+      this.sparse = { hostOffsets: features.offsets, hostIndices: features.indices };
     } else {
       this.denseX = tf.tensor2d(densify(features), [nRows, features.dim]);
     }
@@ -139,6 +138,7 @@ export class TaskData {
     const K = this.tasks.length;
     const rowIndex = tf.tensor1d(rows, 'int32');
     const x = this.denseX ? tf.gather(this.denseX, rowIndex) : undefined;
+    const sparse = this.sparse ? uploadSparseBatch(tf, this.sparse.hostOffsets, this.sparse.hostIndices, this.inputDim, rows) : undefined;
     const y = tf.gather(this.y, rowIndex);
     let maskTensor: tfType.Tensor2D;
     const hostMask = new Float32Array(rows.length * K);
@@ -158,15 +158,19 @@ export class TaskData {
       rows,
       rowIndex,
       x,
+      sparse,
       y,
       mask: maskTensor,
       hostMask,
-      dispose: () => tf.dispose(owned),
+      dispose: () => {
+        tf.dispose(owned);
+        if (sparse) disposeSparseBatch(tf, sparse);
+      },
     };
   }
 
   dispose(): void {
-    const own: (tfType.Tensor | undefined)[] = [this.y, this.observed, this.trainMask, this.denseX, this.sparse?.offsets, this.sparse?.indices];
+    const own: (tfType.Tensor | undefined)[] = [this.y, this.observed, this.trainMask, this.denseX];
     this.tf.dispose(own.filter((t): t is tfType.Tensor => t !== undefined));
   }
 }

@@ -4,6 +4,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { Batch } from './data.ts';
 import { Adam, type AdamState } from './adam.ts';
 import { createRng, linearInit, type Rng } from './random.ts';
+import { sparseMatMul } from './sparse.ts';
 
 export interface NetworkOptions {
   inputDim: number;
@@ -118,10 +119,12 @@ export class MultiTaskNetwork {
     return [this.headKernel, this.headBias];
   }
 
-  /** First trunk layer's pre-activation x·W₁ + b₁ (overridden by the sparse-input network). */
+  /** First trunk layer's pre-activation x·W₁ + b₁: a dense matMul, or the sparse gather-add for fingerprints. */
   protected firstLayer(batch: Batch): tfType.Tensor2D {
-    if (!batch.x) throw new Error('dense network needs a dense batch (batch.x)');
-    return this.tf.add(this.tf.matMul(batch.x, this.trunkVariables[0] as tfType.Tensor2D), this.trunkVariables[1]);
+    const w = this.trunkVariables[0] as tfType.Tensor2D;
+    const product = batch.sparse ? sparseMatMul(this.tf, batch.sparse, w) : batch.x ? this.tf.matMul(batch.x, w) : undefined;
+    if (!product) throw new Error('batch has neither dense (x) nor sparse input');
+    return this.tf.add(product, this.trunkVariables[1]);
   }
 
   /** Output of the shared trunk [B, H_last]. */
