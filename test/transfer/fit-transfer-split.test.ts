@@ -1,0 +1,185 @@
+// The analysis split into the Fit step (fitRun: every curve fitted once) and the Transfer step (deriveTransfer:
+// transfer.json read off curves.json). Known answers: the stored values are those of lib/curves on the same data,
+// the Transfer step fits nothing, and what goes through curves.json on disk gives the same transfer.json.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fitCurve } from '../../lib/curves/fit.ts';
+import { transferTest } from '../../lib/curves/transfer-test.ts';
+import { ComputationError } from '../../lib/errors.ts';
+import { runLayout } from '../../lib/layout.ts';
+import { fitStep, transferStep } from '../../lib/pipeline/analyse.ts';
+import type { CurveFit, CurvesFile, TransferFile } from '../../lib/results.ts';
+import { FolderStore } from '../../lib/storage/folder.ts';
+import { getJson, putJson } from '../../lib/storage/port.ts';
+import { contextualCurve, deriveTransfer, exp3At, fitRun, jointCurve, matchResults, pairwiseCurve, singleCurve, type AnalyseInput } from '../../lib/transfer/index.ts';
+import { lawStudy } from './lawStudy.ts';
+
+// Every curve fit in the code base goes through lib/curves fitCurve (bootstrap, F-tests and model comparison
+// included): wrap it so that the tests can count the fits each step makes.
+vi.mock('../../lib/curves/fit.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../lib/curves/fit.ts')>();
+  return { ...original, fitCurve: vi.fn(original.fitCurve) };
+});
+const fitCalls = vi.mocked(fitCurve);
+
+/** What a value becomes once written to and read from a JSON file (−∞ and NaN become null). */
+const viaJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+let input: AnalyseInput;
+let curves: CurvesFile;
+let fitsByFitRun: number;
+
+beforeAll(() => {
+  input = lawStudy();
+  fitCalls.mockClear();
+  curves = fitRun(input);
+  fitsByFitRun = fitCalls.mock.calls.length;
+});
+
+const fitOf = (c: CurvesFile, design: string, task: string, source?: string): CurveFit => c.fits.find((f) => f.design === design && f.task === task && f.source === source)!;
+
+describe('fitRun: every fit once, with the F-tests of its transfer rates', () => {
+  it('stores the F-test of each transfer rate on its fit, equal to lib/curves transferTest on the same data', () => {
+    const { completed } = matchResults(input.points, input.results);
+    const contextualA = fitOf(curves, 'contextual', 'A');
+    expect(Object.keys(contextualA.tests!)).toEqual(['s']);
+    const direct = transferTest('exp3.2', contextualCurve(completed, 'random', 'A').data, 's', { alpha: 0.05 });
+    expect(contextualA.tests!.s).toEqual({ F: direct.F, df1: direct.df1, df2: direct.df2, p: direct.p, verdict: direct.verdict, alpha: 0.05, sseReduced: direct.sseReduced });
+
+    const pairBA = fitOf(curves, 'pairwise', 'A', 'B');
+    expect(pairBA.tests!.s.p).toBe(transferTest('pairwise', pairwiseCurve(completed, 'random', 'B', 'A').data, 's').p);
+
+    // Joint fits name their per-source rates s_<source>.
+    const jointA = fitOf(curves, 'random', 'A');
+    expect(Object.keys(jointA.tests!).sort()).toEqual(['s_B', 's_C']);
+    expect(jointA.tests!.s_C.F).toBeCloseTo(transferTest('joint', jointCurve(completed, 'random', 'A', ['B', 'C']).data, 's_C').F, 12);
+    // EXP3 curves have no transfer rate to test.
+    expect(fitOf(curves, 'single', 'A').tests).toBeUndefined();
+    expect(curves.failed).toEqual([]);
+  });
+
+  it('records every fit that fails in curves.failed, and keeps it in fits with status failed', () => {
+    const single = input.points.filter((p) => Object.keys(p.sizes).join() === 'C');
+    const dropped = new Set(single.slice(1).map((p) => p.id));
+    const sparse = fitRun({ ...input, config: { ...input.config, study: { ...input.config.study, designs: ['single'] } }, results: input.results.filter((r) => !dropped.has(r.id)) });
+    expect(sparse.fits.find((f) => f.task === 'C')!.status).toBe('failed');
+    expect(sparse.failed).toEqual([{ task: 'C', design: 'single', split: 'random', model: 'exp3', reason: expect.stringMatching(/only \d+ point/) }]);
+  });
+});
+
+describe('deriveTransfer: transfer.json from the stored fits, without fitting', () => {
+  it('fits no curve (fitRun made them all)', () => {
+    expect(fitsByFitRun).toBeGreaterThan(curves.fits.length);
+    fitCalls.mockClear();
+    const transfer = deriveTransfer(viaJson(curves), input);
+    expect(fitCalls).not.toHaveBeenCalled();
+    expect(transfer.contextual).toHaveLength(3);
+    expect(transfer.pairwise).toHaveLength(12);
+  });
+
+  it('gives the same transfer.json from curves.json read back from a file as from the fits in memory', () => {
+    expect(viaJson(deriveTransfer(viaJson(curves), input))).toEqual(viaJson(deriveTransfer(curves, input)));
+  });
+
+  it('reads rates, intervals and tests off the fits', () => {
+    const transfer = deriveTransfer(curves, input);
+    const contextualA = fitOf(curves, 'contextual', 'A');
+    expect(transfer.contextual.find((c) => c.task === 'A')).toEqual({
+      task: 'A',
+      split: 'random',
+      a: contextualA.params.a,
+      s: contextualA.params.s,
+      exchangeRate: contextualA.params.s / contextualA.params.a,
+      ci: contextualA.ci!.s,
+      exchangeRateCi: contextualA.ci!.exchangeRate,
+      p: contextualA.tests!.s.p,
+      verdict: contextualA.tests!.s.verdict,
+    });
+    const jointB = fitOf(curves, 'random', 'B');
+    const fromJoint = transfer.pairwise.find((p) => p.design === 'random' && p.source === 'C' && p.target === 'B')!;
+    expect(fromJoint).toMatchObject({ s: jointB.params.s_C, ci: jointB.ci!.s_C, p: jointB.tests!.s_C.p, a: jointB.params.a, exchangeRateCi: jointB.ci!.exchangeRate_C });
+    // The laws' signs: C → B is negative transfer.
+    expect(fromJoint.verdict).toBe('negative');
+  });
+
+  it('evaluates the single-task and all-task EXP3 curves as fitCurve does on the same data', () => {
+    const { completed } = matchResults(input.points, input.results);
+    const transfer = deriveTransfer(viaJson(curves), input);
+    expect(transfer.singleVsAll).toHaveLength(3);
+    for (const gap of transfer.singleVsAll) {
+      const direct = fitCurve('exp3', singleCurve(completed, gap.split, gap.task).data);
+      for (const row of gap.byN) {
+        expect(row.single).toBeCloseTo(direct.predictAt({ n: row.n }), 8);
+        expect(row.gap).toBeCloseTo(row.all! - row.single!, 12);
+      }
+    }
+  });
+
+  it('evaluates a flat EXP3 fit (b = −∞, stored as null) as its constant', () => {
+    const flat = fitCurve('exp3', { n: [16, 32, 64, 128], y: [0.8, 0.79, 0.78, 0.77] });
+    expect(flat.limit).toBe('constant');
+    const stored: CurveFit = viaJson({ task: 'T', design: 'single', split: 'random', model: 'exp3', status: 'ok', params: flat.params, sse: flat.sse, nPoints: 4 });
+    expect(stored.params.b).toBeNull();
+    expect(exp3At(stored, 50)).toBeCloseTo(0.785, 12);
+    expect(exp3At({ ...stored, status: 'failed' }, 50)).toBeNull();
+  });
+
+  it('lists an estimate whose F-test or fit is missing in failed, with the reason, instead of dropping it', () => {
+    const edited = viaJson(curves);
+    const contextualB = fitOf(edited, 'contextual', 'B');
+    delete contextualB.tests!.s;
+    edited.failed = [{ task: 'B', design: 'contextual', split: 'random', model: 'exp3.2', rate: 's', reason: 'no residual degrees of freedom' }];
+    edited.fits = edited.fits.filter((f) => !(f.design === 'pairwise' && f.task === 'A' && f.source === 'C'));
+    Object.assign(fitOf(edited, 'random', 'C'), { status: 'failed', error: 'joint: too few points', params: {} });
+
+    const transfer = deriveTransfer(edited, input);
+    expect(transfer.contextual.map((c) => c.task)).toEqual(['A', 'C']);
+    expect(transfer.pairwise.filter((p) => p.design === 'pairwise')).toHaveLength(5);
+    expect(transfer.pairwise.filter((p) => p.design === 'random' && p.target === 'C')).toEqual([]);
+    expect(transfer.failed).toEqual([
+      { analysis: 'contextual', design: 'contextual', split: 'random', task: 'B', reason: 'F-test: no residual degrees of freedom' },
+      { analysis: 'pairwise', design: 'pairwise', split: 'random', task: 'A', source: 'C', reason: expect.stringMatching(/curves\.json has no pairwise fit of C → A .*run the Fit step again/) },
+      { analysis: 'pairwise', design: 'random', split: 'random', task: 'C', source: 'A', reason: 'joint: too few points' },
+      { analysis: 'pairwise', design: 'random', split: 'random', task: 'C', source: 'B', reason: 'joint: too few points' },
+    ]);
+  });
+
+  it("refuses another run's curves.json", () => {
+    expect(() => deriveTransfer({ ...curves, runId: 'other' }, input)).toThrow(ComputationError);
+    expect(() => deriveTransfer({ ...curves, runId: 'other' }, input)).toThrow(/belongs to run 'other'/);
+  });
+});
+
+describe('the Fit and Transfer steps on a folder store', () => {
+  let root: string;
+  let store: FolderStore;
+  const ctx = () => ({ store, runId: input.runId });
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'mtlc-split-'));
+    store = new FolderStore(path.join(root, 'bucket'));
+    const layout = runLayout(input.runId);
+    await putJson(store, layout.plan, { runId: input.runId, config: input.config, points: input.points, caps: input.caps, hash: 'test', createdAt: new Date(0).toISOString() });
+    for (const r of input.results) await putJson(store, layout.point(r.id), r);
+  });
+  afterAll(async () => rm(root, { recursive: true, force: true }));
+
+  it('Transfer before Fit says that Fit has not run, naming curves.json', async () => {
+    await expect(transferStep(ctx())).rejects.toThrow(/results\/curves\.json: the Fit step has not run/);
+  });
+
+  it('Fit writes curves.json; Transfer writes transfer.json from it without fitting a curve', async () => {
+    const fitted = await fitStep(ctx());
+    expect(fitted).toEqual({ fits: 18, failed: 0 });
+    const stored = await getJson<CurvesFile>(store, runLayout(input.runId).curves);
+    expect(stored).toEqual(viaJson(curves));
+
+    fitCalls.mockClear();
+    expect(await transferStep(ctx())).toEqual({ pairs: 12 });
+    expect(fitCalls).not.toHaveBeenCalled();
+    const transfer = await getJson<TransferFile>(store, runLayout(input.runId).transfer);
+    expect(transfer).toEqual(viaJson(deriveTransfer(curves, input)));
+  });
+});
