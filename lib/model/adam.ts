@@ -5,6 +5,8 @@ import { ADAM, hasMtlcKernels } from './kernels/mtlc-kernels.ts';
 
 export interface AdamOptions {
   learningRate: number;
+  /** Use mtlc's fused kernel when the backend has it (default); false forces the stock-op path. */
+  fused?: boolean;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
@@ -32,6 +34,7 @@ export class Adam {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  private readonly allowFused: boolean;
   private step = 0;
   private moments = new Map<string, { m: tfType.Tensor; v: tfType.Tensor }>();
   private readonly tf: typeof tfType;
@@ -44,6 +47,7 @@ export class Adam {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-8;
+    this.allowFused = options.fused ?? true;
   }
 
   get iterations(): number {
@@ -58,7 +62,7 @@ export class Adam {
     const { beta1, beta2, epsilon } = this;
     const stepSize = this.learningRate / (1 - beta1 ** t);
     const vCorrection = 1 / (1 - beta2 ** t);
-    const fused = hasMtlcKernels(tf);
+    const fused = this.allowFused && hasMtlcKernels(tf);
     for (const [name, g] of Object.entries(grads)) {
       const variable = this.variables.get(name);
       if (!variable) throw new Error(`Adam: no variable named '${name}'`);

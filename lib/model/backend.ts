@@ -77,15 +77,13 @@ async function tryCpu(): Promise<LoadedBackend | undefined> {
 }
 
 async function load(prefer?: BackendPreference): Promise<LoadedBackend> {
+  // Production mode: no per-op debug checks, and no console advice to install tfjs-node on every start.
+  ((await import('@tensorflow/tfjs')) as unknown as Tf).enableProdMode();
   const order: BackendPreference[] =
     prefer === 'cpu' ? ['cpu'] : prefer === 'wasm' ? ['wasm', 'cpu'] : ['node', 'wasm', 'cpu'];
   for (const name of order) {
     const loaded = name === 'node' ? await tryNode() : name === 'wasm' ? await tryWasm() : await tryCpu();
-    if (loaded) {
-      // Training code runs inside tidy(); keep the engine's per-op checks off for speed.
-      loaded.tf.env().set('DEBUG', false);
-      return loaded;
-    }
+    if (loaded) return loaded;
   }
   throw new ComputationError('no tfjs backend could be initialised (tried ' + order.join(', ') + ')');
 }

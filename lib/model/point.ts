@@ -83,7 +83,7 @@ export async function trainPoint(input: PointInput): Promise<PointOutput> {
     trainRows = shuffled.slice(nValidation).sort();
   }
   const data = new TaskData(tf, input.features, input.labels, input.tasks, input.trainRows, {
-    sparseInput: false,
+    sparseInput: loaded.backend !== 'tensorflow',
   });
   const model = createNetwork(loaded, data, input.model, rng.int());
   try {
