@@ -69,6 +69,7 @@ function readRate(stored: StoredFits, fit: CurveFit, rate: string, exchangeRateN
  * estimate that could not be made, with the reason. No curve is fitted here.
  */
 export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): TransferFile {
+  if (!Array.isArray(curves?.fits)) throw new ComputationError(`curves.json of run '${input.runId}' has no 'fits' list: run the Fit step again`);
   if (curves.runId !== input.runId) throw new ComputationError(`curves.json belongs to run '${curves.runId}', not '${input.runId}': run the Fit step of this run`);
   const { completed, missing } = matchResults(input.points, input.results);
   const plan = planFits(input.config, input.points, completed);

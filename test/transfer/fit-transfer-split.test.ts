@@ -146,9 +146,10 @@ describe('deriveTransfer: transfer.json from the stored fits, without fitting', 
     ]);
   });
 
-  it("refuses another run's curves.json", () => {
+  it("refuses another run's curves.json, or one without fits", () => {
     expect(() => deriveTransfer({ ...curves, runId: 'other' }, input)).toThrow(ComputationError);
     expect(() => deriveTransfer({ ...curves, runId: 'other' }, input)).toThrow(/belongs to run 'other'/);
+    expect(() => deriveTransfer({ runId: input.runId } as CurvesFile, input)).toThrow(/has no 'fits' list/);
   });
 });
 
