@@ -59,10 +59,13 @@ export class StepLambda extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) =>
-            COPIED_PACKAGES.map(
+          afterBundling: (_input: string, output: string) => [
+            ...COPIED_PACKAGES.map(
               (p) => `if [ -d "${path.join(repoRoot, 'node_modules', p)}" ]; then mkdir -p "${output}/node_modules/${p}" && cp -R "${path.join(repoRoot, 'node_modules', p)}/." "${output}/node_modules/${p}/"; fi`,
             ),
+            // The report's charts render text with the shipped font (Lambda has no system fonts); lib/report looks beside the handler.
+            `mkdir -p "${output}/assets/fonts" && cp -R "${path.join(repoRoot, 'assets', 'fonts')}/." "${output}/assets/fonts/"`,
+          ],
         },
       },
     });
