@@ -1,19 +1,36 @@
-// One mtlc training of the exported bench point, timed like the PyTorch peer (the epoch loop only).
-// usage: node bin/run-ts.js bench/mtlc_worker.ts DATA_DIR SEED [BACKEND]
+// One mtlc training of the exported bench point, timed like the PyTorch peer (the epoch loop only); prints JSON.
+// usage: node bin/run-ts.js bench/mtlc_worker.ts DATA_DIR SEED [--backend node|wasm|cpu] [--dense]
+//          [--no-kernels] [--no-matmul-fix] [--epochs N]
+import { parseArgs } from 'node:util';
 import { importBenchData } from './data.ts';
 import { loadBackend, TaskData, createNetwork, fit, predictRows, unionRows, createRng, type BackendPreference } from '../lib/model/index.ts';
 import { auroc } from '../lib/metrics/index.ts';
 
-const [dir, seedText, prefer] = process.argv.slice(2);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    backend: { type: 'string' },
+    dense: { type: 'boolean' },
+    'no-kernels': { type: 'boolean' },
+    'no-matmul-fix': { type: 'boolean' },
+    epochs: { type: 'string' },
+  },
+});
+const [dir, seedText] = positionals;
 const seed = Number(seedText ?? 0);
-const loaded = await loadBackend(prefer as BackendPreference | undefined);
+const loaded = await loadBackend(values.backend as BackendPreference | undefined, {
+  mtlcKernels: !values['no-kernels'],
+  wasmMatMulFix: !values['no-matmul-fix'],
+});
 const { meta, features, labels, trainRows, testRows } = importBenchData(dir);
-const model = { hidden: meta.hidden, dropout: meta.dropout, epochs: meta.epochs, batchSize: meta.batchSize, learningRate: meta.learningRate };
-const data = new TaskData(loaded.tf, features, labels, meta.tasks, trainRows, { sparseInput: loaded.backend !== 'tensorflow' });
+const epochs = values.epochs ? Number(values.epochs) : meta.epochs;
+const model = { hidden: meta.hidden, dropout: meta.dropout, epochs, batchSize: meta.batchSize, learningRate: meta.learningRate };
+const sparseInput = !values.dense && loaded.backend !== 'tensorflow';
+const data = new TaskData(loaded.tf, features, labels, meta.tasks, trainRows, { sparseInput });
 const net = createNetwork(loaded, data, model, seed);
 const rows = unionRows(meta.tasks, trainRows);
 const started = performance.now();
-await fit(loaded.tf, net, data, rows, { epochs: meta.epochs, batchSize: meta.batchSize, rng: createRng(seed + 1) });
+await fit(loaded.tf, net, data, rows, { epochs, batchSize: meta.batchSize, rng: createRng(seed + 1) });
 const seconds = (performance.now() - started) / 1000;
 const p = predictRows(net, data, testRows);
 const K = meta.tasks.length;
@@ -30,13 +47,15 @@ meta.tasks.forEach((t, k) => {
   aurocs[t] = auroc(y, s);
 });
 const defined = Object.values(aurocs).filter((a): a is number => a !== null);
-const samples = meta.epochs * rows.length;
+const samples = epochs * rows.length;
 console.log(
   JSON.stringify({
     impl: 'mtlc',
     backend: loaded.backend,
     device: loaded.device,
-    sparseInput: data.sparse !== undefined,
+    sparseInput,
+    kernels: !values['no-kernels'],
+    matMulFix: !values['no-matmul-fix'],
     seed,
     seconds,
     samples,

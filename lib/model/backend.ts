@@ -19,8 +19,16 @@ export interface LoadedBackend {
   device: string;
 }
 
+/** Speed-ups that can be turned off to measure what each one buys (bench ablation); all on by default. */
+export interface BackendOptions {
+  /** wasm: re-register BatchMatMul so a transposed operand is transposed explicitly first. */
+  wasmMatMulFix?: boolean;
+  /** wasm/cpu: mtlc's kernels (sparse first layer, fused Adam); off = stock-op paths. */
+  mtlcKernels?: boolean;
+}
+
 let cached: Promise<LoadedBackend> | undefined;
-let cachedPreference: BackendPreference | undefined;
+let cachedKey: string | undefined;
 
 function cpuName(): string {
   const model = os.cpus()[0]?.model?.trim();
@@ -54,35 +62,35 @@ async function tryNode(): Promise<LoadedBackend | undefined> {
   return undefined;
 }
 
-async function tryWasm(): Promise<LoadedBackend | undefined> {
+async function tryWasm(options: BackendOptions): Promise<LoadedBackend | undefined> {
   try {
     const tf = (await import('@tensorflow/tfjs')) as unknown as Tf;
     await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) return undefined;
     await tf.ready();
-    installWasmMatMulFix(tf);
-    installMtlcKernels(tf);
+    if (options.wasmMatMulFix !== false) installWasmMatMulFix(tf);
+    if (options.mtlcKernels !== false) installMtlcKernels(tf);
     return { tf, backend: 'wasm', device: cpuName() };
   } catch {
     return undefined;
   }
 }
 
-async function tryCpu(): Promise<LoadedBackend | undefined> {
+async function tryCpu(options: BackendOptions): Promise<LoadedBackend | undefined> {
   const tf = (await import('@tensorflow/tfjs')) as unknown as Tf;
   if (!(await tf.setBackend('cpu'))) return undefined;
   await tf.ready();
-  installMtlcKernels(tf);
+  if (options.mtlcKernels !== false) installMtlcKernels(tf);
   return { tf, backend: 'cpu', device: cpuName() };
 }
 
-async function load(prefer?: BackendPreference): Promise<LoadedBackend> {
+async function load(prefer: BackendPreference | undefined, options: BackendOptions): Promise<LoadedBackend> {
   // Production mode: no per-op debug checks, and no console advice to install tfjs-node on every start.
   ((await import('@tensorflow/tfjs')) as unknown as Tf).enableProdMode();
   const order: BackendPreference[] =
     prefer === 'cpu' ? ['cpu'] : prefer === 'wasm' ? ['wasm', 'cpu'] : ['node', 'wasm', 'cpu'];
   for (const name of order) {
-    const loaded = name === 'node' ? await tryNode() : name === 'wasm' ? await tryWasm() : await tryCpu();
+    const loaded = name === 'node' ? await tryNode() : name === 'wasm' ? await tryWasm(options) : await tryCpu(options);
     if (loaded) return loaded;
   }
   throw new ComputationError('no tfjs backend could be initialised (tried ' + order.join(', ') + ')');
@@ -91,12 +99,14 @@ async function load(prefer?: BackendPreference): Promise<LoadedBackend> {
 /**
  * Loads the fastest available tfjs backend (tfjs-node → wasm → cpu), or the preferred one and those after it.
  * The result is shared by every caller in the process (tfjs has one global engine); asking for another
- * preference switches the engine's backend.
+ * preference switches the engine's backend. `options` exist to measure the speed-ups one by one; a kernel
+ * once installed stays installed for the process.
  */
-export function loadBackend(prefer?: BackendPreference): Promise<LoadedBackend> {
-  if (!cached || cachedPreference !== prefer) {
-    cachedPreference = prefer;
-    cached = load(prefer);
+export function loadBackend(prefer?: BackendPreference, options: BackendOptions = {}): Promise<LoadedBackend> {
+  const key = JSON.stringify([prefer ?? null, options]);
+  if (!cached || cachedKey !== key) {
+    cachedKey = key;
+    cached = load(prefer, options);
     cached.catch(() => {
       cached = undefined;
     });

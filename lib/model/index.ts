@@ -1,5 +1,5 @@
 // The model package: backend loading, the multi-task network, its training loop and the point trainer.
-export { loadBackend, type LoadedBackend, type BackendPreference, type Tf } from './backend.ts';
+export { loadBackend, type LoadedBackend, type BackendPreference, type BackendOptions, type Tf } from './backend.ts';
 export { TaskData, densify, type Batch, type BatchMask, type SparseFeatures } from './data.ts';
 export { MultiTaskNetwork, type NetworkOptions, type ForwardOptions, type ModelSnapshot } from './network.ts';
 export { Adam, type AdamOptions, type AdamState } from './adam.ts';
