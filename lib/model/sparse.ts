@@ -55,9 +55,17 @@ export function sparseBatchIndexes(offsets: Int32Array, indices: Int32Array, dim
   return { bits, rowOfEntry, gradRows, gradBits };
 }
 
-export function uploadSparseBatch(tf: typeof tfType, offsets: Int32Array, indices: Int32Array, dim: number, rows: Int32Array): SparseBatch {
+/** Uploads a batch's index lists; the backward CSC lists only when the stock-op path will need them. */
+export function uploadSparseBatch(
+  tf: typeof tfType,
+  offsets: Int32Array,
+  indices: Int32Array,
+  dim: number,
+  rows: Int32Array,
+  useKernels = hasMtlcKernels(tf),
+): SparseBatch {
   const ix = sparseBatchIndexes(offsets, indices, dim, rows);
-  const kernels = hasMtlcKernels(tf);
+  const kernels = useKernels;
   return {
     bits: tf.tensor1d(ix.bits, 'int32'),
     rowOfEntry: tf.tensor1d(ix.rowOfEntry, 'int32'),

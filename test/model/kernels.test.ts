@@ -99,3 +99,31 @@ describe('wasm binary writer', () => {
     expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
   });
 });
+
+describe('sparse first layer on the stock-op path (backends without mtlc kernels)', () => {
+  it('gives the same product and weight gradient with SparseSegmentSum and CSC lists', async () => {
+    const { tf } = await loadBackend('wasm');
+    const { uploadSparseBatch, sparseMatMul, disposeSparseBatch, sparseBatchIndexes } = await import('../../lib/model/sparse.ts');
+    const w = tf.tensor2d(Array.from({ length: 40 * 8 }, (_, i) => Math.sin(i)), [40, 8]);
+    const dy = tf.tensor2d(Array.from({ length: 30 * 8 }, (_, i) => Math.cos(i)), [30, 8]);
+    const run = (useKernels: boolean) => {
+      const batch = uploadSparseBatch(tf, features.offsets, features.indices, 40, rows, useKernels);
+      expect(batch.gradRows !== undefined).toBe(!useKernels);
+      const { value, grads } = tf.valueAndGrads((x) => tf.sum(tf.mul(sparseMatMul(tf, batch, x as typeof w), dy)))([w]);
+      const out = { value: Array.from(value.dataSync()), grad: Array.from(grads[0].dataSync()) };
+      tf.dispose([value, ...grads]);
+      disposeSparseBatch(tf, batch);
+      return out;
+    };
+    const stock = run(false);
+    const kernels = run(true);
+    expect(stock.value[0]).toBeCloseTo(kernels.value[0], 3);
+    expectClose([stock.grad], [kernels.grad], 1e-5);
+    // hand check of the CSC lists: every entry appears once, grouped by bit, plus the terminal entry
+    const ix = sparseBatchIndexes(features.offsets, features.indices, 40, rows);
+    expect(ix.gradBits.length).toBe(ix.bits.length + 1);
+    expect(Array.from(ix.gradBits.subarray(0, -1))).toEqual([...ix.bits].sort((a, b) => a - b));
+    expect(ix.gradRows[ix.bits.length]).toBe(30);
+    tf.dispose([w, dy]);
+  });
+});
