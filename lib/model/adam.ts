@@ -75,7 +75,8 @@ export class Adam {
         variable.assign(w1);
         w1.dispose();
         tf.dispose(old ? [old.m, old.v] : [m0, v0]);
-        this.moments.set(name, { m: m1, v: v1 });
+        // keep: callers may step inside tf.tidy (TAG, the lookahead), which must not take the moments.
+        this.moments.set(name, { m: tf.keep(m1), v: tf.keep(v1) });
         continue;
       }
       const next = tf.tidy(() => {

@@ -56,3 +56,18 @@ describe('Adam', () => {
     taskData.dispose();
   });
 });
+
+describe('Adam inside tf.tidy', () => {
+  it('keeps its moments alive when a caller steps inside a tidy scope', async () => {
+    const { tf } = await loadBackend();
+    const w = tf.variable(tf.tensor1d([1, 2, 3, 4, 5]), true, 'adam-tidy/w');
+    const adam = new Adam(tf, [w], { learningRate: 0.1 });
+    tf.tidy(() => adam.applyGradients({ [w.name]: tf.tensor1d([1, -1, 1, -1, 1]) }));
+    tf.tidy(() => adam.applyGradients({ [w.name]: tf.tensor1d([1, -1, 1, -1, 1]) }));
+    const state = adam.getState();
+    expect(Array.from(state.moments.get(w.name)!.m.dataSync())[0]).toBeCloseTo(0.19, 6);
+    adam.disposeState(state);
+    w.dispose();
+    adam.dispose();
+  });
+});
