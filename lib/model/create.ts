@@ -1,5 +1,5 @@
-// Picks the network implementation for the backend and the features: dense matMul first layer, or (phase 2)
-// the sparse fingerprint kernel.
+// Builds the point's network from the model config. Whether its first layer is the dense matMul or the sparse
+// gather-add is decided by the batches (TaskData's sparseInput), not here.
 import type { ModelConfig } from '../config.ts';
 import type { LoadedBackend } from './backend.ts';
 import type { TaskData } from './data.ts';

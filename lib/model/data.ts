@@ -40,7 +40,8 @@ export interface SparseFeatures {
 }
 
 export interface TaskDataOptions {
-  /** Keep sparse features sparse (for the sparse first layer); otherwise they are densified on the backend. */
+  /** Keep sparse features sparse (batches carry set-bit index lists for the sparse first layer, the fast path
+   * on wasm/cpu); otherwise they are densified once and kept on the backend (the fast path on tfjs-node). */
   sparseInput: boolean;
 }
 

@@ -59,7 +59,8 @@ export function predictRows(model: MultiTaskNetwork, data: TaskData, rows: Int32
  * Trains one point. A compound is a training sample of task t only if its row is in trainRows[t] (and labelled
  * for t): in a multi-task point every (row, task) label is admitted or masked individually. With early
  * stopping, a seeded fraction of the training rows is held out as the validation slice (it trains nothing).
- * The test metrics of task t use the test rows labelled for t.
+ * The test metrics of task t use the test rows labelled for t. Fingerprints stay sparse on wasm/cpu (the
+ * sparse first layer); on tfjs-node they are densified for its native matMul.
  */
 export async function trainPoint(input: PointInput): Promise<PointOutput> {
   const started = performance.now();
