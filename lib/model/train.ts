@@ -29,7 +29,8 @@ export interface EpochContext {
   model: MultiTaskNetwork;
   optimizer: Adam;
   data: TaskData;
-  /** Rows the run trains on (validation rows excluded). */
+  /** Rows the run trains on (validation rows excluded), in this epoch's shuffled order; the next epoch
+   * reshuffles this array in place, so copy it to keep it. */
   trainRows: Int32Array;
   /** Validation loss of this epoch, when early stopping is on. */
   validationLoss?: number;
