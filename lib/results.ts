@@ -39,8 +39,21 @@ export interface CurveFit {
   ciError?: string;
   sse: number;
   nPoints: number;
-  /** Optional pointwise bootstrap band of the fitted curve (percentile lo/hi of P(n) over the bootstrap refits); the report draws it when present. */
+  /**
+   * Pointwise bootstrap band of the fitted curve: at each n, the percentile interval (level 1 − alpha) of P(n) over
+   * the bootstrap refits (EXP3 fits of the single / all designs: every trained n and log-spaced n between them).
+   */
   band?: { n: number; lo: number; hi: number }[];
+  /** How many replicate groups (fold × seed) the bootstrap resampled for `ci` and `band`. */
+  bootstrapGroups?: number;
+  /**
+   * Transfer fits: the profile (F-inversion) interval of each transfer rate, keyed like `tests`: the rates r₀ the
+   * nested F-test does not reject at `alpha`, so it contains 0 exactly when p ≥ alpha. An unbounded end is
+   * ±Infinity (null in JSON); `profileCiNote` says which.
+   */
+  profileCi?: Record<string, [number, number]>;
+  /** Per rate (keys like `profileCi`): which end of its profile interval is unbounded, or why it has none. */
+  profileCiNote?: Record<string, string>;
   /**
    * Transfer fits (exp3.2, pairwise, joint): the nested F-test of each transfer rate, keyed by its parameter
    * name ('s'; joint: 's_<source>'). A rate whose test could not be made is absent here and listed in
@@ -111,6 +124,12 @@ export interface ContextualTransfer {
   exchangeRateCi?: [number, number];
   p: number;
   verdict: Verdict;
+  /** Profile (F-inversion) interval of s: the rates the F-test does not reject; contains 0 exactly when p ≥ alpha. ±Infinity (null in JSON): unbounded. */
+  profileCi?: [number, number];
+  /** Why profileCi is absent, or which of its ends is unbounded. */
+  profileCiNote?: string;
+  /** Replicate groups (fold × seed) behind the bootstrap interval `ci`; with fewer than 5 it is coarse. */
+  bootstrapGroups?: number;
 }
 
 export interface PairwiseTransfer {
@@ -127,6 +146,12 @@ export interface PairwiseTransfer {
   a?: number;
   exchangeRate?: number;
   exchangeRateCi?: [number, number];
+  /** Profile (F-inversion) interval of s: the rates the F-test does not reject; contains 0 exactly when p ≥ alpha. ±Infinity (null in JSON): unbounded. */
+  profileCi?: [number, number];
+  /** Why profileCi is absent, or which of its ends is unbounded. */
+  profileCiNote?: string;
+  /** Replicate groups (fold × seed) behind the bootstrap interval `ci`; with fewer than 5 it is coarse. */
+  bootstrapGroups?: number;
 }
 
 export interface SingleVsAll {

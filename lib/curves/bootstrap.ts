@@ -3,7 +3,7 @@ import { ComputationError, MtlcError } from '../errors.ts';
 import type { CurveModelName } from '../results.ts';
 import { percentileInterval } from '../stats/quantile.ts';
 import { createRng } from '../stats/rng.ts';
-import type { CurveData } from './data.ts';
+import type { CurveData, CurvePoint } from './data.ts';
 import { type CurveFitResult, fitCurve } from './fit.ts';
 import { exchangeRates } from './models.ts';
 
@@ -14,6 +14,8 @@ export interface BootstrapOptions {
   seed?: number;
   /** Confidence level of the percentile intervals (default 0.95). */
   level?: number;
+  /** Points at which to give a pointwise band of the fitted curve (percentile interval of P over the refits). */
+  bandAt?: CurvePoint[];
 }
 
 export interface BootstrapResult {
@@ -22,6 +24,8 @@ export interface BootstrapResult {
   derived: Record<string, number>;
   /** Percentile interval of every parameter and of the exchange rate(s) s/a. */
   ci: Record<string, [number, number]>;
+  /** With `bandAt`: at each of its points, the percentile interval [lo, hi] of the refitted curves' P there. */
+  band?: { point: CurvePoint; lo: number; hi: number }[];
   /** Resamples whose refit succeeded (the intervals use these). */
   resamples: number;
   /** Resamples that could not be fitted (e.g. all drawn groups at one n), with the first reason. */
@@ -54,7 +58,8 @@ function subset(data: CurveData, points: number[]): CurveData {
  * replacement, refit the model to their points, repeat B times; the level-L interval of a quantity θ is
  * the percentile interval [Q_{(1−L)/2}, Q_{(1+L)/2}] of its B refitted values (type-7 quantiles).
  * Resampling whole groups keeps the dependence between points that share a seed/fold.
- * Exchange rates s/a are computed per resample, so their interval is that of the ratio.
+ * Exchange rates s/a are computed per resample, so their interval is that of the ratio. The pointwise band at
+ * a point x is the same percentile interval of the refitted P̂_b(x), b = 1…B (a pointwise, not simultaneous, band).
  */
 export function bootstrapFit(model: CurveModelName, data: CurveData, options: BootstrapOptions = {}): BootstrapResult {
   const resamples = options.resamples ?? 200;
@@ -71,6 +76,8 @@ export function bootstrapFit(model: CurveModelName, data: CurveData, options: Bo
   const rng = createRng(seed);
   const draws: Record<string, number[]> = {};
   for (const name of [...Object.keys(fit.params), ...Object.keys(derived)]) draws[name] = [];
+  const bandAt = options.bandAt ?? [];
+  const bandDraws: number[][] = bandAt.map(() => []);
   let failed = 0;
   let firstFailure: string | undefined;
   for (let b = 0; b < resamples; b++) {
@@ -87,8 +94,17 @@ export function bootstrapFit(model: CurveModelName, data: CurveData, options: Bo
     }
     const values = { ...refit.params, ...exchangeRates(model, refit.params) };
     for (const [name, v] of Object.entries(values)) if (!Number.isNaN(v)) draws[name].push(v);
+    bandAt.forEach((point, k) => {
+      const v = refit.predictAt(point);
+      if (Number.isFinite(v)) bandDraws[k].push(v);
+    });
   }
   const ci: Record<string, [number, number]> = {};
   for (const [name, values] of Object.entries(draws)) if (values.length > 0) ci[name] = percentileInterval(values, level);
-  return { fit, derived, ci, resamples: resamples - failed, failed, ...(firstFailure ? { firstFailure } : {}), groups: groups.length, level, seed };
+  const band = bandAt.flatMap((point, k) => {
+    if (bandDraws[k].length === 0) return [];
+    const [lo, hi] = percentileInterval(bandDraws[k], level);
+    return [{ point, lo, hi }];
+  });
+  return { fit, derived, ci, ...(options.bandAt ? { band } : {}), resamples: resamples - failed, failed, ...(firstFailure ? { firstFailure } : {}), groups: groups.length, level, seed };
 }

@@ -5,9 +5,9 @@ import { ComputationError } from '../errors.ts';
 import type { CurveModelName } from '../results.ts';
 import type { CurveData, CurvePoint } from './data.ts';
 import { sourceNamesOf, validateCurveData } from './data.ts';
-import { type SeparableForm, separableForm } from './forms.ts';
+import { fixedRateForm, type SeparableForm, separableForm } from './forms.ts';
 import { levenbergMarquardt } from './lm.ts';
-import { paramNames } from './models.ts';
+import { paramNames, transferParamNames } from './models.ts';
 
 /**
  * Where the least-squares optimum lies on the edge of the model family:
@@ -202,9 +202,30 @@ export function fitCurve(model: CurveModelName, data: CurveData): CurveFitResult
   const names = paramNames(model, data);
   validateCurveData(model, data, names.length);
   if (model === 'last1') return lastObservedFit(data);
+  return fitSeparable(model, names, names.length, data, (rows) => separableForm(model, rows));
+}
 
+/**
+ * The least-squares fit of a transfer model with one transfer rate held fixed: `rate` (s of exp3.2 / pairwise,
+ * s_<source> of joint) = `value`, every other parameter free. It is the model with that rate removed plus the
+ * known offset value·m in the exponent (./forms.ts fixedRateForm), fitted by the same global search and
+ * polish as fitCurve. With value = 0 it is the nested model of the F-test (./transfer-test.ts); over a range of
+ * values it is the profile of the sum of squares (./profile.ts). `params` include the fixed rate; `nParams`
+ * counts the free parameters only.
+ */
+export function fitWithFixedRate(model: 'exp3.2' | 'pairwise' | 'joint', data: CurveData, rate: string, value: number): CurveFitResult {
+  const names = paramNames(model, data);
+  validateCurveData(model, data, names.length);
+  const rates = transferParamNames(model, data);
+  if (!rates.includes(rate)) throw new ComputationError(`'${rate}' is not a transfer rate of ${model} (expected one of ${rates.join(', ')})`);
+  if (!Number.isFinite(value)) throw new ComputationError(`${model}: the fixed value of ${rate} must be finite, got ${value}`);
+  return fitSeparable(model, names, names.length - 1, data, (rows) => fixedRateForm(model, rows, rate, value));
+}
+
+/** Variable projection on the replicate-collapsed data with the separable form `formOf` builds for them. */
+function fitSeparable(model: CurveModelName, names: string[], nParams: number, data: CurveData, formOf: (rows: CurveData) => SeparableForm): CurveFitResult {
   const collapsed = collapseReplicates(data);
-  const form = separableForm(model, collapsed.rows);
+  const form = formOf(collapsed.rows);
   const problem = new ReducedProblem(form, collapsed.mean, collapsed.weight, collapsed.withinSse);
   let theta = optimise(problem);
   let { g0, g1 } = problem.solve(theta);
@@ -242,7 +263,7 @@ export function fitCurve(model: CurveModelName, data: CurveData): CurveFitResult
     params: ordered,
     sse,
     nPoints: data.y.length,
-    nParams: names.length,
+    nParams,
     ...(limit ? { limit } : {}),
     fitted,
     predictAt: (point) => final.g0 + final.g1 * form.basisAt(finalTheta, point),

@@ -37,6 +37,19 @@ export interface SeparableForm {
   alternate?(): { form: SeparableForm; to(theta: readonly number[]): number[]; from(theta: readonly number[]): number[] } | undefined;
 }
 
+/**
+ * A transfer rate held at a known value (the constrained fits of the profile interval): the rate's name, its
+ * value, its covariate at each data point (n_Σ / n_j), and how to read the free covariates and the fixed one at
+ * any point (for predictions).
+ */
+export interface FixedRate {
+  rate: string;
+  value: number;
+  column: readonly number[];
+  covariatesAt(point: CurvePoint): number[];
+  covariateOf(point: CurvePoint): number;
+}
+
 function distinctSorted(values: ArrayLike<number>): number[] {
   return [...new Set(Array.from(values))].sort((p, q) => p - q);
 }
@@ -59,6 +72,11 @@ function saturating(rho: number, d: number): number {
  *   P = γ₀ + γ₁·(1 − e^(−ρ·d))/ρ,   c = γ₀ + γ₁/ρ,   b = ln(γ₁/ρ) + ρ·min e,   r_k = ρ·u_k / max n_k.
  * θ is ρ alone (exp3), (ρ, ω) with u = (cos ω, sin ω) (exp3.2, pairwise: polar, so that the line limit
  * ρ → 0 keeps its direction), or the scaled rates themselves (joint).
+ *
+ * A rate held fixed at a value s₀ (the constrained fits of the profile interval, ./profile.ts) is a model with
+ * one rate fewer plus a known offset o_p = s₀·m_p in the exponent: with D_p = ρ·e_p + o_p and κ = ρ + (max o − min o),
+ *   P = γ₀ + γ₁·(1 − e^(−(D − min D)))/κ,   c = γ₀ + γ₁/κ,   b = ln(γ₁/κ) + min D.
+ * With s₀ = 0 this is exactly the form above (κ = ρ); with s₀ ≠ 0, ρ = 0 is an ordinary curve (a = 0), not a line limit.
  */
 class ExpForm implements SeparableForm {
   lower: number[];
@@ -75,12 +93,20 @@ class ExpForm implements SeparableForm {
   private readonly e: Float64Array;
   private cachedU: number[] = [];
   private cachedMin = 0;
+  /** The fixed-rate offset o_p at each data point (absent when no rate is fixed, or it is fixed at 0). */
+  private readonly offset?: Float64Array;
+  private readonly offsetSpan: number = 0;
 
   constructor(
     private readonly covariates: number[][],
     private readonly rateNames: string[],
     private readonly coords: 'polar' | 'cartesian',
+    private readonly fixed?: FixedRate,
   ) {
+    if (fixed && fixed.value !== 0) {
+      this.offset = Float64Array.from(fixed.column, (m) => fixed.value * m);
+      this.offsetSpan = Math.max(...this.offset) - Math.min(...this.offset);
+    }
     this.scales = covariates.map((col) => Math.max(...col.map(Math.abs)));
     this.z = covariates.map((col, k) => Float64Array.from(col, (v) => v / this.scales[k]));
     const gaps = this.z.map((zk) => smallestGap(distinctSorted(zk)));
@@ -91,6 +117,7 @@ class ExpForm implements SeparableForm {
     // Below ρ·span = 1e−4 the curve is a line to 1e−4 relative; ρ = 0 (the line itself) is also searched.
     this.rhoMin = 1e-4 / span;
     this.e = new Float64Array(covariates[0].length);
+    const lineLimit = this.offset === undefined;
     if (coords === 'polar') {
       this.lower = [0, -Math.PI / 2];
       this.upper = [this.rhoMax, Math.PI / 2];
@@ -102,7 +129,7 @@ class ExpForm implements SeparableForm {
       this.lower = [0, ...Array<number>(k - 1).fill(-this.rhoMax)];
       this.upper = Array<number>(k).fill(this.rhoMax);
       this.typical = Array<number>(k).fill(1 / span);
-      this.zeroLimit = {
+      if (lineLimit) this.zeroLimit = {
         kind: 'linear',
         reached: (t) => t.every((v) => v === 0),
         toward: (t, size) => {
@@ -154,21 +181,37 @@ class ExpForm implements SeparableForm {
     return min;
   }
 
+  /** min_p D_p of the offset form (D_p = ρ·e_p + o_p), after projections(u) filled this.e. */
+  private minExponent(rho: number): number {
+    const e = this.e;
+    const o = this.offset!;
+    let min = Infinity;
+    for (let p = 0; p < e.length; p++) min = Math.min(min, rho * e[p] + o[p]);
+    return min;
+  }
+
   basis(theta: ArrayLike<number>, x: Float64Array): void {
     const { rho, u } = this.direction(theta);
     const min = this.projections(u);
     const e = this.e;
-    if (rho > 0) for (let p = 0; p < x.length; p++) x[p] = -Math.expm1(-rho * (e[p] - min)) / rho;
+    if (this.offset) {
+      const o = this.offset;
+      const minD = this.minExponent(rho);
+      const kappa = rho + this.offsetSpan;
+      for (let p = 0; p < x.length; p++) x[p] = -Math.expm1(-(rho * e[p] + o[p] - minD)) / kappa;
+    } else if (rho > 0) for (let p = 0; p < x.length; p++) x[p] = -Math.expm1(-rho * (e[p] - min)) / rho;
     else for (let p = 0; p < x.length; p++) x[p] = e[p] - min;
   }
 
   basisAt(theta: ArrayLike<number>, point: CurvePoint): number {
     const { rho, u } = this.direction(theta);
     const min = this.projections(u);
-    const cov = [point.n, ...(point.nSources ?? (point.nOther !== undefined ? [point.nOther] : []))];
+    const cov = this.fixed ? this.fixed.covariatesAt(point) : [point.n, ...(point.nSources ?? (point.nOther !== undefined ? [point.nOther] : []))];
     let e = 0;
     for (let k = 0; k < u.length; k++) e += (u[k] * (cov[k] ?? 0)) / this.scales[k];
-    return saturating(rho, e - min);
+    if (!this.offset) return saturating(rho, e - min);
+    const minD = this.minExponent(rho);
+    return -Math.expm1(-(rho * e + this.fixed!.value * this.fixed!.covariateOf(point) - minD)) / (rho + this.offsetSpan);
   }
 
   starts(sse: (theta: number[]) => number): number[][] {
@@ -223,10 +266,12 @@ class ExpForm implements SeparableForm {
   params(theta: readonly number[], g0: number, g1: number): Record<string, number> {
     const { rho, u } = this.direction(theta);
     const min = this.projections(u);
-    const k = g1 / rho;
+    const kappa = this.offset ? rho + this.offsetSpan : rho;
+    const k = g1 / kappa;
     const out: Record<string, number> = {};
     this.rateNames.forEach((name, i) => (out[name] = (rho * u[i]) / this.scales[i]));
-    out.b = Math.log(k) + rho * min;
+    if (this.fixed) out[this.fixed.rate] = this.fixed.value;
+    out.b = Math.log(k) + (this.offset ? this.minExponent(rho) : rho * min);
     out.c = g0 + k;
     return out;
   }
@@ -234,6 +279,7 @@ class ExpForm implements SeparableForm {
   flatParams(mean: number): Record<string, number> {
     const out: Record<string, number> = {};
     for (const name of this.rateNames) out[name] = 0;
+    if (this.fixed) out[this.fixed.rate] = this.fixed.value;
     out.b = -Infinity;
     out.c = mean;
     return out;
@@ -338,6 +384,34 @@ class MmfForm implements SeparableForm {
   flatParams(mean: number): Record<string, number> {
     return { a: mean, b: 1, c: mean, d: 1 };
   }
+}
+
+/**
+ * The EXP form of `model` with the transfer rate `rate` held at `value`: the model with that rate removed
+ * (exp3.2 / pairwise → EXP3 in n; joint → joint without source j, EXP3 when j was its only source) plus the
+ * offset value·m_p in the exponent. With value = 0 it is exactly the nested model of the F-test.
+ */
+export function fixedRateForm(model: 'exp3.2' | 'pairwise' | 'joint', data: CurveData, rate: string, value: number): SeparableForm {
+  if (model !== 'joint') {
+    return new ExpForm([data.n], ['a'], 'cartesian', {
+      rate,
+      value,
+      column: data.nOther!,
+      covariatesAt: (point) => [point.n],
+      covariateOf: (point) => point.nOther ?? 0,
+    });
+  }
+  const names = sourceNamesOf(data);
+  const drop = names.indexOf(rate.slice(2));
+  const keep = names.map((_, j) => j).filter((j) => j !== drop);
+  const columns = keep.map((j) => data.nSources!.map((row) => row[j]));
+  return new ExpForm([data.n, ...columns], ['a', ...keep.map((j) => `s_${names[j]}`)], 'cartesian', {
+    rate,
+    value,
+    column: data.nSources!.map((row) => row[drop]),
+    covariatesAt: (point) => [point.n, ...keep.map((j) => point.nSources?.[j] ?? 0)],
+    covariateOf: (point) => point.nSources?.[drop] ?? 0,
+  });
 }
 
 /** The separable form of `model` on this (validated) data. */

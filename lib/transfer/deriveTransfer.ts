@@ -44,12 +44,26 @@ const where = (f: { task: string; design: PlannedFit['design']; split: PlannedFi
 
 const ciOf = (curve: CurveFit, name: string): [number, number] => curve.ci?.[name] ?? [Number.NaN, Number.NaN];
 
-/** One transfer rate of a stored fit with its interval and F-test, or the reason it is unavailable. */
-type RateReading = { a: number; s: number; exchangeRate: number; ci: [number, number]; exchangeRateCi?: [number, number]; p: number; verdict: ContextualTransfer['verdict'] } | { reason: string };
+/** One transfer rate of a stored fit with its intervals and F-test, or the reason it is unavailable. */
+type RateReading =
+  | {
+      a: number;
+      s: number;
+      exchangeRate: number;
+      ci: [number, number];
+      exchangeRateCi?: [number, number];
+      p: number;
+      verdict: ContextualTransfer['verdict'];
+      profileCi?: [number, number];
+      profileCiNote?: string;
+      bootstrapGroups?: number;
+    }
+  | { reason: string };
 
 /**
  * Rate r of a stored fit: r and a from its parameters, exchange rate r/a, their bootstrap intervals (the exchange
- * rate's under `exchangeRate` or, joint, `exchangeRate_<source>`), and p / verdict of its stored F-test.
+ * rate's under `exchangeRate` or, joint, `exchangeRate_<source>`) with the number of replicate groups behind them,
+ * p / verdict of its stored F-test, and its profile interval (a JSON null end read back as ±Infinity).
  */
 function readRate(stored: StoredFits, fit: CurveFit, rate: string, exchangeRateName: string, fitFailure: string): RateReading {
   if (fit.status !== 'ok') return { reason: fit.error ?? fitFailure };
@@ -58,7 +72,21 @@ function readRate(stored: StoredFits, fit: CurveFit, rate: string, exchangeRateN
   const a = fit.params.a;
   const s = fit.params[rate];
   const exchangeRateCi = fit.ci?.[exchangeRateName];
-  return { a, s, exchangeRate: s / a, ci: ciOf(fit, rate), ...(exchangeRateCi ? { exchangeRateCi } : {}), p: test.p, verdict: test.verdict };
+  const profile = fit.profileCi?.[rate];
+  const profileCi: [number, number] | undefined = profile ? [profile[0] ?? -Infinity, profile[1] ?? Infinity] : undefined;
+  const profileCiNote = fit.profileCiNote?.[rate];
+  return {
+    a,
+    s,
+    exchangeRate: s / a,
+    ci: ciOf(fit, rate),
+    ...(exchangeRateCi ? { exchangeRateCi } : {}),
+    p: test.p,
+    verdict: test.verdict,
+    ...(profileCi ? { profileCi } : {}),
+    ...(profileCiNote ? { profileCiNote } : {}),
+    ...(fit.bootstrapGroups !== undefined ? { bootstrapGroups: fit.bootstrapGroups } : {}),
+  };
 }
 
 /**
@@ -92,7 +120,7 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
       if (surface) {
         const r = readRate(stored, stored.fitOf(surface), 's', 'exchangeRate', 'fit failed');
         if ('reason' in r) failed.push({ analysis: 'contextual', ...where(surface), reason: r.reason });
-        else contextual.push({ task, split, a: r.a, s: r.s, exchangeRate: r.exchangeRate, ci: r.ci, ...(r.exchangeRateCi ? { exchangeRateCi: r.exchangeRateCi } : {}), p: r.p, verdict: r.verdict });
+        else contextual.push({ task, split, ...r });
       }
     }
     for (const pair of pairFits) {
@@ -105,7 +133,7 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
       for (const source of target.sources!) {
         const r = readRate(stored, fit, `s_${source}`, `exchangeRate_${source}`, 'joint fit failed');
         if ('reason' in r) failed.push({ analysis: 'pairwise', design: 'random', split, task: target.task, source, reason: r.reason });
-        else pairwise.push({ source, target: target.task, split, s: r.s, ci: r.ci, p: r.p, verdict: r.verdict, design: 'random', a: r.a, exchangeRate: r.exchangeRate, ...(r.exchangeRateCi ? { exchangeRateCi: r.exchangeRateCi } : {}) });
+        else pairwise.push({ source, target: target.task, split, design: 'random', ...r });
       }
     }
   }

@@ -4,7 +4,7 @@ import type { CurveFit, CurvesFile, FitFailure, RateTest } from '../results.ts';
 import type { AnalyseInput } from './analyse.ts';
 import { compareSingleTaskModels } from './comparison.ts';
 import { fitsInOrder, planFits, type PlannedFit } from './fitPlan.ts';
-import { fitWithIntervals, testRate, type FitOptions } from './fits.ts';
+import { fitWithIntervals, profileRate, testRate, type FitOptions } from './fits.ts';
 import { matchResults, observationsOf } from './observations.ts';
 
 /** Bootstrap and test settings of a run: intervals at level 1 − alpha, so that an interval excluding 0 matches p < alpha. */
@@ -19,7 +19,9 @@ const whereOf = (f: PlannedFit) => ({ task: f.task, design: f.design, split: f.s
 /**
  * Fits one planned curve (lib/transfer fitWithIntervals); for a transfer model, also the nested F-test of each
  * transfer rate r ∈ {s} (exp3.2, pairwise) or {s_j} (joint): F = (SSE₀ − SSE₁) / (SSE₁/(N − p₁)) against the fit
- * with r = 0, stored under `tests[r]`. What cannot be made goes to `failed`.
+ * with r = 0, stored under `tests[r]`, and its profile interval {r₀ : F(r₀) ≤ F_{1−α}(1, N − p₁)} under
+ * `profileCi[r]` (unbounded ends and failures explained in `profileCiNote`). The full fit is made once and shared
+ * by every test. A fit or test that cannot be made goes to `failed`.
  */
 function fitPlanned(planned: PlannedFit, options: FitOptions, failed: FitFailure[]): CurveFit {
   const selected = planned.select();
@@ -30,19 +32,40 @@ function fitPlanned(planned: PlannedFit, options: FitOptions, failed: FitFailure
   }
   if (!isTransferModel(planned.model)) return outcome.curve;
   const tests: Record<string, RateTest> = {};
+  const profileCi: Record<string, [number, number]> = {};
+  const notes: Record<string, string> = {};
   for (const rate of transferParamNames(planned.model, selected.data)) {
-    const test = testRate(planned.model, selected, rate, options.alpha);
-    if ('error' in test) failed.push({ ...whereOf(planned), rate, reason: test.error });
-    else tests[rate] = { F: test.F, df1: test.df1, df2: test.df2, p: test.p, verdict: test.verdict, alpha: test.alpha, sseReduced: test.sseReduced };
+    const test = testRate(planned.model, selected, rate, options.alpha, outcome.fit);
+    if ('error' in test) {
+      failed.push({ ...whereOf(planned), rate, reason: test.error });
+      continue;
+    }
+    tests[rate] = { F: test.F, df1: test.df1, df2: test.df2, p: test.p, verdict: test.verdict, alpha: test.alpha, sseReduced: test.sseReduced };
+    const profile = profileRate(planned.model, selected, rate, outcome.fit, test);
+    if ('error' in profile) {
+      notes[rate] = `no profile interval: ${profile.error}`;
+      continue;
+    }
+    profileCi[rate] = [profile.lo, profile.hi];
+    const open = unboundedNote(profile.lo, profile.hi);
+    if (open) notes[rate] = open;
   }
-  return { ...outcome.curve, tests };
+  return { ...outcome.curve, tests, ...(Object.keys(profileCi).length ? { profileCi } : {}), ...(Object.keys(notes).length ? { profileCiNote: notes } : {}) };
+}
+
+/** Which ends of a profile interval are unbounded, in words (undefined when both are finite). */
+export function unboundedNote(lo: number, hi: number): string | undefined {
+  const ends = [lo === -Infinity ? 'lower' : '', hi === Infinity ? 'upper' : ''].filter(Boolean);
+  if (ends.length === 0) return undefined;
+  return `${ends.join(' and ')} end${ends.length === 2 ? 's' : ''} unbounded (null in JSON): the F-test rejects no rate however far out on that side, so the data do not bound it there`;
 }
 
 /**
  * curves.json of a run: per split kind and task, EXP3 of the single-task and all-task curves and EXP3.2 of the
  * contextual surface; per ordered pair the pairwise EXP3.2 of its grid; per target the joint fit of the random
  * design (one s_<source> per source task). Every fit carries group-bootstrap intervals over fold × seed groups
- * (level 1 − study.alpha) and, for transfer models, the F-test of each rate. A fit or test that cannot be made is
+ * (level 1 − study.alpha; EXP3 fits also a pointwise band of P(n)) and, for transfer models, the F-test and the
+ * profile (F-inversion) interval of each rate. A fit or test that cannot be made is
  * kept (status 'failed', `failed[]`), never thrown. Adds the observations and the LCDB comparison of the
  * single-task curves.
  */

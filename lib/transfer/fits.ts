@@ -3,6 +3,8 @@
 import { bootstrapFit, type BootstrapResult } from '../curves/bootstrap.ts';
 import type { CurveFitResult } from '../curves/fit.ts';
 import { fitCurve } from '../curves/fit.ts';
+import type { CurvePoint } from '../curves/data.ts';
+import { profileInterval, type ProfileInterval } from '../curves/profile.ts';
 import { transferTest, type TransferTestResult } from '../curves/transfer-test.ts';
 import { hashUniform } from '../design/pointId.ts';
 import { MtlcError } from '../errors.ts';
@@ -42,10 +44,26 @@ function bootstrapSeed(r: FitRequest): number {
 const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
+ * Where an EXP3 curve's pointwise band is evaluated: every trained n and `between` log-spaced n inside each gap
+ * between consecutive trained n (n_k·(n_{k+1}/n_k)^(t/(between+1)), t = 1…between).
+ */
+export function bandGrid(trained: readonly number[], between = 3): number[] {
+  const ns = [...new Set(trained)].filter((n) => n > 0).sort((p, q) => p - q);
+  const out: number[] = [];
+  ns.forEach((n, k) => {
+    out.push(n);
+    const next = ns[k + 1];
+    if (next !== undefined) for (let t = 1; t <= between; t++) out.push(n * Math.pow(next / n, t / (between + 1)));
+  });
+  return out;
+}
+
+/**
  * Fits `model` to the selected curve; with two or more replicate groups (fold × seed) adds group-bootstrap
- * percentile intervals of every parameter and exchange rate. A curve that cannot be fitted gives status
- * 'failed' with the reason; one that can be fitted but not bootstrapped (one group) keeps its estimate and
- * says why it has no interval (ciError).
+ * percentile intervals of every parameter and exchange rate, the number of groups (bootstrapGroups) and, for
+ * EXP3, the pointwise band of P(n) over the refits (at bandGrid of the trained n). A curve that cannot be fitted
+ * gives status 'failed' with the reason; one that can be fitted but not bootstrapped (one group) keeps its
+ * estimate and says why it has no interval (ciError).
  */
 export function fitWithIntervals(request: FitRequest, options: FitOptions): FitOutcome {
   const { task, design, split, model, source, selected } = request;
@@ -63,19 +81,34 @@ export function fitWithIntervals(request: FitRequest, options: FitOptions): FitO
   const groups = new Set(selected.data.group ?? []).size;
   if (groups < 2) return { curve: { ...curve, ciError: `no interval: ${groups} replicate group(s) (fold × seed); the bootstrap needs 2 or more` }, fit };
   try {
-    const boot = bootstrapFit(model, selected.data, { resamples: options.resamples, level: options.level, seed: bootstrapSeed(request) });
+    const bandAt: CurvePoint[] | undefined = model === 'exp3' ? bandGrid(selected.data.n).map((n) => ({ n })) : undefined;
+    const boot = bootstrapFit(model, selected.data, { resamples: options.resamples, level: options.level, seed: bootstrapSeed(request), ...(bandAt ? { bandAt } : {}) });
     const ciError = boot.failed ? `${boot.failed} of ${boot.failed + boot.resamples} resamples could not be fitted (first: ${boot.firstFailure})` : undefined;
-    return { curve: { ...curve, ci: boot.ci, ...(ciError ? { ciError } : {}) }, fit, boot };
+    const band = boot.band?.map((b) => ({ n: b.point.n, lo: b.lo, hi: b.hi }));
+    return { curve: { ...curve, ci: boot.ci, bootstrapGroups: boot.groups, ...(band?.length ? { band } : {}), ...(ciError ? { ciError } : {}) }, fit, boot };
   } catch (err) {
     if (!(err instanceof MtlcError)) throw err;
     return { curve: { ...curve, ciError: reasonOf(err) }, fit };
   }
 }
 
-/** The nested F-test of one transfer rate, or the reason it cannot be made. */
-export function testRate(model: 'exp3.2' | 'pairwise' | 'joint', selected: SelectedCurve, param: string, alpha: number): TransferTestResult | { error: string } {
+/** The nested F-test of one transfer rate (reusing the full fit when given), or the reason it cannot be made. */
+export function testRate(model: 'exp3.2' | 'pairwise' | 'joint', selected: SelectedCurve, param: string, alpha: number, full?: CurveFitResult): TransferTestResult | { error: string } {
   try {
-    return transferTest(model, selected.data, param, { alpha });
+    return transferTest(model, selected.data, param, { alpha, ...(full ? { full } : {}) });
+  } catch (err) {
+    if (!(err instanceof MtlcError)) throw err;
+    return { error: reasonOf(err) };
+  }
+}
+
+/**
+ * The profile (F-inversion) interval of one transfer rate at level 1 − test.alpha, deciding 0 by the test's own
+ * p-value (so 0 ∈ interval ⇔ p ≥ alpha), or the reason it cannot be made.
+ */
+export function profileRate(model: 'exp3.2' | 'pairwise' | 'joint', selected: SelectedCurve, param: string, full: CurveFitResult, test: TransferTestResult): ProfileInterval | { error: string } {
+  try {
+    return profileInterval(model, selected.data, param, { level: 1 - test.alpha, full, test });
   } catch (err) {
     if (!(err instanceof MtlcError)) throw err;
     return { error: reasonOf(err) };

@@ -1,12 +1,12 @@
 // lib/transfer: the analysis of a run (DESIGN.md §2, "Transfer effects" and "Comparison").
 export { analyseRun, type AnalyseInput } from './analyse.ts';
-export { fitRun, fitOptionsOf } from './fitRun.ts';
+export { fitRun, fitOptionsOf, unboundedNote } from './fitRun.ts';
 export { deriveTransfer } from './deriveTransfer.ts';
 export { planFits, fitsInOrder, fitKey, type PlannedFit, type SplitFits, type TaskFits } from './fitPlan.ts';
 export { singleVsAll, exp3At } from './singleVsAll.ts';
 export { matchResults, observationsOf, usesOf, type CompletedPoint, type MissingPoint } from './observations.ts';
 export { singleCurve, allCurve, contextualCurve, pairwiseCurve, jointCurve, type SelectedCurve } from './curveData.ts';
-export { fitWithIntervals, testRate, type FitRequest, type FitOptions, type FitOutcome } from './fits.ts';
+export { fitWithIntervals, testRate, profileRate, bandGrid, type FitRequest, type FitOptions, type FitOutcome } from './fits.ts';
 export { tagScores, lookaheadScores, tagGroupsOf, meanPairScores } from './scores.ts';
 export { agreementTable, rankAgreement, pairMap, pairKey, type PairMap } from './agreement.ts';
 export { costTable } from './cost.ts';

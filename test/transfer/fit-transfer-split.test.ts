@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fitCurve } from '../../lib/curves/fit.ts';
+import { profileInterval } from '../../lib/curves/profile.ts';
 import { transferTest } from '../../lib/curves/transfer-test.ts';
 import { ComputationError } from '../../lib/errors.ts';
 import { runLayout } from '../../lib/layout.ts';
@@ -13,6 +14,8 @@ import { fitStep, transferStep } from '../../lib/pipeline/analyse.ts';
 import type { CurveFit, CurvesFile, TransferFile } from '../../lib/results.ts';
 import { FolderStore } from '../../lib/storage/folder.ts';
 import { getJson, putJson } from '../../lib/storage/port.ts';
+import { bandGrid } from '../../lib/transfer/fits.ts';
+import { unboundedNote } from '../../lib/transfer/fitRun.ts';
 import { contextualCurve, deriveTransfer, exp3At, fitRun, jointCurve, matchResults, pairwiseCurve, singleCurve, type AnalyseInput } from '../../lib/transfer/index.ts';
 import { lawStudy } from './lawStudy.ts';
 
@@ -69,6 +72,62 @@ describe('fitRun: every fit once, with the F-tests of its transfer rates', () =>
   });
 });
 
+describe('fitRun: profile intervals, bootstrap groups and bands', () => {
+  it('gives every tested rate a profile interval that contains 0 exactly when its F-test does not reject', () => {
+    let rates = 0;
+    for (const fit of curves.fits.filter((f) => f.tests)) {
+      for (const [rate, test] of Object.entries(fit.tests!)) {
+        const [lo, hi] = fit.profileCi![rate];
+        expect(lo).toBeLessThanOrEqual(fit.params[rate]);
+        expect(hi).toBeGreaterThanOrEqual(fit.params[rate]);
+        expect(lo <= 0 && 0 <= hi, `${fit.design} ${fit.source ?? ''}→${fit.task} ${rate}: p = ${test.p}, [${lo}, ${hi}]`).toBe(test.p >= test.alpha);
+        rates++;
+      }
+    }
+    expect(rates).toBe(3 + 6 + 6);
+  });
+
+  it('equals lib/curves profileInterval on the same data at level 1 − alpha', () => {
+    const { completed } = matchResults(input.points, input.results);
+    const data = pairwiseCurve(completed, 'random', 'C', 'B').data;
+    const direct = profileInterval('pairwise', data, 's', { level: 0.95 });
+    const stored = fitOf(curves, 'pairwise', 'B', 'C').profileCi!.s;
+    expect(stored[0]).toBeCloseTo(direct.lo, 9);
+    expect(stored[1]).toBeCloseTo(direct.hi, 9);
+  });
+
+  it('records the replicate groups of the bootstrap and a pointwise band on the EXP3 fits only', () => {
+    for (const fit of curves.fits) expect(fit.bootstrapGroups, `${fit.design} ${fit.task}`).toBe(2);
+    const single = fitOf(curves, 'single', 'A');
+    const trained = [...new Set(curves.observations.filter((o) => o.task === 'A' && o.design === 'single').map((o) => o.n))].sort((p, q) => p - q);
+    expect(single.band!.map((b) => b.n)).toEqual(bandGrid(trained));
+    for (const b of single.band!) expect(b.lo).toBeLessThanOrEqual(b.hi);
+    expect(fitOf(curves, 'contextual', 'A').band).toBeUndefined();
+  });
+
+  it('places the band points at every trained n and three log-spaced n in each gap', () => {
+    const grid = bandGrid([64, 16, 32, 16]);
+    expect(grid).toHaveLength(3 + 2 * 3);
+    expect(grid[0]).toBe(16);
+    expect(grid[4]).toBe(32);
+    expect(grid[8]).toBe(64);
+    expect(grid[2]).toBeCloseTo(16 * Math.SQRT2, 12);
+  });
+
+  it('writes an unbounded end as null in JSON, says so, and reads it back as ±Infinity', () => {
+    const edited = viaJson(curves);
+    const contextualA = fitOf(edited, 'contextual', 'A');
+    const note = unboundedNote(contextualA.profileCi!.s[0], Infinity)!;
+    contextualA.profileCi!.s = viaJson([contextualA.profileCi!.s[0], Infinity]) as [number, number];
+    contextualA.profileCiNote = { s: note };
+    expect(contextualA.profileCi!.s[1]).toBeNull();
+    expect(note).toMatch(/^upper end unbounded \(null in JSON\)/);
+    const read = deriveTransfer(edited, input).contextual.find((c) => c.task === 'A')!;
+    expect(read.profileCi![1]).toBe(Infinity);
+    expect(read.profileCiNote).toBe(note);
+  });
+});
+
 describe('deriveTransfer: transfer.json from the stored fits, without fitting', () => {
   it('fits no curve (fitRun made them all)', () => {
     expect(fitsByFitRun).toBeGreaterThan(curves.fits.length);
@@ -96,10 +155,20 @@ describe('deriveTransfer: transfer.json from the stored fits, without fitting', 
       exchangeRateCi: contextualA.ci!.exchangeRate,
       p: contextualA.tests!.s.p,
       verdict: contextualA.tests!.s.verdict,
+      profileCi: contextualA.profileCi!.s,
+      bootstrapGroups: 2,
     });
     const jointB = fitOf(curves, 'random', 'B');
     const fromJoint = transfer.pairwise.find((p) => p.design === 'random' && p.source === 'C' && p.target === 'B')!;
-    expect(fromJoint).toMatchObject({ s: jointB.params.s_C, ci: jointB.ci!.s_C, p: jointB.tests!.s_C.p, a: jointB.params.a, exchangeRateCi: jointB.ci!.exchangeRate_C });
+    expect(fromJoint).toMatchObject({
+      s: jointB.params.s_C,
+      ci: jointB.ci!.s_C,
+      p: jointB.tests!.s_C.p,
+      a: jointB.params.a,
+      exchangeRateCi: jointB.ci!.exchangeRate_C,
+      profileCi: jointB.profileCi!.s_C,
+      bootstrapGroups: 2,
+    });
     // The laws' signs: C → B is negative transfer.
     expect(fromJoint.verdict).toBe('negative');
   });
