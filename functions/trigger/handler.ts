@@ -31,7 +31,6 @@ export type S3NotificationEvent = z.infer<typeof S3NotificationEvent>;
 export interface TriggerDeps {
   storeFor(bucket: string): ObjectStore;
   executions: ExecutionPort;
-  log?: LogSink;
 }
 
 export type TriggerOutcome =
@@ -72,11 +71,9 @@ async function handleRecord(deps: TriggerDeps, record: S3NotificationEvent['Reco
   return { key, runId, outcome: started ? 'started' : 'duplicate', executionName, executionArn };
 }
 
-export function createTriggerHandler(deps: () => TriggerDeps) {
-  let log: LogSink = consoleSink;
+export function createTriggerHandler(deps: () => TriggerDeps, log: LogSink = consoleSink) {
   return middy(async (event: unknown): Promise<{ outcomes: TriggerOutcome[] }> => {
     const d = deps();
-    log = d.log ?? consoleSink;
     const outcomes: TriggerOutcome[] = [];
     for (const record of (event as S3NotificationEvent).Records) {
       const outcome = await handleRecord(d, record);
@@ -85,7 +82,7 @@ export function createTriggerHandler(deps: () => TriggerDeps) {
     }
     return { outcomes };
   })
-    .use(structuredLogs('trigger', (line) => log(line)))
+    .use(structuredLogs('trigger', log))
     .use(validateInput('trigger', S3NotificationEvent));
 }
 

@@ -176,7 +176,7 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
         },
       },
     });
-    const triggerHandler = createTriggerHandler(() => ({ storeFor: () => bucket.store, executions, log }));
+    const triggerHandler = createTriggerHandler(() => ({ storeFor: () => bucket.store, executions }), log);
 
     const trigger = async (event: { Records: unknown[] }, runId: string): Promise<LocalRunResult> => {
       const layout = runLayout(runId);
