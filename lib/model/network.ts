@@ -136,9 +136,22 @@ export class MultiTaskNetwork {
       if (l > 0) {
         h = tf.relu(tf.add(tf.matMul(h, this.trunkVariables[2 * l] as tfType.Tensor2D), this.trunkVariables[2 * l + 1])) as tfType.Tensor2D;
       }
-      if (training && this.dropout > 0) h = tf.dropout(h, this.dropout, undefined, this.dropoutRng.int()) as tfType.Tensor2D;
+      if (training && this.dropout > 0) h = tf.mul(h, this.dropoutMask(h.shape[0], h.shape[1])) as tfType.Tensor2D;
     }
     return h;
+  }
+
+  /**
+   * Inverted dropout mask [rows, width] from the model's own seeded stream: each unit is kept with probability
+   * 1 − p and scaled by 1/(1 − p), else 0 (PyTorch's nn.Dropout). Drawn from the run's seeded stream so a point
+   * is reproducible from its seed alone; one multiply, its gradient is the same mask.
+   */
+  private dropoutMask(rows: number, width: number): tfType.Tensor2D {
+    const keep = 1 - this.dropout;
+    const scale = 1 / keep;
+    const mask = new Float32Array(rows * width);
+    for (let i = 0; i < mask.length; i++) mask[i] = this.dropoutRng.next() < keep ? scale : 0;
+    return this.tf.tensor2d(mask, [rows, width]);
   }
 
   /** Logits z [B, K]. */
