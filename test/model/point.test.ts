@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadBackend, trainPoint, type LoadedBackend } from '../../lib/model/index.ts';
+import { createRng, evaluateLoss, fit, loadBackend, MultiTaskNetwork, TaskData, trainPoint, unionRows, type LoadedBackend } from '../../lib/model/index.ts';
 import { ComputationError } from '../../lib/errors.ts';
 import type { ModelConfig } from '../../lib/config.ts';
 import { plantedData, simpleSplit } from './synthetic.ts';
@@ -82,7 +82,26 @@ describe('trainPoint', () => {
     const nTrainRows = new Set(Object.values(split.trainRows).flatMap((x) => [...x])).size;
     const nValidation = Math.round(0.2 * nTrainRows);
     expect(steps).toBe(r.epochsRun * Math.ceil((nTrainRows - nValidation) / 32));
-    expect(r.metrics.T0.auroc).toBeGreaterThan(0.85);
+    // stopped after a few epochs at a high learning rate: learned, if not fully
+    expect(r.metrics.T0.auroc).toBeGreaterThan(0.75);
+  });
+
+  it('restores the weights of the epoch with the lowest validation loss', async () => {
+    const tf = backend.tf;
+    const trainRows = split.trainRows;
+    const rows = unionRows(data.tasks, trainRows);
+    const validation = rows.filter((_, i) => i % 5 === 0);
+    const training = rows.filter((_, i) => i % 5 !== 0);
+    const taskData = new TaskData(tf, data.features, data.labels, data.tasks, trainRows, { sparseInput: true });
+    const net = new MultiTaskNetwork(tf, { inputDim: 48, hidden: [32], tasks: data.tasks, dropout: 0.1, learningRate: 0.05, seed: 9 });
+    const result = await fit(tf, net, taskData, training, { epochs: 30, batchSize: 32, rng: createRng(4), validation: { rows: validation, patience: 3 } });
+    expect(result.epochsRun).toBeLessThan(30);
+    expect(result.validationLosses).toHaveLength(result.epochsRun);
+    const best = Math.min(...result.validationLosses);
+    expect(result.validationLosses.indexOf(best)).toBe(result.epochsRun - 1 - 3);
+    expect(evaluateLoss(tf, net, taskData, validation)).toBeCloseTo(best, 6);
+    net.dispose();
+    taskData.dispose();
   });
 
   it('refuses a test row that is also a training row', async () => {
