@@ -17,7 +17,7 @@ import { clusterOrder } from './order.ts';
 import { page, type PagePart } from './page.ts';
 import { chartFontFiles, renderSvg, svgToPng } from './render.ts';
 import {
-  agreementTable, contextualTable, costTable, downloadsHtml, figure, glanceHtml, pairwiseTable, studyHtml, tagGroupsHtml, warningsHtml,
+  agreementTable, contextualTable, costTable, downloadsHtml, figure, glanceHtml, levelOf, pairwiseTable, studyHtml, tagGroupsHtml, warningsHtml,
   type RenderedChart,
 } from './sections.ts';
 import type { Report, ReportInput } from './types.ts';
@@ -80,7 +80,7 @@ export async function buildReport(input: ReportInput, options: BuildOptions = {}
       const rows = input.transfer.pairwise.filter((p) => p.split === split && p.design === design);
       if (rows.length === 0) continue;
       const title = `Pairwise transfer s_ij, ${split} split (${design === 'pairwise' ? 'pairwise grid' : 'joint fit of the random design'})`;
-      pairHtml += ((await draw(pairwiseHeatmap(`pairwise-${design}-${split}`, title, rows, pairOrder(rows, tasks)))) ?? '') + pairwiseTable(rows);
+      pairHtml += ((await draw(pairwiseHeatmap(`pairwise-${design}-${split}`, title, rows, pairOrder(rows, tasks)))) ?? '') + pairwiseTable(rows, levelOf(input));
     }
   }
   if (!pairHtml) {

@@ -1,5 +1,6 @@
 // CSV exports of the curve and transfer tables, for spreadsheets (RFC 4180 quoting; formula-looking text neutralised).
 import type { CurvesFile, TransferFile } from '../results.ts';
+import { profileEnds } from './intervals.ts';
 import type { ReportCsv } from './types.ts';
 
 type Cell = string | number | boolean | null | undefined;
@@ -22,6 +23,14 @@ function paramNames(curves: CurvesFile): string[] {
   const known = ['a', 's', 'b', 'c', 'd'];
   const all = new Set(curves.fits.flatMap((f) => Object.keys(f.params)));
   return [...known.filter((k) => all.has(k)), ...[...all].filter((k) => !known.includes(k)).sort()];
+}
+
+/** The profile interval's ends for a CSV row: an unbounded end as the word `unbounded`, no interval as empty cells. */
+function profileCells(row: Parameters<typeof profileEnds>[0]): [Cell, Cell] {
+  const ends = profileEnds(row);
+  if (!ends) return [undefined, undefined];
+  const cell = (v: number): Cell => (Number.isFinite(v) ? v : 'unbounded');
+  return [cell(ends[0]), cell(ends[1])];
 }
 
 export function reportCsvs(curves: CurvesFile, transfer: TransferFile): ReportCsv[] {
@@ -55,13 +64,16 @@ export function reportCsvs(curves: CurvesFile, transfer: TransferFile): ReportCs
     {
       name: 'transfer-contextual',
       text: toCsv(
-        ['task', 'split', 'a', 's', 's_ci_lo', 's_ci_hi', 'exchange_rate', 'exchange_rate_ci_lo', 'exchange_rate_ci_hi', 'p', 'verdict'],
-        transfer.contextual.map((c) => [c.task, c.split, c.a, c.s, c.ci[0], c.ci[1], c.exchangeRate, c.exchangeRateCi?.[0], c.exchangeRateCi?.[1], c.p, c.verdict]),
+        ['task', 'split', 'a', 's', 's_ci_lo', 's_ci_hi', 's_profile_lo', 's_profile_hi', 'bootstrap_groups', 'exchange_rate', 'exchange_rate_ci_lo', 'exchange_rate_ci_hi', 'p', 'verdict'],
+        transfer.contextual.map((c) => [c.task, c.split, c.a, c.s, c.ci[0], c.ci[1], ...profileCells(c), c.bootstrapGroups, c.exchangeRate, c.exchangeRateCi?.[0], c.exchangeRateCi?.[1], c.p, c.verdict]),
       ),
     },
     {
       name: 'transfer-pairwise',
-      text: toCsv(['source', 'target', 'split', 'design', 's', 's_ci_lo', 's_ci_hi', 'p', 'verdict'], transfer.pairwise.map((p) => [p.source, p.target, p.split, p.design, p.s, p.ci[0], p.ci[1], p.p, p.verdict])),
+      text: toCsv(
+        ['source', 'target', 'split', 'design', 's', 's_ci_lo', 's_ci_hi', 's_profile_lo', 's_profile_hi', 'bootstrap_groups', 'p', 'verdict'],
+        transfer.pairwise.map((p) => [p.source, p.target, p.split, p.design, p.s, p.ci[0], p.ci[1], ...profileCells(p), p.bootstrapGroups, p.p, p.verdict]),
+      ),
     },
     { name: 'transfer-tag', text: toCsv(['source', 'target', 'z'], transfer.tag.map((t) => [t.source, t.target, t.z])) },
     { name: 'transfer-lookahead', text: toCsv(['source', 'target', 'd'], transfer.lookahead.map((t) => [t.source, t.target, t.d])) },

@@ -5,6 +5,7 @@ import type { ChartDef } from './charts/chart.ts';
 import { formatSeconds } from './charts/cost.ts';
 import { esc, facts, interval, num, table } from './html.ts';
 import type { ReportInput } from './types.ts';
+import { bootstrapCell, intervalNotes, openInterval, profileEnds } from './intervals.ts';
 import type { WarningGroup } from './warnings.ts';
 
 export type RenderedChart = ChartDef & { svg: string; png: Uint8Array };
@@ -92,23 +93,48 @@ export function studyHtml(input: ReportInput): string {
   return `${overview}<h3>Selected tasks</h3>${tasks}${excluded}${notes}${versions}${configJson}`;
 }
 
+/** "95%" for the intervals of a run at level 1 − study.alpha. */
+const levelOf = (input: ReportInput) => `${Number((100 * (1 - input.config.study.alpha)).toPrecision(4))}%`;
+
+/**
+ * Per task: s_i with its bootstrap and profile intervals side by side, a_i, the exchange rate, p and the verdict,
+ * under the notes a reader needs to weigh the intervals (coarse bootstrap, disagreement with the test).
+ */
 export function contextualTable(input: ReportInput, split: SplitKind): string {
   const rows = input.transfer.contextual.filter((c) => c.split === split).sort((p, q) => q.s - p.s);
-  return table(
-    ['task', 's_i', '95% CI', 'a_i', 'exchange rate s/a', 'CI', 'p', 'verdict'],
-    rows.map((c) => [esc(c.task), num(c.s), interval(c.ci), num(c.a), num(c.exchangeRate), interval(c.exchangeRateCi), num(c.p, 2), `<span class="verdict ${esc(c.verdict)}">${esc(c.verdict)}</span>`]),
-    [1, 3, 4, 6],
+  const level = levelOf(input);
+  return (
+    intervalNotes(rows) +
+    table(
+      ['task', 's_i', `bootstrap ${level} CI`, `profile ${level} CI`, 'a_i', 'exchange rate s/a', 'CI', 'p', 'verdict'],
+      rows.map((c) => [
+        esc(c.task),
+        num(c.s),
+        bootstrapCell(c),
+        openInterval(profileEnds(c)),
+        num(c.a),
+        num(c.exchangeRate),
+        interval(c.exchangeRateCi),
+        num(c.p, 2),
+        `<span class="verdict ${esc(c.verdict)}">${esc(c.verdict)}</span>`,
+      ]),
+      [1, 2, 3, 4, 5, 6, 7],
+    )
   );
 }
 
-export function pairwiseTable(rows: readonly PairwiseTransfer[]): string {
+/** Every ordered pair: s_ij with its bootstrap and profile intervals, p and verdict (the notes stay visible above the fold). */
+export function pairwiseTable(rows: readonly PairwiseTransfer[], level = '95%'): string {
   const sorted = [...rows].sort((p, q) => q.s - p.s);
-  return `<details><summary>All ${rows.length} ordered pairs</summary>${table(
-    ['source j', 'target i', 's_ij', '95% CI', 'p', 'verdict'],
-    sorted.map((p) => [esc(p.source), esc(p.target), num(p.s), interval(p.ci), num(p.p, 2), `<span class="verdict ${esc(p.verdict)}">${esc(p.verdict)}</span>`]),
-    [2, 4],
+  return `${intervalNotes(rows)}<details><summary>All ${rows.length} ordered pairs</summary>${table(
+    ['source j', 'target i', 's_ij', `bootstrap ${level} CI`, `profile ${level} CI`, 'p', 'verdict'],
+    sorted.map((p) => [esc(p.source), esc(p.target), num(p.s), bootstrapCell(p), openInterval(profileEnds(p)), num(p.p, 2), `<span class="verdict ${esc(p.verdict)}">${esc(p.verdict)}</span>`]),
+    [2, 3, 4, 5],
   )}</details>`;
 }
+
+/** The level of a run's intervals as printed in table headers ("95%"). */
+export { levelOf };
 
 export function costTable(input: ReportInput): string {
   const entries = Object.entries(input.transfer.cost).sort(([, p], [, q]) => q.seconds - p.seconds);

@@ -5,6 +5,7 @@ import { buildReport } from '../../lib/report/build.ts';
 import { learningCurveRows } from '../../lib/report/charts/learningCurves.ts';
 import { contextualSliceRows } from '../../lib/report/charts/contextualSlices.ts';
 import { csvField } from '../../lib/report/csv.ts';
+import { num } from '../../lib/report/html.ts';
 import { A, GROUP, LAW, completeRun, failedRun, minimalRun, sCtx } from './fixtures.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -60,11 +61,44 @@ describe('buildReport', () => {
       const width = new DataView(p.png.buffer, p.png.byteOffset).getUint32(16);
       expect(width).toBeGreaterThan(200);
     }
-    // forest plot: one point per task; heatmap: one cell per ordered pair
+    // forest plot: one point per task, and one triangle for KDR's unbounded profile end
     const forest = report.plots.find((p) => p.name === 'contextual-forest-random')!.svg;
-    expect(forest.match(/<path[^>]*aria-roledescription="point"/g) ?? []).toHaveLength(5);
+    expect(forest.match(/<path[^>]*aria-roledescription="point"/g) ?? []).toHaveLength(5 + 1);
     expect(report.html).not.toContain('id="warnings"');
     expect(report.html).not.toContain('Not run.');
+  });
+
+  it('shows the profile interval beside the bootstrap interval and says when the bootstrap is coarse', async () => {
+    const input = completeRun();
+    const { html } = await buildReport(input);
+    const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
+    const coarse = 'Bootstrap interval from only 3 replicate groups (fold × seed) — coarse; the profile interval and p-value are the reliable ones.';
+    for (const id of ['contextual', 'pairwise']) {
+      expect(section(id)).toContain('<th class="num">bootstrap 95% CI</th><th class="num">profile 95% CI</th>');
+      expect(section(id)).toContain(coarse);
+    }
+    // SRC (verdict none): both intervals cover 0, the bootstrap one first; KDR: unbounded above.
+    const src = input.transfer.contextual.find((c) => c.task === 'SRC')!;
+    expect(section('contextual')).toContain(`<td class="num">[${num(src.ci[0])}, ${num(src.ci[1])}]</td><td class="num">[${num(src.profileCi![0])}, ${num(src.profileCi![1])}]</td>`);
+    const kdr = input.transfer.contextual.find((c) => c.task === 'KDR')!;
+    expect(section('contextual')).toContain(`<td class="num">[${num(kdr.profileCi![0])}, ∞]</td>`);
+    expect(section('contextual')).toContain('dashed, the profile interval');
+    expect(html).not.toContain('†');
+
+    // Enough replicate groups: no coarse note.
+    for (const row of [...input.transfer.contextual, ...input.transfer.pairwise]) row.bootstrapGroups = 8;
+    expect((await buildReport(input)).html).not.toContain('coarse;');
+  });
+
+  it('flags a bootstrap interval that contradicts the F-test, keeping the verdict of the test', async () => {
+    // The case a user reported: a narrow bootstrap interval from 3 groups excludes 0, the F-test gives p = 0.16.
+    const input = completeRun();
+    const row = input.transfer.contextual.find((c) => c.task === 'ABL1')!;
+    Object.assign(row, { ci: [-6.17e-4, -6.0e-4], p: 0.16, verdict: 'none', profileCi: [-1.9e-3, 2.1e-4] });
+    const { html } = await buildReport(input);
+    expect(html).toContain(`<td class="num">[-6.17e-4, -6.00e-4]<sup title="disagrees with the F-test about 0">†</sup></td><td class="num">[${num(-1.9e-3)}, 2.10e-4]</td>`);
+    expect(html).toContain("† 1 bootstrap interval disagrees with the F-test about 0; the verdict is the F-test&#39;s");
+    expect(html).toMatch(/<td>ABL1<\/td><td class="num">-1.00e-4<\/td>[^\n]*<span class="verdict none">none<\/span><\/td><\/tr>/);
   });
 
   it('orders the heatmap by the clustering, keeping the planted groups together', async () => {
@@ -130,6 +164,11 @@ describe('CSV exports', () => {
     expect(failed.a).toBe('');
     expect(byName['transfer-pairwise']).toHaveLength(20);
     expect(byName['transfer-contextual'].map((r) => r.verdict).sort()).toEqual(['negative', 'none', 'positive', 'positive', 'positive']);
+    const kdr = byName['transfer-contextual'].find((r) => r.task === 'KDR')!;
+    expect(Number(kdr.s_profile_lo)).toBe(input.transfer.contextual.find((c) => c.task === 'KDR')!.profileCi![0]);
+    expect(kdr.s_profile_hi).toBe('unbounded');
+    expect(kdr.bootstrap_groups).toBe('3');
+    expect(Number(byName['transfer-pairwise'][0].s_profile_hi)).toBe(input.transfer.pairwise[0].profileCi![1]);
     expect(byName['missing-points'][0].reason).toContain('out of memory');
     expect(byName['curves-observations'].filter((r) => r.auroc === '')).toHaveLength(1);
   });

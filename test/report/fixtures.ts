@@ -66,7 +66,12 @@ export function completeRun(): ReportInput {
     const s = sCtx(task);
     const half = task === 'SRC' ? 0.0003 : 0.2 * Math.abs(s) + 0.00003; // SRC's CI covers 0: no verdict
     const verdict = s - half > 0 ? 'positive' : s + half < 0 ? 'negative' : 'none';
-    return { task, split: 'random', a: A[task], s, exchangeRate: s / A[task], ci: [s - half, s + half], exchangeRateCi: [(s - half) / A[task], (s + half) / A[task]], p: verdict === 'none' ? 0.4 : 0.001, verdict };
+    // The profile interval agrees with the verdict about 0; KDR's is unbounded above (the data cannot bound it there).
+    const profileCi: [number, number] = [s - 1.3 * half, task === 'KDR' ? Infinity : s + 1.3 * half];
+    return {
+      task, split: 'random', a: A[task], s, exchangeRate: s / A[task], ci: [s - half, s + half], exchangeRateCi: [(s - half) / A[task], (s + half) / A[task]],
+      p: verdict === 'none' ? 0.4 : 0.001, verdict, profileCi, bootstrapGroups: SEEDS.length,
+    };
   });
   const pairwise: PairwiseTransfer[] = [];
   const tag: { source: string; target: string; z: number }[] = [];
@@ -78,7 +83,7 @@ export function completeRun(): ReportInput {
       const s = sPair(source, target) * (1 + 0.3 * pn()); // estimates scatter around the planted rate
       const half = source === 'SRC' && GROUP[target] === 'A' ? 0.001 : 0.0003; // SRC → group A: CI covers 0
       const verdict = s - half > 0 ? 'positive' : s + half < 0 ? 'negative' : 'none';
-      pairwise.push({ source, target, split: 'random', design: 'pairwise', s, ci: [s - half, s + half], p: verdict === 'none' ? 0.3 : 0.002, verdict });
+      pairwise.push({ source, target, split: 'random', design: 'pairwise', s, ci: [s - half, s + half], p: verdict === 'none' ? 0.3 : 0.002, verdict, profileCi: [s - 1.2 * half, s + 1.2 * half], bootstrapGroups: SEEDS.length });
       tag.push({ source, target, z: 10 * s + 0.002 * pn() });
       lookahead.push({ source, target, d: 20 * s + 0.001 * pn() });
     }

@@ -81,6 +81,10 @@ describe('writeReport', () => {
     expect(await store.list(l.results)).toEqual([...keys, l.curves, l.transfer].sort());
     const html = await readFile(path.join(root, l.report), 'utf8');
     expect(html).toContain('id="warnings"');
+    // KDR's unbounded profile end went through transfer.json as null and is shown as ∞ again.
+    const stored = JSON.parse(await readFile(path.join(root, l.transfer), 'utf8')) as { contextual: { task: string; profileCi: (number | null)[] }[] };
+    expect(stored.contextual.find((c) => c.task === 'KDR')!.profileCi[1]).toBeNull();
+    expect(html).toMatch(/<td>KDR<\/td>(<td[^>]*>[^<]*<\/td>){2}<td class="num">\[[^\]]+, ∞\]<\/td>/);
   });
 });
 

@@ -1,34 +1,103 @@
-// Contextual transfer: s_i of each task with its bootstrap CI, coloured by verdict, sorted (a forest plot).
+// Contextual transfer: s_i of each task with its bootstrap and profile CIs, coloured by verdict, sorted (a forest plot).
 import type { ContextualTransfer } from '../../results.ts';
 import type { SplitKind } from '../../types.ts';
+import { COARSE_BOOTSTRAP_GROUPS, profileEnds } from '../intervals.ts';
 import { VEGA_LITE_SCHEMA, verdictScale, type ChartDef } from './chart.ts';
+
+export interface ForestRow {
+  kind: 'estimate' | 'interval' | 'open';
+  task: string;
+  verdict: string;
+  s?: number;
+  p?: number;
+  /** kind 'interval' / 'open': which interval. */
+  interval?: 'bootstrap' | 'profile';
+  lo?: number;
+  hi?: number;
+  /** kind 'open': where the unbounded end is drawn (the panel's edge) and which way it points. */
+  x?: number;
+  shape?: 'triangle-left' | 'triangle-right';
+}
+
+/**
+ * The forest plot's rows: each task's estimate, its bootstrap interval and its profile interval. An unbounded
+ * profile end (±∞) is drawn to the edge of the panel — the finite values padded by a tenth of their range — and
+ * marked there by a triangle pointing outward. Also returns that x domain (undefined when every end is finite).
+ */
+export function forestRows(rows: readonly ContextualTransfer[]): { values: ForestRow[]; domain?: [number, number] } {
+  const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+  const all = rows.flatMap((r) => [r.s, r.ci[0], r.ci[1], ...(profileEnds(r) ?? [])]).filter(finite);
+  const open = rows.some((r) => (profileEnds(r) ?? []).some((v) => !Number.isFinite(v)));
+  let domain: [number, number] | undefined;
+  if (open && all.length) {
+    const [min, max] = [Math.min(...all), Math.max(...all)];
+    const pad = Math.max((max - min) / 10, Math.abs(max) / 10, 1e-12);
+    domain = [Math.min(min, 0) - pad, Math.max(max, 0) + pad];
+  }
+  const values: ForestRow[] = [];
+  for (const r of rows) {
+    values.push({ kind: 'estimate', task: r.task, verdict: r.verdict, s: r.s, p: r.p });
+    if (finite(r.ci[0]) && finite(r.ci[1])) values.push({ kind: 'interval', interval: 'bootstrap', task: r.task, verdict: r.verdict, lo: r.ci[0], hi: r.ci[1] });
+    const profile = profileEnds(r);
+    if (!profile) continue;
+    const [lo, hi] = profile;
+    values.push({ kind: 'interval', interval: 'profile', task: r.task, verdict: r.verdict, lo: finite(lo) ? lo : domain![0], hi: finite(hi) ? hi : domain![1] });
+    if (!finite(lo)) values.push({ kind: 'open', interval: 'profile', task: r.task, verdict: r.verdict, x: domain![0], shape: 'triangle-left' });
+    if (!finite(hi)) values.push({ kind: 'open', interval: 'profile', task: r.task, verdict: r.verdict, x: domain![1], shape: 'triangle-right' });
+  }
+  return { values, ...(domain ? { domain } : {}) };
+}
 
 export function forestChart(rows: readonly ContextualTransfer[], split: SplitKind): ChartDef | undefined {
   const mine = rows.filter((r) => r.split === split && Number.isFinite(r.s));
   if (mine.length === 0) return undefined;
   const sorted = [...mine].sort((p, q) => q.s - p.s);
-  const values = sorted.map((r) => ({ task: r.task, s: r.s, lo: r.ci[0], hi: r.ci[1], p: r.p, verdict: r.verdict }));
+  const { values, domain } = forestRows(sorted);
   const y = { field: 'task', type: 'nominal' as const, sort: sorted.map((r) => r.task), title: null };
-  const scale = forestScale(values.flatMap((v) => [v.s, v.lo, v.hi]), values.map((v) => v.s));
+  const yOffset = { field: 'interval', type: 'nominal' as const, scale: { domain: ['bootstrap', 'profile'], paddingInner: 0.5 } };
+  const base = forestScale(
+    values.flatMap((v) => [v.s, v.lo, v.hi]).filter((v): v is number => v !== undefined && Number.isFinite(v)),
+    sorted.map((r) => r.s),
+  );
+  const scale = domain ? { ...base, domain } : base;
+  const color = { field: 'verdict', type: 'nominal' as const, scale: verdictScale, title: 'verdict' };
+  const only = (kind: ForestRow['kind']) => [{ filter: `datum.kind === '${kind}'` }];
+  const groups = sorted.map((r) => r.bootstrapGroups).filter((g): g is number => typeof g === 'number');
+  const fewest = groups.length ? Math.min(...groups) : undefined;
+  const coarse = fewest !== undefined && fewest < COARSE_BOOTSTRAP_GROUPS ? ` The bootstrap rests on only ${fewest} replicate group${fewest === 1 ? '' : 's'}: coarse.` : '';
   return {
     name: `contextual-forest-${split}`,
     title: `Contextual transfer s_i, ${split} split`,
     caption:
-      "Each row is one task: s_i, the rate at which the other tasks' samples raise its curve (EXP3.2), with its bootstrap CI. Right of 0: positive transfer; left: negative. Colour: the verdict of the nested test.",
+      "Each row is one task: s_i, the rate at which the other tasks' samples raise its curve (EXP3.2), with two intervals: solid, the bootstrap percentile interval over replicate groups; dashed, the profile interval — the rates the nested F-test does not reject, so it contains 0 exactly when the verdict is none (a triangle: unbounded on that side). Right of 0: positive transfer; left: negative. Colour: the verdict of the nested test." +
+      coarse,
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       data: { values },
       width: 420,
-      height: { step: 22 },
+      height: 30 * sorted.length,
       layer: [
         { mark: { type: 'rule', color: '#444', strokeDash: [4, 3] }, encoding: { x: { datum: 0, type: 'quantitative' } } },
-        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, x: { field: 'lo', type: 'quantitative', scale }, x2: { field: 'hi' }, color: { field: 'verdict', type: 'nominal', scale: verdictScale, title: 'verdict' } } },
         {
+          transform: only('interval'),
+          mark: { type: 'rule', strokeWidth: 2 },
+          encoding: {
+            y,
+            yOffset,
+            x: { field: 'lo', type: 'quantitative', scale },
+            x2: { field: 'hi' },
+            color,
+            strokeDash: { field: 'interval', type: 'nominal', title: 'interval', scale: { domain: ['bootstrap', 'profile'], range: [[1, 0], [5, 3]] } },
+          },
+        },
+        { transform: only('open'), mark: { type: 'point', filled: true, size: 60 }, encoding: { y, yOffset, x: { field: 'x', type: 'quantitative', scale }, shape: { field: 'shape', type: 'nominal', scale: null, legend: null }, color } },
+        {
+          transform: only('estimate'),
           mark: { type: 'point', filled: true, size: 70 },
           encoding: {
             y,
-            x: { field: 's', type: 'quantitative', title: `s_i (per auxiliary sample)${scale.type === 'symlog' ? ', symmetric-log scale' : ''}`, axis: { format: '.2~g' }, scale },
-            color: { field: 'verdict', type: 'nominal', scale: verdictScale, title: 'verdict' },
+            x: { field: 's', type: 'quantitative', title: `s_i (per auxiliary sample)${base.type === 'symlog' ? ', symmetric-log scale' : ''}`, axis: { format: '.2~g' }, scale },
+            color,
           },
         },
       ],
