@@ -66,6 +66,7 @@ export class Adam {
     for (const [name, g] of Object.entries(grads)) {
       const variable = this.variables.get(name);
       if (!variable) throw new Error(`Adam: no variable named '${name}'`);
+      if (g.size !== variable.size) throw new Error(`Adam: gradient of '${name}' has shape [${g.shape}], the variable [${variable.shape}]`);
       const old = this.moments.get(name);
       if (fused) {
         // One pass over w, m, v, g (mtlc's kernel); new buffers, so snapshots sharing the old ones stay valid.
