@@ -116,6 +116,9 @@ class ExpForm implements SeparableForm {
     this.rhoMax = 50 / Math.min(...gaps);
     // Below ρ·span = 1e−4 the curve is a line to 1e−4 relative; ρ = 0 (the line itself) is also searched.
     this.rhoMin = 1e-4 / span;
+    // With a small fixed offset the best curve can be a near-line whose free rate is as small as the offset's
+    // own span: search rates down to a thousandth of it.
+    if (this.offsetSpan > 0) this.rhoMin = Math.min(this.rhoMin, 1e-3 * this.offsetSpan);
     this.e = new Float64Array(covariates[0].length);
     const lineLimit = this.offset === undefined;
     if (coords === 'polar') {

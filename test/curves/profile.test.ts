@@ -171,6 +171,16 @@ describe('profileInterval', () => {
     expect(ci.lo).toBeLessThan(truth.s);
   });
 
+  it('is unbounded on both sides when the curve does not depend on the rate at all (flat data)', () => {
+    const rng = createRng(11);
+    const data: CurveData = { n: [], nOther: [], y: [] };
+    for (const other of [0, 500, 2000]) for (const n of [16, 64, 256, 1024]) (data.n.push(n), data.nOther!.push(other), data.y.push(0.7 + 0.005 * rng.normal()));
+    const test = transferTest('exp3.2', data, 's');
+    expect(test.p).toBeGreaterThan(0.05);
+    const ci = profileInterval('exp3.2', data, 's', { test });
+    expect([ci.lo, ci.hi]).toEqual([-Infinity, Infinity]);
+  });
+
   it('refuses a parameter that is not a transfer rate and a test at another level', () => {
     const data = surface(createRng(10), { a: 0.004, s: 0, b: -1.9, c: 0.9 }, 0.01);
     expect(() => profileInterval('exp3.2', data, 'a')).toThrow(/not a transfer rate/);
