@@ -6,13 +6,14 @@ import type { Adam } from './adam.ts';
 import type { MultiTaskNetwork, ModelSnapshot } from './network.ts';
 import { shuffleInPlace, type Rng } from './random.ts';
 
-/** What a hook sees after each optimisation step. */
+/** What a hook sees around each optimisation step (`beforeStep` just before its update, `onStep` just after). */
 export interface StepContext {
-  /** Steps taken so far in this run (1 after the first step). */
+  /** 1-based index of the step in this run: the first step is 1 in both `beforeStep` and `onStep`. In
+   * `beforeStep` the step's update has not happened yet (step − 1 updates taken); in `onStep` it has. */
   step: number;
   /** 0-based epoch of the step. */
   epoch: number;
-  /** The batch the step trained on (still alive during the hook; disposed after it). */
+  /** The step's batch (still alive during the hook; disposed after `onStep`). */
   batch: Batch;
   model: MultiTaskNetwork;
   optimizer: Adam;
@@ -41,6 +42,12 @@ export interface EpochContext {
  * steps on snapshots (model.snapshot() … model.restore(s)) as long as it leaves the model as it found it.
  */
 export interface TrainingHooks {
+  /**
+   * Before every optimisation step, on the batch the step is about to train on: the model and optimizer are
+   * those after step − 1 updates (TAG probes here, as Fifty et al. do: the lookahead from θ^t on X^t, before
+   * the real update of step t). A hook that steps must restore model and optimizer exactly.
+   */
+  beforeStep?(ctx: StepContext): void | Promise<void>;
   /** After every optimisation step. */
   onStep?(ctx: StepContext): void | Promise<void>;
   /** After every epoch (after the early-stopping check). */
@@ -104,6 +111,7 @@ export async function fit(
     shuffleInPlace(order, options.rng);
     for (let start = 0; start < order.length; start += options.batchSize) {
       const batch = data.batch(order.subarray(start, start + options.batchSize), 'train');
+      if (hooks?.beforeStep) await hooks.beforeStep({ step: step + 1, epoch, batch, model, optimizer: model.optimizer, data });
       model.trainStep(batch);
       step++;
       if (hooks?.onStep) await hooks.onStep({ step, epoch, batch, model, optimizer: model.optimizer, data });

@@ -24,7 +24,9 @@ export interface TagModel<Batch> {
  *                                                 on the shared trunk θ_s only; heads and batch fixed
  *   Z_{i→j} = 1 − L_j(θ_s', θ_j) / L_j(θ_s, θ_j)   for every j ≠ i labelled in the batch
  *
- * then the trunk and the optimizer state are restored exactly. Losses and gradients are computed with
+ * then the trunk and the optimizer state are restored exactly. Within a training run the recorder (hooks.ts)
+ * calls this before the loop's update of the batch, so θ_s and the optimizer state are those of the
+ * previous step and the batch has not been trained on yet (Fifty et al.). Losses and gradients are computed with
  * dropout off: the probe measures, it does not train, and must not draw from the run's random stream.
  * Returns z[i][j], null where undefined (i or j unlabelled in the batch, or L_j = 0).
  */
