@@ -13,6 +13,7 @@ import { parseRunConfig, type ModelConfig } from '../lib/config.ts';
 import { loadBackend, trainPoint } from '../lib/model/index.ts';
 import { macroAuroc } from '../lib/metrics/index.ts';
 import { exportBenchData, prepareBenchData, type BenchData } from './data.ts';
+import { formatTable as table } from '../lib/cli/table.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -67,11 +68,6 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]) => sum(xs) / xs.length;
 const fmt = (x: number | null | undefined, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d));
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
-}
 
 async function throughput(dir: string, procs: number, repeats: number, peerOk: boolean): Promise<void> {
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { prepareDataset } from '../../data/prepare.ts';
 import { configFromDataFlags, DATA_FLAG_OPTIONS, DATA_FLAG_USAGE } from '../../data/flags.ts';
+import { formatTable as table } from '../table.ts';
 
 export const summary = 'show the tasks a data set and task selection give (counts, positive rates, exclusions)';
 
@@ -12,11 +13,6 @@ Example: mtlc data --dataset kiba --tasks top:8
 
 ${DATA_FLAG_USAGE}`;
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
-}
 
 export async function run(argv: string[]): Promise<number> {
   let values;

@@ -9,6 +9,7 @@ import { assignFolds, testRows, trainingOrder } from '../../splits/index.ts';
 import { loadBackend, trainPoint, type BackendPreference } from '../../model/index.ts';
 import { macroAuroc } from '../../metrics/index.ts';
 import type { TaskMetrics } from '../../types.ts';
+import { formatTable } from '../table.ts';
 
 export const summary = 'train and evaluate one point (one model on one fold) and print per-task metrics';
 
@@ -84,9 +85,7 @@ function fmt(x: number | null, digits = 4): string {
 export function metricsTable(metrics: Record<string, TaskMetrics>): string {
   const header = ['task', 'nTrain', 'nTest', 'positives', 'AUROC', 'AUPRC', 'log-loss'];
   const rows = Object.entries(metrics).map(([t, m]) => [t, String(m.nTrain), String(m.nTest), String(m.nTestPositive), fmt(m.auroc), fmt(m.auprc), fmt(m.logloss)]);
-  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
+  return formatTable(header, rows);
 }
 
 export async function run(argv: string[]): Promise<number> {
