@@ -7,6 +7,7 @@ import { ConfigError, InputError } from '../../errors.ts';
 import { runLocal, type LocalProgress } from '../../execution/local/run.ts';
 import { validateConfigText } from '../../pipeline/steps.ts';
 import type { LogLine } from '../../../functions/shared/middleware/structured-logs.ts';
+import type { RunStatus } from '../../layout.ts';
 
 export const summary = 'run a study locally: embedded S3, the AWS state machine, one worker per core';
 
@@ -91,13 +92,25 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!result.ran && result.state === 'SUCCEEDED') console.log('This upload was already run to completion; nothing was recomputed.');
   if (result.state !== 'SUCCEEDED') {
-    console.error(`mtlc run: execution ${result.state}: ${result.error ?? ''} ${result.cause ?? ''}`.trim());
+    // status.json holds the one-line reason the failing step recorded; the execution's Cause holds a stack trace.
+    const status = readRecordedStatus(result.statusPath);
+    const reason = status?.error ? `${status.error.step ?? status.step ?? 'a step'} failed: ${status.error.message}` : `${result.error ?? ''} ${result.cause ?? ''}`.trim();
+    console.error(`mtlc run: ${result.state}: ${reason}`);
     console.error(`status: ${result.statusPath}`);
-    console.error('Run the same command again to resume: finished points are kept.');
+    const userError = /^(ConfigError|InputError)\b/.test(status?.error?.message ?? result.error ?? '');
+    console.error(userError ? 'Fix the input and run the same command again: finished points are kept.' : 'Run the same command again to resume: finished points are kept.');
     return 1;
   }
   console.log(`trained ${result.trainedPoints.length} point(s) in this run`);
   console.log(`results: ${result.resultsDir}`);
   console.log(`report:  ${result.reportPath}`);
   return 0;
+}
+
+function readRecordedStatus(file: string): RunStatus | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunStatus;
+  } catch {
+    return undefined;
+  }
 }
