@@ -1,23 +1,17 @@
 // Is a transfer rate different from 0? The nested F-test of the curve model against the same model without it.
 import { ComputationError } from '../errors.ts';
-import type { Verdict } from '../results.ts';
+import type { RateTest } from '../results.ts';
 import { nestedFTest, transferVerdict } from '../stats/ftest.ts';
 import type { CurveData } from './data.ts';
 import { type CurveFitResult, fitCurve, fitWithFixedRate } from './fit.ts';
 import { transferParamNames } from './models.ts';
 
-export interface TransferTestResult {
+/** The stored test (RateTest in lib/results.ts) plus what was tested and the full model's SSE. */
+export interface TransferTestResult extends RateTest {
   /** The parameter tested ('s' or 's_<source>') and its least-squares estimate. */
   param: string;
   estimate: number;
-  F: number;
-  df1: number;
-  df2: number;
-  p: number;
-  verdict: Verdict;
-  alpha: number;
   sseFull: number;
-  sseReduced: number;
 }
 
 export interface TransferTestOptions {

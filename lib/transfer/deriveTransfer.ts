@@ -46,18 +46,7 @@ const ciOf = (curve: CurveFit, name: string): [number, number] => curve.ci?.[nam
 
 /** One transfer rate of a stored fit with its intervals and F-test, or the reason it is unavailable. */
 type RateReading =
-  | {
-      a: number;
-      s: number;
-      exchangeRate: number;
-      ci: [number, number];
-      exchangeRateCi?: [number, number];
-      p: number;
-      verdict: ContextualTransfer['verdict'];
-      profileCi?: [number, number];
-      profileCiNote?: string;
-      bootstrapGroups?: number;
-    }
+  | Omit<ContextualTransfer, 'task' | 'split'>
   | { reason: string };
 
 /**
