@@ -1,6 +1,8 @@
 // Reads everything the report needs from a run's files in a store: config.json, prepared/dataset.json, results/*.json.
 import { gunzipSync } from 'node:zlib';
-import { createRequire } from 'node:module';
+import { version as vegaVersion } from 'vega';
+import { version as vegaLiteVersion } from 'vega-lite';
+import mtlcPackage from '../../package.json' with { type: 'json' };
 import { parseRunConfigText } from '../config.ts';
 import { InputError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
@@ -70,19 +72,12 @@ export function environmentFromCost(cost: TransferFile['cost'], recorded: Partia
 
 /** Versions of the tools that drew this report (the run's own versions come from prepared/environment.json when it exists). */
 function reportToolVersions(): Record<string, string> {
-  const require = createRequire(import.meta.url);
-  const version = (manifest: string) => {
-    try {
-      return (require(manifest) as { version: string }).version;
-    } catch {
-      return 'unknown';
-    }
-  };
+  // Imported, not read from disk: the versions survive bundling into the Report Lambda.
   return {
     'node (report)': process.version,
-    'mtlc (report)': version('../../package.json'),
-    'vega (report)': version('vega/package.json'),
-    'vega-lite (report)': version('vega-lite/package.json'),
+    'mtlc (report)': mtlcPackage.version,
+    'vega (report)': vegaVersion,
+    'vega-lite (report)': vegaLiteVersion,
   };
 }
 
