@@ -8,6 +8,7 @@ import { deriveTransfer, fitRun, type AnalyseInput } from '../transfer/index.ts'
 import type { StepContext } from './context.ts';
 import type { StoredPlan } from './prepared.ts';
 import { readPointResults } from './points.ts';
+import { markStatus } from './status.ts';
 
 /** The plan and the trained points of a run: the input of both steps. */
 async function analyseInput(ctx: StepContext): Promise<AnalyseInput> {
@@ -19,7 +20,12 @@ async function analyseInput(ctx: StepContext): Promise<AnalyseInput> {
 }
 
 export async function fitStep(ctx: StepContext): Promise<{ fits: number; failed: number }> {
-  const curves = fitRun(await analyseInput(ctx));
+  const input = await analyseInput(ctx);
+  // The Map has ended: record how many points it left behind (the report lists which).
+  const done = new Set(input.results.map((r) => r.id));
+  const pointsDone = input.points.filter((p) => done.has(p.id)).length;
+  await markStatus(ctx, { state: 'RUNNING', step: 'Fit', progress: { pointsDone, pointsTotal: input.points.length, pointsFailed: input.points.length - pointsDone } });
+  const curves = fitRun(input);
   await putJson(ctx.store, runLayout(ctx.runId).curves, curves);
   return { fits: curves.fits.length, failed: curves.fits.filter((f) => f.status === 'failed').length };
 }

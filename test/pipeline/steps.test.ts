@@ -55,6 +55,7 @@ describe('pipeline steps on a folder store', () => {
     expect(probed[0]!.lookahead).toBeDefined();
 
     await fitStep(ctx());
+    expect((await getJson<{ progress: unknown }>(store, runLayout(runId).status))?.progress).toEqual({ pointsDone: plan.pointsTotal, pointsTotal: plan.pointsTotal, pointsFailed: 0 });
     await transferStep(ctx());
     const curves = await getJson<CurvesFile>(store, runLayout(runId).curves);
     const transfer = await getJson<TransferFile>(store, runLayout(runId).transfer);

@@ -46,6 +46,7 @@ interface FilesystemStore {
   putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
   getObject(bucket: string, key: string, options?: unknown): Promise<unknown>;
   putObject(object: { bucket: string; key: string; content: Buffer | Readable; metadata: unknown }): Promise<{ size: number; md5: string }>;
+  listObjects(bucket: string, options: { maxKeys?: number; [k: string]: unknown }): Promise<unknown>;
 }
 
 async function readAll(content: Buffer | Readable): Promise<Buffer> {
@@ -86,12 +87,23 @@ function makeWritesAtomic(store: FilesystemStore): void {
     });
 }
 
+/**
+ * s3rver answers a listing of more than 1000 keys with a continuation token enciphered with DES, which Node 17+
+ * (OpenSSL 3) no longer provides, so the listing fails with InternalError. Locally one page holds every key: the
+ * response is then never truncated and needs no token (a study of thousands of points lists in one call).
+ */
+function listInOnePage(store: FilesystemStore): void {
+  const listObjects = store.listObjects.bind(store);
+  store.listObjects = (bucket, options) => listObjects(bucket, { ...options, maxKeys: Infinity });
+}
+
 /** Starts s3rver on a free local port with the bucket under `<dir>/s3`; close() stops it (the data stays). */
 export async function openLocalBucket(dir: string): Promise<LocalBucket> {
   const directory = path.resolve(dir, 's3');
   mkdirSync(directory, { recursive: true });
   const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true, configureBuckets: [{ name: LOCAL_BUCKET, configs: [] }] });
   makeWritesAtomic(server.store as FilesystemStore);
+  listInOnePage(server.store as FilesystemStore);
   const address = (await server.run()) as { address: string; port: number };
   const endpoint = `http://${address.address}:${address.port}`;
   const client = localS3Client(endpoint);

@@ -1,0 +1,25 @@
+// The embedded S3 must list more keys than one S3 page (1000): a study has thousands of points.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openLocalBucket, type LocalBucket } from '../../lib/execution/local/index.ts';
+
+let dir: string;
+let bucket: LocalBucket;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mtlc-bucket-'));
+  bucket = await openLocalBucket(dir);
+});
+afterAll(async () => {
+  await bucket.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+it('lists 1005 keys under a prefix, in order, and reads them back', async () => {
+  const keys = Array.from({ length: 1005 }, (_, i) => `runs/r/points/p${String(i).padStart(4, '0')}.json`);
+  for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((k) => bucket.store.put(k, '{}')));
+  await bucket.store.put('runs/r/status.json', '{}');
+  expect(await bucket.store.list('runs/r/points/')).toEqual(keys);
+  expect(Buffer.from((await bucket.store.get(keys[1004]))!).toString()).toBe('{}');
+});
