@@ -3,7 +3,8 @@
 //          [--no-kernels] [--no-matmul-fix] [--epochs N]
 import { parseArgs } from 'node:util';
 import { importBenchData } from './data.ts';
-import { loadBackend, TaskData, createNetwork, fit, predictRows, unionRows, createRng, type BackendPreference } from '../lib/model/index.ts';
+import { loadBackend, TaskData, createNetwork, fit, predictRows, unionRows, type BackendPreference } from '../lib/model/index.ts';
+import { createRng } from '../lib/stats/rng.ts';
 import { auroc } from '../lib/metrics/index.ts';
 
 const { values, positionals } = parseArgs({

@@ -62,7 +62,10 @@ export function trainingKey(t: Pick<TrainingSpec, 'split' | 'fold' | 'seed' | 's
 export function pointId(training: TrainingSpec, config: RunConfig): string {
   const sizes = normaliseSizes(training.sizes);
   const body = canonicalJson({
-    v: 1,
+    // v2: one generator for the whole project (lib/stats/rng.ts). Initialisation, batch orders, dropout and
+    // the nested subsample orders (drawn at train time from rngFromKey) draw differently from v1, so a run
+    // resumed across that change recomputes its points instead of mixing trainings of the two generators.
+    v: 2,
     context: trainingContext(config),
     split: training.split,
     fold: training.fold,

@@ -3,7 +3,7 @@ import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import type { Tf } from '../model/backend.ts';
 import type { Batch, TaskData } from '../model/data.ts';
 import type { MultiTaskNetwork } from '../model/network.ts';
-import { createRng, shuffleInPlace } from '../model/random.ts';
+import { createRng, shuffleInPlace } from '../stats/rng.ts';
 
 export interface LookaheadProbeInput {
   model: MultiTaskNetwork;

@@ -1,6 +1,6 @@
 // Which rows the data lookahead holds back: a block of Δ samples per source task and a validation slice.
 import { ComputationError } from '../errors.ts';
-import { createRng, shuffleInPlace } from '../model/random.ts';
+import { createRng, shuffleInPlace } from '../stats/rng.ts';
 
 export interface LookaheadRowOptions {
   /** Block size Δ per source task. */

@@ -1,6 +1,6 @@
 // Drivers: one all-task training with the data lookahead (and optionally TAG) recording.
 import { loadBackend } from '../model/backend.ts';
-import { createRng } from '../model/random.ts';
+import { createRng } from '../stats/rng.ts';
 import type { PointResult, PointSpec } from '../types.ts';
 import { trainPoint, type PointInput, type PointOutput } from '../model/point.ts';
 import { combineHooks, createTagRecorder, type TagOptions, type TagResult } from '../tag/hooks.ts';

@@ -6,4 +6,4 @@ export { Adam, type AdamOptions, type AdamState } from './adam.ts';
 export { fit, evaluateLoss, type TrainingHooks, type StepContext, type EpochContext, type FitOptions, type FitResult } from './train.ts';
 export { trainPoint, unionRows, predictRows, type PointInput, type PointOutput } from './point.ts';
 export { createNetwork } from './create.ts';
-export { createRng, shuffleInPlace, linearInit, type Rng } from './random.ts';
+export { linearInit } from './init.ts';

@@ -3,7 +3,8 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { Batch } from './data.ts';
 import { Adam, type AdamState } from './adam.ts';
-import { createRng, linearInit, type Rng } from './random.ts';
+import { createRng, type Rng } from '../stats/rng.ts';
+import { linearInit } from './init.ts';
 import { sparseMatMul } from './sparse.ts';
 
 export interface NetworkOptions {

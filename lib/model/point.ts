@@ -7,7 +7,7 @@ import { loadBackend, type LoadedBackend } from './backend.ts';
 import { TaskData } from './data.ts';
 import { createNetwork } from './create.ts';
 import { fit, type TrainingHooks } from './train.ts';
-import { createRng, shuffleInPlace } from './random.ts';
+import { createRng, shuffleInPlace } from '../stats/rng.ts';
 import type { MultiTaskNetwork } from './network.ts';
 
 export interface PointInput {

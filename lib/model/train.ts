@@ -4,7 +4,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { Batch, TaskData } from './data.ts';
 import type { Adam } from './adam.ts';
 import type { MultiTaskNetwork, ModelSnapshot } from './network.ts';
-import { shuffleInPlace, type Rng } from './random.ts';
+import { shuffleInPlace, type Rng } from '../stats/rng.ts';
 
 /** What a hook sees around each optimisation step (`beforeStep` just before its update, `onStep` just after). */
 export interface StepContext {

@@ -2,7 +2,7 @@
 import { ComputationError, ConfigError, InputError } from '../errors.ts';
 import { loadRDKit } from '../features/rdkit.ts';
 import type { FoldAssignment, SplitKind } from '../types.ts';
-import { rngFromKey, shuffleInPlace } from './rng.ts';
+import { rngFromKey, shuffleInPlace } from '../stats/rng.ts';
 import { murckoScaffold } from './scaffold.ts';
 
 function checkFolds(n: number, folds: number): void {

@@ -2,4 +2,3 @@
 export { assignFolds, randomFolds, groupFolds, scaffoldGroups, testRows } from './folds.ts';
 export { trainingOrder } from './order.ts';
 export { murckoScaffold } from './scaffold.ts';
-export { rngFromKey, shuffleInPlace } from './rng.ts';

@@ -1,7 +1,7 @@
 // Nested training subsets: one seeded order of a task's training compounds per (seed, fold, task).
 import { ComputationError, ConfigError } from '../errors.ts';
 import type { FoldAssignment, LabelMatrix } from '../types.ts';
-import { rngFromKey, shuffleInPlace } from './rng.ts';
+import { rngFromKey, shuffleInPlace } from '../stats/rng.ts';
 
 /**
  * All rows labelled for `task` and outside test fold `fold`, in a random order fixed by

@@ -3,7 +3,7 @@ import { loadBackend, type LoadedBackend } from '../../lib/model/backend.ts';
 import { TaskData } from '../../lib/model/data.ts';
 import { createNetwork } from '../../lib/model/create.ts';
 import { fit } from '../../lib/model/train.ts';
-import { createRng } from '../../lib/model/random.ts';
+import { createRng } from '../../lib/stats/rng.ts';
 import { trainPoint } from '../../lib/model/point.ts';
 import { parseRunConfig } from '../../lib/config.ts';
 import { createLookaheadRecorder, probeDataLookahead, trainProbedPoint } from '../../lib/lookahead/index.ts';

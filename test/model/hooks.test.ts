@@ -1,7 +1,8 @@
 // The training loop's step hooks: beforeStep sees each batch before its update, onStep after it, and a hook that
 // steps and restores leaves the run bit-identical.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng, fit, loadBackend, MultiTaskNetwork, TaskData, unionRows, type Batch, type LoadedBackend } from '../../lib/model/index.ts';
+import { fit, loadBackend, MultiTaskNetwork, TaskData, unionRows, type Batch, type LoadedBackend } from '../../lib/model/index.ts';
+import { createRng } from '../../lib/stats/rng.ts';
 import { plantedData, simpleSplit } from './synthetic.ts';
 
 let backend: LoadedBackend;

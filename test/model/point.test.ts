@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng, evaluateLoss, fit, loadBackend, MultiTaskNetwork, TaskData, trainPoint, unionRows, type LoadedBackend } from '../../lib/model/index.ts';
+import { evaluateLoss, fit, loadBackend, MultiTaskNetwork, TaskData, trainPoint, unionRows, type LoadedBackend } from '../../lib/model/index.ts';
+import { createRng } from '../../lib/stats/rng.ts';
 import { ComputationError } from '../../lib/errors.ts';
 import type { ModelConfig } from '../../lib/config.ts';
 import { plantedData, simpleSplit } from './synthetic.ts';

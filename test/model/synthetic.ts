@@ -1,6 +1,6 @@
 // Small planted-signal multi-task data for the model tests: sparse binary features, each task's label set by
 // a few planted bits, so a working learner must reach a high held-out AUROC.
-import { createRng } from '../../lib/model/random.ts';
+import { createRng } from '../../lib/stats/rng.ts';
 import type { FeatureMatrix, LabelMatrix } from '../../lib/types.ts';
 
 export interface SyntheticData {

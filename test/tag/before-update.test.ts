@@ -6,7 +6,7 @@ import { loadBackend, type LoadedBackend } from '../../lib/model/backend.ts';
 import { TaskData } from '../../lib/model/data.ts';
 import { createNetwork } from '../../lib/model/create.ts';
 import { fit, type TrainingHooks } from '../../lib/model/train.ts';
-import { createRng } from '../../lib/model/random.ts';
+import { createRng } from '../../lib/stats/rng.ts';
 import { parseRunConfig } from '../../lib/config.ts';
 import { PairwiseMean, combineHooks, createTagRecorder, networkTagModel, probeAffinity } from '../../lib/tag/index.ts';
 import { plantedProblem } from './planted.ts';

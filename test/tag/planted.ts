@@ -1,7 +1,7 @@
 // A planted multi-task problem: dense Gaussian features; tasks in one group label compounds by the sign of the
 // same latent direction (plus noise), other tasks by independent directions. Known structure for TAG and lookahead.
 import type { FeatureMatrix, LabelMatrix } from '../../lib/types.ts';
-import { createRng } from '../../lib/model/random.ts';
+import { createRng, shuffleInPlace } from '../../lib/stats/rng.ts';
 
 export interface PlantedProblem {
   features: FeatureMatrix;
@@ -45,11 +45,7 @@ export function plantedProblem(o: PlantedOptions): PlantedProblem {
       labels[r * tasks.length + k] = s / Math.sqrt(o.dim) + o.noise * gauss() > 0 ? 1 : 0;
       rows.push(r);
     }
-    for (let i = rows.length - 1; i > 0; i--) {
-      const j = Math.floor(rng.next() * (i + 1));
-      [rows[i], rows[j]] = [rows[j], rows[i]];
-    }
-    rowsOf[task] = Int32Array.from(rows);
+    rowsOf[task] = shuffleInPlace(Int32Array.from(rows), rng);
   });
   return {
     features: { kind: 'dense', dim: o.dim, values },
