@@ -33,7 +33,9 @@ describe('data lookahead on a planted problem', () => {
     const input = { features: problem.features, labels: problem.labels, tasks, trainRows, testRows, model, seed: 1, backend };
     const out = await trainProbedPoint(input, { lookahead });
     const d = out.lookahead!.d;
-    // Measured over 6 generator/training seeds: D_{A→B} 0.035–0.051, D_{A→C} −0.033–0.002.
+    // Measured with the project's one generator (SFC32) over 24 generator/training seeds (12/1 … 35/24):
+    // D_{A→B} −0.001–0.141, D_{A→C} −0.076–0.060, D_{A→B} > D_{A→C} + 0.02 in 21 of 24 (the earlier mulberry32
+    // model stream: 18 of 24). This case (12/1): 0.017 vs −0.076.
     expect(d.A.B).toBeGreaterThan(d.A.C + 0.02);
     expect(out.lookahead!.probes).toBe(3);
     expect(out.lookahead!.seconds).toBeGreaterThan(0);
