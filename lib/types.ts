@@ -98,6 +98,9 @@ export interface PointResult {
   finishedAt: string;
   /** TAG affinities Z[source][target], when probed. */
   tag?: { z: Record<string, Record<string, number>>; seconds: number };
-  /** Data-lookahead scores D[source][target], when probed. */
-  lookahead?: { d: Record<string, Record<string, number>>; seconds: number };
+  /**
+   * Data-lookahead scores D[source][target], when probed. The lookahead holds samples back, so it runs as a
+   * training of its own: `seconds` is its probe time, `runSeconds` that whole extra training (probes included).
+   */
+  lookahead?: { d: Record<string, Record<string, number>>; seconds: number; runSeconds?: number };
 }

@@ -58,7 +58,7 @@ export async function trainStep(ctx: StepContext & { pointId: string }): Promise
     const started = performance.now();
     const { probes, steps, delta } = spec.probes.lookahead;
     const probed = await trainProbedPoint(input, { lookahead: { probes, steps, delta } });
-    result.lookahead = { d: probed.lookahead!.d, seconds: (performance.now() - started) / 1000 };
+    result.lookahead = { d: probed.lookahead!.d, seconds: probed.lookahead!.seconds, runSeconds: (performance.now() - started) / 1000 };
   }
   result.finishedAt = new Date().toISOString();
   await putJson(ctx.store, key, result);

@@ -19,8 +19,9 @@ const sum = (values: number[]) => values.reduce((s, v) => s + v, 0);
  * - `pairwise`: every point of the pairwise grid;  `random`: every point of the random design;
  * - `curves`: the single-task and all-task curve points;  `contextual`: the contextual design's points;
  * - `tag` / `lookahead`: the probe seconds the trainer measured inside the probed runs (the probe overhead);
- *   `tag_run` / `lookahead_run`: that overhead plus the seconds of the probed all-task runs themselves;
- * - `total`: every completed point once.
+ *   `tag_run`: the probed all-task runs TAG rides on (probes included); `lookahead_run`: the lookahead's own
+ *   extra trainings (it holds samples back, so it cannot ride on a curve point), probes included;
+ * - `total`: every completed point once, plus the lookahead's extra trainings.
  */
 export function costTable(completed: CompletedPoint[]): TransferFile['cost'] {
   const withDesign = (...designs: string[]) => completed.filter((c) => usesOf(c.spec).some((u) => designs.includes(u.design)));
@@ -37,7 +38,9 @@ export function costTable(completed: CompletedPoint[]): TransferFile['cost'] {
   add('tag_run', tagged, sum(tagged.map((c) => c.result.seconds)));
   const looked = completed.filter((c) => c.result.lookahead);
   add('lookahead', looked, sum(looked.map((c) => c.result.lookahead!.seconds)));
-  add('lookahead_run', looked, sum(looked.map((c) => c.result.seconds)));
-  add('total', completed);
+  // Older points (before runSeconds was recorded) ran the lookahead on the point itself.
+  const lookaheadRun = (c: CompletedPoint) => c.result.lookahead!.runSeconds ?? c.result.seconds;
+  add('lookahead_run', looked, sum(looked.map(lookaheadRun)));
+  add('total', completed, sum(completed.map((c) => c.result.seconds)) + sum(looked.map((c) => c.result.lookahead!.runSeconds ?? 0)));
   return out;
 }

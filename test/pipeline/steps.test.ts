@@ -62,6 +62,12 @@ describe('pipeline steps on a folder store', () => {
     expect(curves!.fits.some((f) => f.model === 'exp3' && f.status === 'ok')).toBe(true);
     expect(transfer!.contextual.length + (transfer!.failed?.length ?? 0)).toBeGreaterThan(0);
     expect(transfer!.tag.length).toBe(2);
+    // The lookahead is its own training: its cost is that run (probes included), and the total pays for it.
+    const look = probed[0]!.lookahead!;
+    expect(look.runSeconds!).toBeGreaterThan(look.seconds);
+    expect(transfer!.cost.lookahead_run.seconds).toBeCloseTo(probed.reduce((s, p) => s + p!.lookahead!.runSeconds!, 0), 6);
+    const all = (await Promise.all(plan.pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p))))).map((p) => p!);
+    expect(transfer!.cost.total.seconds).toBeCloseTo(all.reduce((s, p) => s + p.seconds + (p.lookahead?.runSeconds ?? 0), 0), 6);
     await reportStep(ctx());
     expect(await store.exists(runLayout(runId).report)).toBe(true);
     await markStatus(ctx(), { state: 'SUCCEEDED' });
