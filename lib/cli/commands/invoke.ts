@@ -7,26 +7,33 @@ import { createFitHandler } from '../../../functions/fit/handler.ts';
 import { createPlanHandler } from '../../../functions/plan/handler.ts';
 import { createReportHandler } from '../../../functions/report/handler.ts';
 import type { DepsProvider } from '../../../functions/shared/deps.ts';
+import type { LogSink } from '../../../functions/shared/middleware/structured-logs.ts';
 import { createStatusHandler } from '../../../functions/status/handler.ts';
 import { trainerMain } from '../../../functions/trainer/main.ts';
 import { createTransferHandler } from '../../../functions/transfer/handler.ts';
 import { InputError } from '../../errors.ts';
+import { runLayout } from '../../layout.ts';
 import { openLocalBucket } from '../../execution/local/bucket.ts';
 import { runUploadEvent } from '../../execution/local/run.ts';
+
+// Handler log lines go to stderr, so stdout carries only the handler's result (JSON a script can read).
+const logToStderr: LogSink = (line) => console.error(JSON.stringify(line));
 
 export const summary = 'run one handler (trigger, plan, fit, transfer, report, status, trainer) with a sample event';
 
 const FUNCTIONS = ['trigger', 'plan', 'fit', 'transfer', 'report', 'status', 'trainer'] as const;
-const USAGE = `usage: mtlc invoke <${FUNCTIONS.join('|')}> --event FILE [--out DIR] [--data-dir DIR]
+const USAGE = `usage: mtlc invoke <${FUNCTIONS.join('|')}> --event FILE [--config FILE] [--out DIR] [--data-dir DIR]
 
 Runs the handler with the event against the embedded S3 under DIR (default ./mtlc-out) and prints its result.
 Samples are in events/. 'trigger' takes an S3 notification (events/s3-upload.json) and runs the execution it starts;
-'trainer' takes {runId, pointId} and runs the Batch container's entry.`;
+'trainer' takes {runId, pointId} and runs the Batch container's entry.
+--config FILE first puts FILE in the bucket as the run's config.json (the object the sample events name), e.g.
+  mtlc invoke trigger --event events/s3-upload.json --config events/example-config.json`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { event: { type: 'string' }, out: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { event: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     allowPositionals: true,
     strict: true,
   });
@@ -46,9 +53,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   const outDir = path.resolve(values.out ?? 'mtlc-out');
   const dataDir = values['data-dir'];
+  if (values.config !== undefined && !existsSync(values.config)) throw new InputError({ file: values.config }, 'no such config file');
+  const configText = values.config === undefined ? undefined : readFileSync(values.config, 'utf8');
 
   if (fn === 'trigger') {
-    const result = await runUploadEvent({ outDir, event: event as { Records: unknown[] }, dataDir, log: (l) => console.error(JSON.stringify(l)) });
+    const result = await runUploadEvent({ outDir, event: event as { Records: unknown[] }, configText, dataDir, log: logToStderr });
     console.log(JSON.stringify(result, null, 2));
     return 0;
   }
@@ -56,13 +65,15 @@ export async function run(argv: string[]): Promise<number> {
   const bucket = await openLocalBucket(outDir);
   try {
     const deps: DepsProvider = () => ({ store: bucket.store, dataDir });
+    const runId = (event as { runId?: unknown }).runId;
+    if (configText !== undefined && typeof runId === 'string') await bucket.store.put(runLayout(runId).config, configText, 'application/json');
     const context = { awsRequestId: 'mtlc-invoke', functionName: `mtlc-${fn}` } as never;
     let result: unknown;
     if (fn === 'trainer') {
       const e = event as { runId?: string; pointId?: string };
       result = await trainerMain(['--run-id', String(e.runId), '--point-id', String(e.pointId)], deps());
     } else {
-      const handler = { plan: createPlanHandler, fit: createFitHandler, transfer: createTransferHandler, report: createReportHandler, status: createStatusHandler }[fn](deps);
+      const handler = { plan: createPlanHandler, fit: createFitHandler, transfer: createTransferHandler, report: createReportHandler, status: createStatusHandler }[fn](deps, logToStderr);
       result = await handler(event, context);
     }
     console.log(JSON.stringify(result, null, 2));

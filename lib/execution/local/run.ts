@@ -13,6 +13,7 @@ import type { LogSink } from '../../../functions/shared/middleware/structured-lo
 import { createStatusHandler } from '../../../functions/status/handler.ts';
 import { createTransferHandler } from '../../../functions/transfer/handler.ts';
 import { createTriggerHandler, type TriggerOutcome } from '../../../functions/trigger/handler.ts';
+import { InputError } from '../../errors.ts';
 import { runIdFromConfigKey, runLayout } from '../../layout.ts';
 import type { ExecutionState } from '../port.ts';
 import { LocalExecutions, type LocalHandler } from './adapter.ts';
@@ -197,7 +198,9 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
           ...extra,
         };
       };
-      if (outcome.outcome === 'ignored') throw new Error(`the trigger ignored ${outcome.key}: ${outcome.reason}`);
+      if (outcome.outcome === 'ignored') {
+        throw new InputError({ file: outcome.key }, `the trigger ignored this upload: ${outcome.reason} (is it in the embedded bucket under ${outDir}? \`mtlc invoke trigger --config FILE\` uploads one first)`);
+      }
       if (outcome.outcome === 'invalid') return finish('FAILED', false, { error: 'InvalidConfig', cause: outcome.errors.map((e: { field: string; message: string }) => `'${e.field}' ${e.message}`).join('; ') });
       const arn = outcome.executionArn;
       executionArn = arn;
@@ -224,10 +227,16 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
 }
 
 /** `mtlc invoke trigger`: a given S3 notification (e.g. events/s3-upload.json) through the same path. */
-export async function runUploadEvent(options: PipelineOptions & { event: { Records: unknown[] } }): Promise<LocalRunResult> {
+export async function runUploadEvent(options: PipelineOptions & { event: { Records: unknown[] }; configText?: string }): Promise<LocalRunResult> {
   const records = options.event.Records as { s3?: { object?: { key?: string } } }[];
   const key = decodeURIComponent(String(records?.[0]?.s3?.object?.key ?? '').replace(/\+/g, ' '));
   const runId = runIdFromConfigKey(key);
-  if (!runId) throw new Error(`the event's first record is not an upload of runs/<runId>/config.json (key ${JSON.stringify(key)})`);
-  return withLocalPipeline(options, ({ trigger }) => trigger(options.event, runId));
+  if (!runId) throw new InputError({ column: 'Records[0].s3.object.key' }, `the event is not an upload of runs/<runId>/config.json (key ${JSON.stringify(key)})`);
+  return withLocalPipeline(options, async ({ bucket, trigger }) => {
+    // The sample event names an object; --config puts one there first, as the user's upload would have.
+    if (options.configText !== undefined) {
+      await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: key, Body: options.configText, ContentType: 'application/json' }));
+    }
+    return trigger(options.event, runId);
+  });
 }

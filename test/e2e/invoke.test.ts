@@ -1,0 +1,39 @@
+// `mtlc invoke` with the sample events on a fresh folder: the upload event names a config that is not there yet,
+// which is a clear one-line error; --config puts it there first, as a user's upload would have.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, it, vi } from 'vitest';
+import { main } from '../../lib/cli/main.ts';
+import { dataDir, repoRoot } from '../helpers/paths.ts';
+
+const events = (name: string) => path.join(repoRoot, 'events', name);
+
+async function invoke(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (stdout += a.join(' ') + '\n'));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (stderr += a.join(' ') + '\n'));
+  const code = await main(['invoke', ...args, '--data-dir', dataDir]);
+  return { code, stdout, stderr };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+it('says which object is missing when the sample upload event names a config not in the bucket', async () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'mtlc-invoke-'));
+  const { code, stderr } = await invoke(['trigger', '--event', events('s3-upload.json'), '--out', out]);
+  expect(code).toBe(1);
+  expect(stderr).toMatch(/runs\/example\/config\.json: the trigger ignored this upload: the object is gone/);
+  expect(stderr).toMatch(/--config FILE/);
+});
+
+it('runs the plan handler on the sample event after --config uploads the example config', async () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'mtlc-invoke-'));
+  const { code, stdout } = await invoke(['plan', '--event', events('plan.json'), '--config', events('example-config.json'), '--out', out]);
+  expect(code).toBe(0);
+  const result = JSON.parse(stdout);
+  expect(result.runId).toBe('example');
+  expect(result.pointsTotal).toBeGreaterThan(0);
+  expect(result.pending).toHaveLength(result.pointsTotal);
+});
