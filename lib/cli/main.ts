@@ -46,6 +46,11 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`mtlc ${name}: ${err.message}`);
       return 1;
     }
+    // node:util parseArgs: an unknown flag or a missing value is a usage error, for every command alike.
+    if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`mtlc ${name}: ${(err as Error).message}\nRun \`mtlc ${name} --help\` for its options.`);
+      return 2;
+    }
     throw err;
   }
 }

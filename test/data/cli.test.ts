@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../lib/cli/commands/data.ts';
+import { main } from '../../lib/cli/main.ts';
 import { configFromDataFlags } from '../../lib/data/flags.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { tempDir, writeCsv } from './tmpfiles.ts';
@@ -50,7 +51,9 @@ describe('mtlc data', () => {
     vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
     expect(await run(['--help'])).toBe(0);
-    expect(await run(['--bogus'])).toBe(2);
     expect(out.join('\n')).toMatch(/usage: mtlc data/);
+    // An unknown flag is a usage error, answered by the dispatcher for every command alike.
+    expect(await main(['data', '--bogus'])).toBe(2);
+    expect(out.join('\n')).toMatch(/mtlc data: Unknown option '--bogus'\nRun `mtlc data --help` for its options\./);
   });
 });

@@ -15,13 +15,7 @@ ${DATA_FLAG_USAGE}`;
 
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({ args: argv, options: { ...DATA_FLAG_OPTIONS, help: { type: 'boolean', short: 'h' } } }).values;
-  } catch (err) {
-    console.error(`mtlc data: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const values = parseArgs({ args: argv, options: { ...DATA_FLAG_OPTIONS, help: { type: 'boolean', short: 'h' } } }).values;
   if (values.help) {
     console.log(USAGE);
     return 0;

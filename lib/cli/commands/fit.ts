@@ -55,16 +55,10 @@ function toCsv(rows: CurveRow[], names: string[]): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: { input: { type: 'string', short: 'i' }, model: { type: 'string', short: 'm' }, format: { type: 'string', default: 'json' }, help: { type: 'boolean', short: 'h' } },
-    }).values;
-  } catch (err) {
-    console.error(`mtlc fit: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const values = parseArgs({
+    args: argv,
+    options: { input: { type: 'string', short: 'i' }, model: { type: 'string', short: 'm' }, format: { type: 'string', default: 'json' }, help: { type: 'boolean', short: 'h' } },
+  }).values;
   if (values.help) {
     console.log(USAGE);
     return 0;

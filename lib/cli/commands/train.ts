@@ -89,13 +89,7 @@ export function metricsTable(metrics: Record<string, TaskMetrics>): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({ args: argv, options: { ...DATA_FLAG_OPTIONS, ...TRAIN_OPTIONS } }).values;
-  } catch (err) {
-    console.error(`mtlc train: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const values = parseArgs({ args: argv, options: { ...DATA_FLAG_OPTIONS, ...TRAIN_OPTIONS } }).values;
   if (values.help) {
     console.log(USAGE);
     return 0;
