@@ -1,64 +1,10 @@
-// The Fit step's science: every curve of a run fitted once, with its intervals and the F-tests of its transfer rates.
-import { transferParamNames } from '../curves/models.ts';
-import type { CurveFit, CurvesFile, FitFailure, RateTest } from '../results.ts';
+// The Fit step's science in one process: every shard of the run fitted (fitShards.ts) and merged into curves.json.
+// On AWS the shards run as separate Lambdas and the same mergeFits assembles them, so both give identical files.
+import type { CurvesFile } from '../results.ts';
 import type { AnalyseInput } from './analyse.ts';
-import { compareSingleTaskModels } from './comparison.ts';
-import { fitsInOrder, planFits, type PlannedFit } from './fitPlan.ts';
-import { fitWithIntervals, profileRate, testRate, type FitOptions } from './fits.ts';
-import { matchResults, observationsOf } from './observations.ts';
+import { fitAllShards, mergeFits } from './fitShards.ts';
 
-/** Bootstrap and test settings of a run: intervals at level 1 − alpha, so that an interval excluding 0 matches p < alpha. */
-export function fitOptionsOf(config: AnalyseInput['config']): FitOptions {
-  return { resamples: config.study.bootstrap, level: 1 - config.study.alpha, alpha: config.study.alpha };
-}
-
-const isTransferModel = (model: CurveFit['model']): model is 'exp3.2' | 'pairwise' | 'joint' => model === 'exp3.2' || model === 'pairwise' || model === 'joint';
-
-const whereOf = (f: PlannedFit) => ({ task: f.task, design: f.design, split: f.split, model: f.model, ...(f.source !== undefined ? { source: f.source } : {}) });
-
-/**
- * Fits one planned curve (lib/transfer fitWithIntervals); for a transfer model, also the nested F-test of each
- * transfer rate r ∈ {s} (exp3.2, pairwise) or {s_j} (joint): F = (SSE₀ − SSE₁) / (SSE₁/(N − p₁)) against the fit
- * with r = 0, stored under `tests[r]`, and its profile interval {r₀ : F(r₀) ≤ F_{1−α}(1, N − p₁)} under
- * `profileCi[r]` (unbounded ends and failures explained in `profileCiNote`). The full fit is made once and shared
- * by every test. A fit or test that cannot be made goes to `failed`.
- */
-function fitPlanned(planned: PlannedFit, options: FitOptions, failed: FitFailure[]): CurveFit {
-  const selected = planned.select();
-  const outcome = fitWithIntervals({ task: planned.task, design: planned.design, split: planned.split, model: planned.model, ...(planned.source !== undefined ? { source: planned.source } : {}), selected }, options);
-  if (!outcome.fit) {
-    failed.push({ ...whereOf(planned), reason: outcome.curve.error ?? 'fit failed' });
-    return outcome.curve;
-  }
-  if (!isTransferModel(planned.model)) return outcome.curve;
-  const tests: Record<string, RateTest> = {};
-  const profileCi: Record<string, [number, number]> = {};
-  const notes: Record<string, string> = {};
-  for (const rate of transferParamNames(planned.model, selected.data)) {
-    const test = testRate(planned.model, selected, rate, options.alpha, outcome.fit);
-    if ('error' in test) {
-      failed.push({ ...whereOf(planned), rate, reason: test.error });
-      continue;
-    }
-    tests[rate] = { F: test.F, df1: test.df1, df2: test.df2, p: test.p, verdict: test.verdict, alpha: test.alpha, sseReduced: test.sseReduced };
-    const profile = profileRate(planned.model, selected, rate, outcome.fit, test);
-    if ('error' in profile) {
-      notes[rate] = `no profile interval: ${profile.error}`;
-      continue;
-    }
-    profileCi[rate] = [profile.lo, profile.hi];
-    const open = unboundedNote(profile.lo, profile.hi);
-    if (open) notes[rate] = open;
-  }
-  return { ...outcome.curve, tests, ...(Object.keys(profileCi).length ? { profileCi } : {}), ...(Object.keys(notes).length ? { profileCiNote: notes } : {}) };
-}
-
-/** Which ends of a profile interval are unbounded, in words (undefined when both are finite). */
-export function unboundedNote(lo: number, hi: number): string | undefined {
-  const ends = [lo === -Infinity ? 'lower' : '', hi === Infinity ? 'upper' : ''].filter(Boolean);
-  if (ends.length === 0) return undefined;
-  return `${ends.join(' and ')} end${ends.length === 2 ? 's' : ''} unbounded (null in JSON): the F-test rejects no rate however far out on that side, so the data do not bound it there`;
-}
+export { fitOptionsOf, unboundedNote } from './fitPlanned.ts';
 
 /**
  * curves.json of a run: per split kind and task, EXP3 of the single-task and all-task curves and EXP3.2 of the
@@ -67,14 +13,8 @@ export function unboundedNote(lo: number, hi: number): string | undefined {
  * (level 1 − study.alpha; EXP3 fits also a pointwise band of P(n)) and, for transfer models, the F-test and the
  * profile (F-inversion) interval of each rate. A fit or test that cannot be made is
  * kept (status 'failed', `failed[]`), never thrown. Adds the observations and the LCDB comparison of the
- * single-task curves.
+ * single-task curves. Equal to mergeFits over fitShard of every shard.
  */
 export function fitRun(input: AnalyseInput): CurvesFile {
-  const { completed } = matchResults(input.points, input.results);
-  const plan = planFits(input.config, input.points, completed);
-  const options = fitOptionsOf(input.config);
-  const failed: FitFailure[] = [];
-  const fits = fitsInOrder(plan).map((planned) => fitPlanned(planned, options, failed));
-  const singleCurves = plan.flatMap((s) => s.tasks.flatMap((t) => (t.single ? [{ task: t.task, split: s.split, selected: t.single.select() }] : [])));
-  return { runId: input.runId, metric: 'auroc', observations: observationsOf(completed), fits, comparison: compareSingleTaskModels(singleCurves), failed };
+  return mergeFits(input, fitAllShards(input));
 }

@@ -1,6 +1,8 @@
 // lib/transfer: the analysis of a run (DESIGN.md §2, "Transfer effects" and "Comparison").
 export { analyseRun, type AnalyseInput } from './analyse.ts';
-export { fitRun, fitOptionsOf, unboundedNote } from './fitRun.ts';
+export { fitRun } from './fitRun.ts';
+export { fitOptionsOf, fitPlanned, unboundedNote } from './fitPlanned.ts';
+export { fitShard, fitAllShards, fitShardIds, mergeFits, planShards, shardsOf, shardIdOf, fitInputsHash, type FitShard, type FitShardResult } from './fitShards.ts';
 export { deriveTransfer } from './deriveTransfer.ts';
 export { planFits, fitsInOrder, fitKey, type PlannedFit, type SplitFits, type TaskFits } from './fitPlan.ts';
 export { singleVsAll, exp3At } from './singleVsAll.ts';

@@ -1,0 +1,60 @@
+// One planned curve fitted exactly as the Fit step stores it: the fit, its bootstrap intervals and, for a transfer
+// model, the F-test and profile interval of each rate. Shared by every shard of the Fit step (fitShards.ts).
+import { transferParamNames } from '../curves/models.ts';
+import type { CurveFit, FitFailure, RateTest } from '../results.ts';
+import type { AnalyseInput } from './analyse.ts';
+import type { PlannedFit } from './fitPlan.ts';
+import { fitWithIntervals, profileRate, testRate, type FitOptions } from './fits.ts';
+
+/** Bootstrap and test settings of a run: intervals at level 1 − alpha, so that an interval excluding 0 matches p < alpha. */
+export function fitOptionsOf(config: AnalyseInput['config']): FitOptions {
+  return { resamples: config.study.bootstrap, level: 1 - config.study.alpha, alpha: config.study.alpha };
+}
+
+const isTransferModel = (model: CurveFit['model']): model is 'exp3.2' | 'pairwise' | 'joint' => model === 'exp3.2' || model === 'pairwise' || model === 'joint';
+
+const whereOf = (f: PlannedFit) => ({ task: f.task, design: f.design, split: f.split, model: f.model, ...(f.source !== undefined ? { source: f.source } : {}) });
+
+/**
+ * Fits one planned curve (lib/transfer fitWithIntervals); for a transfer model, also the nested F-test of each
+ * transfer rate r ∈ {s} (exp3.2, pairwise) or {s_j} (joint): F = (SSE₀ − SSE₁) / (SSE₁/(N − p₁)) against the fit
+ * with r = 0, stored under `tests[r]`, and its profile interval {r₀ : F(r₀) ≤ F_{1−α}(1, N − p₁)} under
+ * `profileCi[r]` (unbounded ends and failures explained in `profileCiNote`). The full fit is made once and shared
+ * by every test. A fit or test that cannot be made goes to `failed`.
+ */
+export function fitPlanned(planned: PlannedFit, options: FitOptions, failed: FitFailure[]): CurveFit {
+  const selected = planned.select();
+  const outcome = fitWithIntervals({ task: planned.task, design: planned.design, split: planned.split, model: planned.model, ...(planned.source !== undefined ? { source: planned.source } : {}), selected }, options);
+  if (!outcome.fit) {
+    failed.push({ ...whereOf(planned), reason: outcome.curve.error ?? 'fit failed' });
+    return outcome.curve;
+  }
+  if (!isTransferModel(planned.model)) return outcome.curve;
+  const tests: Record<string, RateTest> = {};
+  const profileCi: Record<string, [number, number]> = {};
+  const notes: Record<string, string> = {};
+  for (const rate of transferParamNames(planned.model, selected.data)) {
+    const test = testRate(planned.model, selected, rate, options.alpha, outcome.fit);
+    if ('error' in test) {
+      failed.push({ ...whereOf(planned), rate, reason: test.error });
+      continue;
+    }
+    tests[rate] = { F: test.F, df1: test.df1, df2: test.df2, p: test.p, verdict: test.verdict, alpha: test.alpha, sseReduced: test.sseReduced };
+    const profile = profileRate(planned.model, selected, rate, outcome.fit, test);
+    if ('error' in profile) {
+      notes[rate] = `no profile interval: ${profile.error}`;
+      continue;
+    }
+    profileCi[rate] = [profile.lo, profile.hi];
+    const open = unboundedNote(profile.lo, profile.hi);
+    if (open) notes[rate] = open;
+  }
+  return { ...outcome.curve, tests, ...(Object.keys(profileCi).length ? { profileCi } : {}), ...(Object.keys(notes).length ? { profileCiNote: notes } : {}) };
+}
+
+/** Which ends of a profile interval are unbounded, in words (undefined when both are finite). */
+export function unboundedNote(lo: number, hi: number): string | undefined {
+  const ends = [lo === -Infinity ? 'lower' : '', hi === Infinity ? 'upper' : ''].filter(Boolean);
+  if (ends.length === 0) return undefined;
+  return `${ends.join(' and ')} end${ends.length === 2 ? 's' : ''} unbounded (null in JSON): the F-test rejects no rate however far out on that side, so the data do not bound it there`;
+}
