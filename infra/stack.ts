@@ -34,7 +34,7 @@ export class MtlcStack extends Stack {
     // Pipeline steps: each reads the run and writes only its own outputs.
     const plan = new StepLambda(this, 'PlanFn', { name: 'plan', description: 'mtlc Plan: featurise, split, list the points', environment: env, memoryMiB: 3008 });
     grantRunAccess(plan, bucket, plan.fn, { read: ['runs/*'], write: ['runs/*/prepared/*', 'runs/*/status.json'] });
-    const fit = new StepLambda(this, 'FitFn', { name: 'fit', description: 'mtlc Fit: learning-curve fits', environment: env, memoryMiB: 2048 });
+    const fit = new StepLambda(this, 'FitFn', { name: 'fit', description: 'mtlc Fit: lists, fits (one shard per target task) and merges the learning-curve fits', environment: env, memoryMiB: 2048 });
     const transfer = new StepLambda(this, 'TransferFn', { name: 'transfer', description: 'mtlc Transfer: transfer effects, TAG, lookahead', environment: env, memoryMiB: 2048 });
     const report = new StepLambda(this, 'ReportFn', { name: 'report', description: 'mtlc Report: HTML report and plots', environment: env, memoryMiB: 2048 });
     for (const step of [fit, transfer, report]) {

@@ -1,5 +1,6 @@
 // The run state machine, defined once (DESIGN.md §3). Plan → Distributed Map of Batch `.sync` jobs (one per
-// pending point) → Fit → Transfer → Report → mark SUCCEEDED; a Catch on every step records the failure.
+// pending point) → Fit fanned out (PlanFits lists the fit shards → a Map fits each in its own Lambda → MergeFits
+// writes curves.json) → Transfer → Report → mark SUCCEEDED; a Catch on every step records the failure.
 // `mtlc run` executes this very definition locally (lib/execution/local), taken from the synthesized template.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as batch from 'aws-cdk-lib/aws-batch';
@@ -17,7 +18,10 @@ export const STATE = {
   plan: 'Plan',
   trainPoints: 'TrainPoints',
   trainPoint: 'TrainPoint',
-  fit: 'Fit',
+  planFits: 'PlanFits',
+  fitShards: 'FitShards',
+  fitShard: 'FitShard',
+  mergeFits: 'MergeFits',
   transfer: 'Transfer',
   report: 'Report',
   markSucceeded: 'MarkSucceeded',
@@ -26,6 +30,12 @@ export const STATE = {
 
 /** Errors AWS Batch's API throws when throttled or briefly unavailable: retried with backoff and full jitter. */
 export const BATCH_TRANSIENT_ERRORS = ['Batch.AWSBatchException', 'Batch.TooManyRequestsException'];
+
+/** Errors of the Lambda service itself (throttling, brief outages), retried with backoff on each fit shard. */
+export const LAMBDA_TRANSIENT_ERRORS = ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'];
+
+/** Fit shards fitted at once: bounds the Lambda concurrency one run takes (the shard list is K × split kinds). */
+export const FIT_SHARD_CONCURRENCY = 16;
 
 /**
  * BatchSubmitJob renders its timeout only as Batch's AttemptDurationSeconds and drops the state's TimeoutSeconds.
@@ -84,7 +94,7 @@ export class RunStateMachine extends Construct {
         parameters: { step, error: sfn.JsonPath.objectAt('$.caught') },
         resultPath: '$.failure',
       }).next(markFailed);
-    const withCatch = <T extends sfn.TaskStateBase | sfn.DistributedMap>(state: T, step: string): T => {
+    const withCatch = <T extends sfn.TaskStateBase | sfn.Map | sfn.DistributedMap>(state: T, step: string): T => {
       state.addCatch(catchInto(step), { errors: ['States.ALL'], resultPath: '$.caught' });
       return state;
     };
@@ -135,7 +145,29 @@ export class RunStateMachine extends Construct {
     );
     trainPoints.itemProcessor(trainPoint);
 
-    const fit = lambdaStep(STATE.fit, fns.fit, '$.fit');
+    // Fit, fanned out so that each Lambda fits one target task's curves (pairwise fits grow as K²; one Lambda for
+    // them all would pass 15 minutes at ~20 tasks). All three states run the fit function; `action` says which part.
+    const planFits = lambdaStep(STATE.planFits, fns.fit, '$.fits', sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), action: 'list' }));
+    const fitShard = new tasks.LambdaInvoke(this, STATE.fitShard, {
+      lambdaFunction: fns.fit,
+      payloadResponseOnly: true,
+      payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), action: 'shard', shardId: sfn.JsonPath.stringAt('$.shardId') }),
+      taskTimeout: lambdaTimeout,
+      retryOnServiceExceptions: false,
+    });
+    fitShard.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.minutes(1), jitterStrategy: sfn.JitterType.FULL });
+    // An inline Map is enough: the items are shard ids (K × split kinds), and each shard writes its own file.
+    const fitShards = withCatch(
+      new sfn.Map(this, STATE.fitShards, {
+        itemsPath: '$.fits.pending',
+        itemSelector: { 'runId.$': '$.runId', 'shardId.$': '$$.Map.Item.Value' },
+        maxConcurrency: FIT_SHARD_CONCURRENCY,
+        resultPath: sfn.JsonPath.DISCARD,
+      }),
+      STATE.fitShards,
+    );
+    fitShards.itemProcessor(fitShard);
+    const mergeFits = lambdaStep(STATE.mergeFits, fns.fit, '$.fit', sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), action: 'merge' }));
     const transfer = lambdaStep(STATE.transfer, fns.transfer, '$.transfer');
     const report = lambdaStep(STATE.report, fns.report, '$.report');
     const markSucceeded = withCatch(
@@ -149,7 +181,7 @@ export class RunStateMachine extends Construct {
       STATE.markSucceeded,
     );
 
-    const definition = plan.next(trainPoints).next(fit).next(transfer).next(report).next(markSucceeded).next(new sfn.Succeed(this, 'RunSucceeded'));
+    const definition = plan.next(trainPoints).next(planFits).next(fitShards).next(mergeFits).next(transfer).next(report).next(markSucceeded).next(new sfn.Succeed(this, 'RunSucceeded'));
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -157,7 +189,7 @@ export class RunStateMachine extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      comment: 'mtlc run: Plan → TrainPoints (Batch GPU, one job per point) → Fit → Transfer → Report',
+      comment: 'mtlc run: Plan → TrainPoints (Batch GPU, one job per point) → PlanFits → FitShards (one Lambda per target task) → MergeFits → Transfer → Report',
     });
     const stack = Stack.of(this);
     const logicalId = (c: Construct) => stack.getLogicalId(c.node.defaultChild as import('aws-cdk-lib').CfnElement);

@@ -4,6 +4,7 @@ export { validateConfigText, readRunConfig, type ConfigValidation } from './conf
 export { planStep, type PlanOutput } from './plan.ts';
 export { trainStep, type TrainOutput } from './train.ts';
 export { fitStep, transferStep } from './analyse.ts';
+export { planFitsStep, fitShardStep, mergeFitsStep, fitShardKey, fitShardsPrefix, type PlanFitsOutput, type FitShardOutput } from './fits.ts';
 export { reportStep } from './report.ts';
 export { markStatus, readStatus, runProgress } from './status.ts';
 export { loadPreparedRun, type StoredPlan } from './prepared.ts';

@@ -5,6 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLayout } from '../../lib/layout.ts';
+import { fitShardKey, fitShardsPrefix } from '../../lib/pipeline/steps.ts';
+import type { CurvesFile } from '../../lib/results.ts';
+import { shardIdOf } from '../../lib/transfer/index.ts';
 import { openLocalBucket } from '../../lib/execution/local/bucket.ts';
 import { runLocal, type LocalRunOptions } from '../../lib/execution/local/run.ts';
 import { synthesizeTemplate, type CfnTemplate } from '../../lib/execution/local/template.ts';
@@ -72,6 +75,11 @@ describe('local run of the AWS state machine', () => {
     for (const key of [layout.config, layout.status, layout.plan, layout.curves, layout.transfer, layout.report]) expect(keys, key).toContain(key);
     expect(keys.some((k) => k.startsWith(layout.prepared) && k !== layout.plan)).toBe(true);
     expect(keys.some((k) => k.startsWith(layout.plots))).toBe(true);
+    // The Fit fan-out leaves one intermediate file per target task and split kind (one split kind here).
+    const curves = JSON.parse(readFileSync(path.join(result.resultsDir, 'curves.json'), 'utf8')) as CurvesFile;
+    const tasks = [...new Set(curves.fits.map((f) => f.task))];
+    expect(tasks).toHaveLength(2);
+    expect(keys.filter((k) => k.startsWith(fitShardsPrefix(runId))).sort()).toEqual(tasks.map((t) => fitShardKey(runId, shardIdOf('random', t))).sort());
     expect(pointIds(keys.filter((k) => k.startsWith(layout.points)), runId)).toEqual([...result.trainedPoints].sort());
 
     const status = JSON.parse(readFileSync(result.statusPath, 'utf8')) as RunStatus;

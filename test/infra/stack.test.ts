@@ -91,7 +91,7 @@ describe('state machine', () => {
     expect(result.isValid).toBe(true);
   });
 
-  it('runs Plan → TrainPoints → Fit → Transfer → Report → MarkSucceeded', () => {
+  it('runs Plan → TrainPoints → PlanFits → FitShards → MergeFits → Transfer → Report → MarkSucceeded', () => {
     const s = states();
     const order: string[] = [];
     let name: string | undefined = machine().definition.StartAt as string;
@@ -99,7 +99,7 @@ describe('state machine', () => {
       order.push(name);
       name = s[name].Next as string | undefined;
     }
-    expect(order).toEqual(['Plan', 'TrainPoints', 'Fit', 'Transfer', 'Report', 'MarkSucceeded', 'RunSucceeded']);
+    expect(order).toEqual(['Plan', 'TrainPoints', 'PlanFits', 'FitShards', 'MergeFits', 'Transfer', 'Report', 'MarkSucceeded', 'RunSucceeded']);
   });
 
   it('fans out with a Distributed Map whose items are point ids, with run-configurable concurrency and failure tolerance', () => {
@@ -132,9 +132,33 @@ describe('state machine', () => {
     ]);
   });
 
+  it('fans the Fit out: the fit function lists the shards, an inline Map fits each with throttling retries, then merges', () => {
+    const s = states();
+    const fitArn = [...machine().functions].find(([, name]) => name === 'fit')![0];
+    expect(s.PlanFits).toMatchObject({ Type: 'Task', Resource: fitArn, Parameters: { 'runId.$': '$.runId', action: 'list' }, ResultPath: '$.fits' });
+    const map = s.FitShards;
+    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.fits.pending', ItemSelector: { 'runId.$': '$.runId', 'shardId.$': '$$.Map.Item.Value' }, ResultPath: null });
+    expect(map.MaxConcurrency).toBeGreaterThan(1);
+    const processor = map.ItemProcessor as { ProcessorConfig?: { Mode?: string }; StartAt: string; States: Record<string, State> };
+    expect(processor.ProcessorConfig?.Mode ?? 'INLINE').toBe('INLINE');
+    const shard = processor.States[processor.StartAt];
+    expect(processor.StartAt).toBe('FitShard');
+    expect(shard).toMatchObject({ Type: 'Task', Resource: fitArn, Parameters: { 'runId.$': '$.runId', action: 'shard', 'shardId.$': '$.shardId' }, End: true });
+    expect(shard.TimeoutSeconds).toBe(900);
+    expect(shard.Retry).toEqual([
+      expect.objectContaining({
+        ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']),
+        BackoffRate: 2,
+        JitterStrategy: 'FULL',
+        MaxAttempts: expect.any(Number),
+      }),
+    ]);
+    expect(s.MergeFits).toMatchObject({ Type: 'Task', Resource: fitArn, Parameters: { 'runId.$': '$.runId', action: 'merge' }, Next: 'Transfer' });
+  });
+
   it('catches every failure of every step into MarkFailed, naming the step', () => {
     const s = states();
-    for (const step of ['Plan', 'TrainPoints', 'Fit', 'Transfer', 'Report', 'MarkSucceeded']) {
+    for (const step of ['Plan', 'TrainPoints', 'PlanFits', 'FitShards', 'MergeFits', 'Transfer', 'Report', 'MarkSucceeded']) {
       const catchers = s[step].Catch as { ErrorEquals: string[]; Next: string }[];
       expect(catchers, step).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: `${step}Failed` })]);
       expect(s[`${step}Failed`]).toMatchObject({ Type: 'Pass', Next: 'MarkFailed', Parameters: { step } });
@@ -144,7 +168,8 @@ describe('state machine', () => {
   });
 
   it('gives every Task an explicit timeout (the local runner would otherwise apply 60 s)', () => {
-    const all: State[] = [...Object.values(states()), ...Object.values((states().TrainPoints.ItemProcessor as { States: Record<string, State> }).States)];
+    const nested = (name: string) => Object.values((states()[name].ItemProcessor as { States: Record<string, State> }).States);
+    const all: State[] = [...Object.values(states()), ...nested('TrainPoints'), ...nested('FitShards')];
     for (const st of all.filter((x) => x.Type === 'Task')) expect(st.TimeoutSeconds, JSON.stringify(st).slice(0, 80)).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,100 @@
+// The Fit step fanned out (so each part fits in one Lambda's 15 minutes): planFitsStep lists the fit shards of a
+// run (one per split kind and target task), fitShardStep fits one into results/fits/<shardId>.json, mergeFitsStep
+// assembles results/curves.json from them. fitStep runs the three in one process (tools, tests, `mtlc invoke fit`).
+import { ComputationError } from '../errors.ts';
+import { runLayout } from '../layout.ts';
+import { getJson, putJson } from '../storage/port.ts';
+import { fitInputsHash, fitShard, mergeFits, planShards, type AnalyseInput, type FitShardResult } from '../transfer/index.ts';
+import { analyseInput } from './analyseInput.ts';
+import type { StepContext } from './context.ts';
+import { markStatus } from './status.ts';
+
+/** Folder of the fitted shards of a run: intermediate files, merged into results/curves.json. */
+export const fitShardsPrefix = (runId: string): string => `${runLayout(runId).results}fits/`;
+export const fitShardKey = (runId: string, shardId: string): string => `${fitShardsPrefix(runId)}${shardId}.json`;
+
+export interface PlanFitsOutput {
+  runId: string;
+  /** Every shard of the run, in canonical order. */
+  shardsTotal: number;
+  /** Ids of the shards still to fit (absent, or fitted from other points): the items of the state machine's fit Map. */
+  pending: string[];
+}
+
+export interface FitShardOutput {
+  shardId: string;
+  fits: number;
+  failed: number;
+  /** true when results/fits/<shardId>.json was already there for the same points (a retry or redrive). */
+  skipped: boolean;
+}
+
+/** A stored shard, if it was fitted from exactly these inputs. */
+async function freshShard(ctx: StepContext, shardId: string, inputs: string): Promise<FitShardResult | undefined> {
+  const stored = await getJson<FitShardResult>(ctx.store, fitShardKey(ctx.runId, shardId));
+  return stored && stored.inputs === inputs && stored.shardId === shardId ? stored : undefined;
+}
+
+/** Reads many keys with bounded concurrency (a large study has hundreds of shards). */
+async function readAll<T>(keys: string[], read: (key: string) => Promise<T>, concurrency = 32): Promise<T[]> {
+  const out: T[] = new Array(keys.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const i = next++;
+      out[i] = await read(keys[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+  return out;
+}
+
+/** Records how many points the training Map left behind (the report lists which) as the Fit step starts. */
+async function recordFitStart(ctx: StepContext, input: AnalyseInput): Promise<void> {
+  const done = new Set(input.results.map((r) => r.id));
+  const pointsDone = input.points.filter((p) => done.has(p.id)).length;
+  await markStatus(ctx, { state: 'RUNNING', step: 'Fit', progress: { pointsDone, pointsTotal: input.points.length, pointsFailed: input.points.length - pointsDone } });
+}
+
+/** The fit shards of a run and which of them still need fitting (a redrive refits only missing or stale shards). */
+export async function planFitsStep(ctx: StepContext): Promise<PlanFitsOutput> {
+  const input = await analyseInput(ctx);
+  await recordFitStart(ctx, input);
+  const { shards, inputs } = planShards(input);
+  const fresh = await readAll(shards.map((s) => s.id), async (id) => (await freshShard(ctx, id, inputs)) !== undefined);
+  return { runId: ctx.runId, shardsTotal: shards.length, pending: shards.filter((_, i) => !fresh[i]).map((s) => s.id) };
+}
+
+/** Fits one shard into results/fits/<shardId>.json, unless it is already there for the same points. */
+export async function fitShardStep(ctx: StepContext & { shardId: string }): Promise<FitShardOutput> {
+  const input = await analyseInput(ctx);
+  const stored = await freshShard(ctx, ctx.shardId, fitInputsHash(input));
+  if (stored) return { shardId: ctx.shardId, fits: stored.fits.length, failed: stored.failed.length, skipped: true };
+  const result = fitShard(input, ctx.shardId);
+  await putJson(ctx.store, fitShardKey(ctx.runId, ctx.shardId), result);
+  return { shardId: ctx.shardId, fits: result.fits.length, failed: result.failed.length, skipped: false };
+}
+
+/** results/curves.json from every shard of the run; a missing shard file is an error naming the shard ids. */
+export async function mergeFitsStep(ctx: StepContext): Promise<{ fits: number; failed: number; shards: number }> {
+  const input = await analyseInput(ctx);
+  const { shards } = planShards(input);
+  const stored = await readAll(shards.map((s) => s.id), (id) => getJson<FitShardResult>(ctx.store, fitShardKey(ctx.runId, id)));
+  const missing = shards.filter((_, i) => !stored[i]).map((s) => s.id);
+  if (missing.length) {
+    throw new ComputationError(
+      `run '${ctx.runId}': ${missing.length} of ${shards.length} fit shard(s) missing under ${ctx.store.describe(fitShardsPrefix(ctx.runId))}: ${missing.join(', ')}; run the Fit shards again`,
+    );
+  }
+  const curves = mergeFits(input, stored as FitShardResult[]);
+  await putJson(ctx.store, runLayout(ctx.runId).curves, curves);
+  return { fits: curves.fits.length, failed: curves.fits.filter((f) => f.status === 'failed').length, shards: shards.length };
+}
+
+/** The whole Fit step in one process: list the shards, fit the pending ones, merge them into curves.json. */
+export async function fitStep(ctx: StepContext): Promise<{ fits: number; failed: number }> {
+  const { pending } = await planFitsStep(ctx);
+  for (const shardId of pending) await fitShardStep({ ...ctx, shardId });
+  const { fits, failed } = await mergeFitsStep(ctx);
+  return { fits, failed };
+}
