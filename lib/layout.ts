@@ -16,6 +16,9 @@ export const runLayout = (runId: string) => {
     points: `${root}points/`,
     point: (pointId: string) => `${root}points/${pointId}.json`,
     results: `${root}results/`,
+    /** One file per Fit shard (split, target task); MergeFits assembles curves.json from them. */
+    fits: `${root}results/fits/`,
+    fit: (shardId: string) => `${root}results/fits/${shardId}.json`,
     curves: `${root}results/curves.json`,
     transfer: `${root}results/transfer.json`,
     report: `${root}results/report.html`,

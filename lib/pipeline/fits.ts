@@ -10,8 +10,8 @@ import type { StepContext } from './context.ts';
 import { markStatus } from './status.ts';
 
 /** Folder of the fitted shards of a run: intermediate files, merged into results/curves.json. */
-export const fitShardsPrefix = (runId: string): string => `${runLayout(runId).results}fits/`;
-export const fitShardKey = (runId: string, shardId: string): string => `${fitShardsPrefix(runId)}${shardId}.json`;
+export const fitShardsPrefix = (runId: string): string => runLayout(runId).fits;
+export const fitShardKey = (runId: string, shardId: string): string => runLayout(runId).fit(shardId);
 
 export interface PlanFitsOutput {
   runId: string;
