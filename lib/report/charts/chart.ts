@@ -35,3 +35,23 @@ export function observedNs(rows: readonly { kind: string; n?: number }[]): numbe
 export function fileStem(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
 }
+
+/** Keeps the rows of one kind ('obs', 'fit', 'band', …) of a layered chart's data. */
+export const onlyKind = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
+
+/**
+ * A small-multiples chart: one panel per task (in the given order, at most 4 per row), each panel the same layers
+ * over its own rows, with independent y scales (AUROC ranges differ by task).
+ */
+export function taskPanels(rows: readonly object[], tasks: readonly string[], layer: object[]): TopLevelSpec {
+  // The layers are checked where vega-lite compiles them (every chart is rendered in the tests).
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    data: { values: rows },
+    facet: { field: 'task', type: 'nominal', sort: tasks, title: null, header: { labelFontWeight: 'bold' } },
+    columns: Math.min(4, tasks.length),
+    spec: { width: 210, height: 150, layer },
+    resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
+  } as TopLevelSpec;
+}
+

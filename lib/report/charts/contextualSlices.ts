@@ -3,7 +3,7 @@ import type { CurvesFile } from '../../results.ts';
 import type { SplitKind } from '../../types.ts';
 import { exp32, exp32Params, logGrid } from '../curve.ts';
 import { groupBy, spread } from '../stats.ts';
-import { VEGA_LITE_SCHEMA, logNAxis, observedNs, type ChartDef } from './chart.ts';
+import { logNAxis, observedNs, onlyKind, taskPanels, type ChartDef } from './chart.ts';
 
 export interface SliceRow {
   kind: 'obs' | 'fit';
@@ -50,26 +50,14 @@ export function contextualSlicesChart(curves: CurvesFile, split: SplitKind, task
   const color = many
     ? { field: 'nOther', type: 'quantitative' as const, title: 'n_Σ (others)', scale: { scheme: 'viridis' } }
     : { field: 'nOther', type: 'ordinal' as const, title: 'n_Σ (others)', scale: { scheme: 'viridis' } };
-  const only = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
   return {
     name: `contextual-slices-${split}`,
     title: `EXP3.2 slices, ${split} split`,
     caption:
       "Colour: the amount n_Σ of the other tasks' training data. Dots: observed mean AUROC; lines: the fitted EXP3.2 surface P = c − exp(b − a·n_i − s·n_Σ) at that n_Σ (at most 5 slices, smallest to largest n_Σ). Lines that rise with n_Σ mean positive transfer.",
-    spec: {
-      $schema: VEGA_LITE_SCHEMA,
-      data: { values: rows },
-      facet: { field: 'task', type: 'nominal', sort: tasks, title: null, header: { labelFontWeight: 'bold' } },
-      columns: Math.min(4, tasks.length),
-      spec: {
-        width: 210,
-        height: 150,
-        layer: [
-          { transform: only('fit'), mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y: { field: 'y', type: 'quantitative', title: 'AUROC', scale: { zero: false } }, color } },
-          { transform: only('obs'), mark: { type: 'point', filled: true, size: 30 }, encoding: { x, y: { field: 'y', type: 'quantitative' }, color } },
-        ],
-      },
-      resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
-    },
+    spec: taskPanels(rows, tasks, [
+      { transform: onlyKind('fit'), mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y: { field: 'y', type: 'quantitative', title: 'AUROC', scale: { zero: false } }, color } },
+      { transform: onlyKind('obs'), mark: { type: 'point', filled: true, size: 30 }, encoding: { x, y: { field: 'y', type: 'quantitative' }, color } },
+    ]),
   };
 }

@@ -2,7 +2,7 @@
 import type { ContextualTransfer } from '../../results.ts';
 import type { SplitKind } from '../../types.ts';
 import { COARSE_BOOTSTRAP_GROUPS, profileEnds } from '../intervals.ts';
-import { VEGA_LITE_SCHEMA, verdictScale, type ChartDef } from './chart.ts';
+import { VEGA_LITE_SCHEMA, onlyKind, verdictScale, type ChartDef } from './chart.ts';
 
 export interface ForestRow {
   kind: 'estimate' | 'interval' | 'open';
@@ -61,7 +61,7 @@ export function forestChart(rows: readonly ContextualTransfer[], split: SplitKin
   );
   const scale = domain ? { ...base, domain } : base;
   const color = { field: 'verdict', type: 'nominal' as const, scale: verdictScale, title: 'verdict' };
-  const only = (kind: ForestRow['kind']) => [{ filter: `datum.kind === '${kind}'` }];
+  const only = (kind: ForestRow['kind']) => onlyKind(kind);
   const groups = sorted.map((r) => r.bootstrapGroups).filter((g): g is number => typeof g === 'number');
   const fewest = groups.length ? Math.min(...groups) : undefined;
   const coarse = fewest !== undefined && fewest < COARSE_BOOTSTRAP_GROUPS ? ` The bootstrap rests on only ${fewest} replicate group${fewest === 1 ? '' : 's'}: coarse.` : '';

@@ -3,7 +3,7 @@ import type { CurvesFile } from '../../results.ts';
 import type { DesignName, SplitKind } from '../../types.ts';
 import { exp3, exp3Band, exp3Params, logGrid, type BandSource } from '../curve.ts';
 import { groupBy, spread } from '../stats.ts';
-import { VEGA_LITE_SCHEMA, logNAxis, observedNs, type ChartDef } from './chart.ts';
+import { logNAxis, observedNs, onlyKind, taskPanels, type ChartDef } from './chart.ts';
 
 const APPROACH: Partial<Record<DesignName, string>> = { single: 'single-task', all: 'all tasks' };
 
@@ -86,7 +86,6 @@ export function learningCurvesChart(curves: CurvesFile, split: SplitKind, taskOr
   const tasks = taskOrder.filter((t) => rows.some((r) => r.task === t));
   const x = logNAxis('training compounds n', observedNs(rows));
   const color = { field: 'approach', type: 'nominal' as const, title: null, scale: { domain: ['single-task', 'all tasks'], range: ['#d95f02', '#1f78b4'] } };
-  const only = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
   const band =
     bandSources.size === 0
       ? 'no confidence band was available'
@@ -97,27 +96,16 @@ export function learningCurvesChart(curves: CurvesFile, split: SplitKind, taskOr
     name: `learning-curves-${split}`,
     title: `Learning curves, ${split} split`,
     caption: `Held-out AUROC against the task's training size (log scale). Dots: mean over seeds × folds; bars: min–max. Lines: fitted EXP3 curves; ${band}. A fit that failed draws no line (see the warnings).`,
-    spec: {
-      $schema: VEGA_LITE_SCHEMA,
-      data: { values: rows },
-      facet: { field: 'task', type: 'nominal', sort: tasks, title: null, header: { labelFontWeight: 'bold' } },
-      columns: Math.min(4, tasks.length),
-      spec: {
-        width: 210,
-        height: 150,
-        layer: [
-          { transform: only('band'), mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
-          { transform: only('fit'), mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'y', type: 'quantitative', title: 'AUROC', scale: { zero: false } }, color } },
-          { transform: only('obs'), mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
-          { transform: only('obs'), mark: { type: 'point', filled: true, size: 28, opacity: 0.9 }, encoding: { x, y: { field: 'y', type: 'quantitative' }, color } },
-          {
-            transform: only('note'),
-            mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 10, fontWeight: 'bold', color: '#a5281b' },
-            encoding: { x: { value: 4 }, y: { value: 4 }, text: { field: 'note', type: 'nominal' } },
-          },
-        ],
+    spec: taskPanels(rows, tasks, [
+      { transform: onlyKind('band'), mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
+      { transform: onlyKind('fit'), mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'y', type: 'quantitative', title: 'AUROC', scale: { zero: false } }, color } },
+      { transform: onlyKind('obs'), mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
+      { transform: onlyKind('obs'), mark: { type: 'point', filled: true, size: 28, opacity: 0.9 }, encoding: { x, y: { field: 'y', type: 'quantitative' }, color } },
+      {
+        transform: onlyKind('note'),
+        mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 10, fontWeight: 'bold', color: '#a5281b' },
+        encoding: { x: { value: 4 }, y: { value: 4 }, text: { field: 'note', type: 'nominal' } },
       },
-      resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
-    },
+    ]),
   };
 }
