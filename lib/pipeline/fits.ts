@@ -6,6 +6,7 @@ import { runLayout } from '../layout.ts';
 import { getJson, putJson } from '../storage/port.ts';
 import { fitInputsHash, fitShard, mergeFits, planShards, type AnalyseInput, type FitShardResult } from '../transfer/index.ts';
 import { analyseInput } from './analyseInput.ts';
+import { mapBounded } from './concurrency.ts';
 import type { StepContext } from './context.ts';
 import { markStatus } from './status.ts';
 
@@ -35,20 +36,6 @@ async function freshShard(ctx: StepContext, shardId: string, inputs: string): Pr
   return stored && stored.inputs === inputs && stored.shardId === shardId ? stored : undefined;
 }
 
-/** Reads many keys with bounded concurrency (a large study has hundreds of shards). */
-async function readAll<T>(keys: string[], read: (key: string) => Promise<T>, concurrency = 32): Promise<T[]> {
-  const out: T[] = new Array(keys.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const i = next++;
-      out[i] = await read(keys[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
-  return out;
-}
-
 /** Records how many points the training Map left behind (the report lists which) as the Fit step starts. */
 async function recordFitStart(ctx: StepContext, input: AnalyseInput): Promise<void> {
   const done = new Set(input.results.map((r) => r.id));
@@ -61,7 +48,7 @@ export async function planFitsStep(ctx: StepContext): Promise<PlanFitsOutput> {
   const input = await analyseInput(ctx);
   await recordFitStart(ctx, input);
   const { shards, inputs } = planShards(input);
-  const fresh = await readAll(shards.map((s) => s.id), async (id) => (await freshShard(ctx, id, inputs)) !== undefined);
+  const fresh = await mapBounded(shards.map((s) => s.id), async (id) => (await freshShard(ctx, id, inputs)) !== undefined);
   return { runId: ctx.runId, shardsTotal: shards.length, pending: shards.filter((_, i) => !fresh[i]).map((s) => s.id) };
 }
 
@@ -79,7 +66,7 @@ export async function fitShardStep(ctx: StepContext & { shardId: string }): Prom
 export async function mergeFitsStep(ctx: StepContext): Promise<{ fits: number; failed: number; shards: number }> {
   const input = await analyseInput(ctx);
   const { shards } = planShards(input);
-  const stored = await readAll(shards.map((s) => s.id), (id) => getJson<FitShardResult>(ctx.store, fitShardKey(ctx.runId, id)));
+  const stored = await mapBounded(shards.map((s) => s.id), (id) => getJson<FitShardResult>(ctx.store, fitShardKey(ctx.runId, id)));
   const missing = shards.filter((_, i) => !stored[i]).map((s) => s.id);
   if (missing.length) {
     throw new ComputationError(

@@ -2,18 +2,11 @@
 import { runLayout } from '../layout.ts';
 import { getJson } from '../storage/port.ts';
 import type { PointResult } from '../types.ts';
+import { mapBounded } from './concurrency.ts';
 import type { StepContext } from './context.ts';
 
-export async function readPointResults(ctx: StepContext, concurrency = 32): Promise<PointResult[]> {
+export async function readPointResults(ctx: StepContext): Promise<PointResult[]> {
   const keys = (await ctx.store.list(runLayout(ctx.runId).points)).filter((k) => k.endsWith('.json'));
-  const out: PointResult[] = new Array(keys.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const i = next++;
-      out[i] = (await getJson<PointResult>(ctx.store, keys[i]))!;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
-  return out.filter(Boolean);
+  const points = await mapBounded(keys, (key) => getJson<PointResult>(ctx.store, key));
+  return points.filter((p): p is PointResult => p !== undefined);
 }
