@@ -1,45 +1,5 @@
-// Small statistics the report computes itself: ranks, Spearman's rho, and the spread of repeated observations.
-
-/** Ranks 1..m with ties given their average rank (the usual convention for Spearman's rho). */
-export function averageRanks(values: readonly number[]): number[] {
-  const order = values.map((v, i) => [v, i] as const).sort((p, q) => p[0] - q[0]);
-  const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
-    let end = start;
-    while (end + 1 < order.length && order[end + 1][0] === order[start][0]) end++;
-    const rank = (start + end) / 2 + 1;
-    for (let k = start; k <= end; k++) ranks[order[k][1]] = rank;
-    start = end + 1;
-  }
-  return ranks;
-}
-
-/** Pearson correlation r = Σ(x−x̄)(y−ȳ) / √(Σ(x−x̄)² Σ(y−ȳ)²); null when undefined (m < 2 or a constant variable). */
-export function pearson(x: readonly number[], y: readonly number[]): number | null {
-  const m = x.length;
-  if (m !== y.length) throw new RangeError(`pearson: ${m} x values but ${y.length} y values`);
-  if (m < 2) return null;
-  const mx = x.reduce((s, v) => s + v, 0) / m;
-  const my = y.reduce((s, v) => s + v, 0) / m;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let k = 0; k < m; k++) {
-    sxy += (x[k] - mx) * (y[k] - my);
-    sxx += (x[k] - mx) ** 2;
-    syy += (y[k] - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
-}
-
-/**
- * Spearman's rank correlation: ρ = Pearson correlation of the average ranks of x and of y
- * (equals 1 − 6Σd²/(m(m²−1)) when there are no ties). Null with fewer than 3 pairs or a constant variable.
- */
-export function spearman(x: readonly number[], y: readonly number[]): number | null {
-  if (x.length < 3) return null;
-  return pearson(averageRanks(x), averageRanks(y));
-}
+// Small statistics the report computes itself: the spread of repeated observations, and grouping.
+// (Spearman's rho comes from lib/stats, the same function the Transfer step's agreement table uses.)
 
 /** Mean, sample SD, min and max of the repeated observations (seeds × folds) at one sample size. */
 export interface Spread {

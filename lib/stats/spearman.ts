@@ -19,7 +19,8 @@ export function averageRanks(values: readonly number[]): number[] {
 /**
  * Spearman's ρ: the Pearson correlation of the average ranks,
  * ρ = Σ (R_k − R̄)(S_k − S̄) / √(Σ (R_k − R̄)² · Σ (S_k − S̄)²).
- * Returns null when undefined: fewer than 2 pairs, or all values of either side tied.
+ * Returns null when undefined or empty of information: fewer than 3 pairs (two pairs always give ±1), or all
+ * values of either side tied.
  * Every value must be finite (drop missing pairs before calling).
  */
 export function spearman(x: readonly number[], y: readonly number[]): number | null {
@@ -30,7 +31,7 @@ export function spearman(x: readonly number[], y: readonly number[]): number | n
   y.forEach((v, i) => {
     if (!Number.isFinite(v)) throw new InputError({ row: i + 1, column: 'y' }, `spearman: value ${v} is not finite`);
   });
-  if (x.length < 2) return null;
+  if (x.length < 3) return null;
   const rx = averageRanks(x);
   const ry = averageRanks(y);
   const mean = (x.length + 1) / 2; // average ranks always sum to m(m+1)/2

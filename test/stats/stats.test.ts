@@ -76,6 +76,7 @@ describe('spearman', () => {
   });
   it('is null when undefined', () => {
     expect(spearman([1], [2])).toBeNull();
+    expect(spearman([1, 2], [2, 1])).toBeNull(); // two pairs always give ±1: no information
     expect(spearman([1, 1, 1], [1, 2, 3])).toBeNull();
   });
   it('rejects ragged or non-finite input', () => {

@@ -1,5 +1,5 @@
 // One transfer score against another over the ordered pairs (source → target) both measured, with Spearman's rho.
-import { spearman } from '../stats.ts';
+import { spearman } from '../../stats/spearman.ts';
 import { VEGA_LITE_SCHEMA, type ChartDef } from './chart.ts';
 
 export interface PairScore {
