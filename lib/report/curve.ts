@@ -1,14 +1,15 @@
 // The fitted curve laws evaluated for drawing: EXP3 lines with their confidence band, and EXP3.2 slices.
+import { predict } from '../curves/models.ts';
 import type { CurveFit } from '../results.ts';
 
-/** EXP3: P(n) = c − exp(b − a·n). */
+/** EXP3 at n, from lib/curves' formula table: P(n) = c − exp(b − a·n). */
 export function exp3(p: { a: number; b: number; c: number }, n: number): number {
-  return p.c - Math.exp(p.b - p.a * n);
+  return predict('exp3', p, { n });
 }
 
-/** EXP3.2 (and the pairwise form): P(n, m) = c − exp(b − a·n − s·m), m = n_Σ (contextual) or n_j (pairwise). */
+/** EXP3.2 (and the pairwise form) at (n, m), from the formula table: c − exp(b − a·n − s·m), m = n_Σ or n_j. */
 export function exp32(p: { a: number; s: number; b: number; c: number }, n: number, m: number): number {
-  return p.c - Math.exp(p.b - p.a * n - p.s * m);
+  return predict('exp3.2', p, { n, nOther: m });
 }
 
 /** `count` sample sizes spaced evenly in log n from `min` to `max` (inclusive), for smooth lines on a log axis. */
