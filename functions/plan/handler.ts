@@ -7,5 +7,5 @@ import { createStepHandler } from '../shared/step-handler.ts';
 
 export type { PlanOutput };
 
-export const createPlanHandler = (deps: DepsProvider, sink?: LogSink) => createStepHandler('plan', 'Plan', deps, planStep, sink);
+export const createPlanHandler = (deps: DepsProvider, sink?: LogSink) => createStepHandler('plan', 'Plan', deps, planStep, sink, { startsRun: true });
 export const handler = createPlanHandler(awsDeps);

@@ -18,11 +18,13 @@ export function createStepHandler<R>(
   deps: DepsProvider,
   run: (ctx: StepContext) => Promise<R>,
   sink?: LogSink,
+  /** The first step of an execution: its status starts afresh (no progress or ARN of an earlier run). */
+  options: { startsRun?: boolean } = {},
 ) {
   return middy(async (event: unknown): Promise<R> => {
     const { runId, executionArn } = event as RunEvent;
     const ctx = stepContext(deps, runId);
-    await markStatus(ctx, { state: 'RUNNING', step, executionArn });
+    await markStatus(ctx, { state: 'RUNNING', step, executionArn }, { fresh: options.startsRun });
     return run(ctx);
   })
     .use(structuredLogs(fn, sink))

@@ -55,19 +55,24 @@ async function handleRecord(deps: TriggerDeps, record: S3NotificationEvent['Reco
   if (bytes === undefined) return { key, outcome: 'ignored', reason: 'the object is gone' };
   const checked = validateConfigText(Buffer.from(bytes).toString('utf8'));
   if (!checked.ok) {
-    await markStatus(ctx, {
-      state: 'FAILED',
-      step: 'Validate',
-      error: { step: 'Validate', message: `invalid config ${store.describe(key)}: ${checked.errors.map((e) => `'${e.field}' ${e.message}`).join('; ')}`, details: checked.errors },
-    });
+    await markStatus(
+      ctx,
+      {
+        state: 'FAILED',
+        step: 'Validate',
+        error: { step: 'Validate', message: `invalid config ${store.describe(key)}: ${checked.errors.map((e) => `'${e.field}' ${e.message}`).join('; ')}`, details: checked.errors },
+      },
+      { fresh: true },
+    );
     return { key, runId, outcome: 'invalid', errors: checked.errors };
   }
 
   const version = record.s3.object.versionId ?? record.s3.object.eTag ?? record.s3.object.sequencer;
   if (!version) throw new Error(`S3 record for ${key} has neither versionId, eTag nor sequencer: cannot name the execution`);
   const executionName = executionNameFor(runId, runLayout(runId).config, version);
+  // status.json is the execution's to write from here: its Plan step starts it afresh with the execution ARN
+  // (a write here could land after Plan's and move the step back).
   const { executionArn, started } = await deps.executions.start(executionName, { runId });
-  if (started) await markStatus(ctx, { state: 'RUNNING', step: 'Started', executionArn });
   return { key, runId, outcome: started ? 'started' : 'duplicate', executionName, executionArn };
 }
 

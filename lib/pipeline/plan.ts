@@ -54,7 +54,6 @@ async function localiseCustomFiles(ctx: StepContext, config: RunConfig): Promise
 export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   const layout = runLayout(ctx.runId);
   const config = await readRunConfig(ctx);
-  await markStatus(ctx, { state: 'RUNNING', step: 'Plan' });
   const hash = preparedHash(config);
 
   // Prepared data is reused when it was made for the same data/feature/split/model settings.

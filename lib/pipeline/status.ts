@@ -4,8 +4,12 @@ import { runLayout, type RunStatus } from '../layout.ts';
 import type { PointSpec } from '../types.ts';
 import type { StepContext } from './context.ts';
 
-export async function markStatus(ctx: StepContext, status: Omit<RunStatus, 'runId' | 'updatedAt'>): Promise<void> {
-  const previous = await getJson<RunStatus>(ctx.store, runLayout(ctx.runId).status);
+/**
+ * Writes status.json. Progress and execution ARN carry over from the previous status unless given, or unless
+ * `fresh` (a new upload or a new execution: nothing of an earlier run may show through).
+ */
+export async function markStatus(ctx: StepContext, status: Omit<RunStatus, 'runId' | 'updatedAt'>, options: { fresh?: boolean } = {}): Promise<void> {
+  const previous = options.fresh ? undefined : await getJson<RunStatus>(ctx.store, runLayout(ctx.runId).status);
   const next: RunStatus = {
     ...status,
     runId: ctx.runId,

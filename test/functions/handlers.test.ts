@@ -7,7 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPlanHandler } from '../../functions/plan/handler.ts';
 import { createStatusHandler, failureMessage } from '../../functions/status/handler.ts';
 import { parseTrainerArgs } from '../../functions/trainer/main.ts';
-import { decodeS3Key } from '../../functions/trigger/handler.ts';
+import { createTriggerHandler, decodeS3Key } from '../../functions/trigger/handler.ts';
+import { readFileSync } from 'node:fs';
+import { putJson } from '../../lib/storage/port.ts';
+import { repoRoot } from '../helpers/paths.ts';
 import { substituteParameters } from '../../lib/execution/local/adapter.ts';
 import { EXECUTION_NAME_MAX, executionNameFor } from '../../lib/execution/names.ts';
 import { executionArnFor } from '../../lib/execution/sfn.ts';
@@ -75,6 +78,25 @@ describe('status', () => {
     const status = await getJson<RunStatus>(store, runLayout('failing').status);
     expect(status).toMatchObject({ state: 'FAILED', step: 'Fit', error: { step: 'Fit', message: 'X: boom' } });
     await expect(handler({ runId: 'failing', state: 'DONE' }, context)).rejects.toMatchObject({ name: 'InvalidInput' });
+  });
+});
+
+describe('status.json across uploads', () => {
+  it('an invalid re-upload shows none of the earlier run: no execution ARN, no point counts', async () => {
+    const layout = runLayout('example');
+    await putJson(store, layout.status, { state: 'SUCCEEDED', runId: 'example', updatedAt: 'x', executionArn: 'arn:old', progress: { pointsDone: 9, pointsTotal: 9, pointsFailed: 0 } });
+    await store.put(layout.config, '{"model":{"epochs":0}}');
+    const started: string[] = [];
+    const executions = { start: async (name: string) => (started.push(name), { executionArn: `arn:${name}`, started: true }), describe: async () => undefined };
+    const trigger = createTriggerHandler(() => ({ storeFor: () => store, executions }), silent);
+    const event = JSON.parse(readFileSync(path.join(repoRoot, 'events', 's3-upload.json'), 'utf8'));
+    const { outcomes } = await trigger(event, context);
+    expect(outcomes[0].outcome).toBe('invalid');
+    expect(started).toEqual([]);
+    const status = await getJson<RunStatus>(store, layout.status);
+    expect(status).toMatchObject({ state: 'FAILED', step: 'Validate' });
+    expect(status?.executionArn).toBeUndefined();
+    expect(status?.progress).toBeUndefined();
   });
 });
 
