@@ -108,9 +108,7 @@ function continueAndMeasure(
 }
 
 function summedLoss(tf: Tf, model: MultiTaskNetwork, batch: Batch, divisor: number): Scalar {
-  const z = model.logits(batch, { training: false });
-  const pair = tf.add(tf.sub(tf.relu(z), tf.mul(z, batch.y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
-  return tf.div(tf.sum(tf.mul(pair, batch.mask)), divisor) as Scalar;
+  return tf.div(tf.sum(model.maskedPairLoss(batch, { training: false })), divisor) as Scalar;
 }
 
 /** Mean cross-entropy per task over the validation rows labelled for it (dropout off); null where none. */
@@ -120,11 +118,7 @@ export function validationLosses(tf: Tf, model: MultiTaskNetwork, data: TaskData
   const counts = new Float64Array(k);
   for (let start = 0; start < rows.length; start += chunk) {
     const batch = data.batch(rows.subarray(start, start + chunk), 'observed');
-    const [s, c] = tf.tidy(() => {
-      const z = model.logits(batch, { training: false });
-      const pair = tf.add(tf.sub(tf.relu(z), tf.mul(z, batch.y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
-      return [tf.sum(tf.mul(pair, batch.mask), 0), tf.sum(batch.mask, 0)];
-    });
+    const [s, c] = tf.tidy(() => [tf.sum(model.maskedPairLoss(batch, { training: false }), 0), tf.sum(batch.mask, 0)]);
     const sv = s.dataSync();
     const cv = c.dataSync();
     for (let t = 0; t < k; t++) {

@@ -166,8 +166,11 @@ export class MultiTaskNetwork {
     return this.tf.tidy(() => this.tf.sigmoid(this.logits(batch, { training: false })));
   }
 
-  /** Masked per-pair cross-entropy m ⊙ ℓ(z, y) [B, K]. */
-  private maskedPairLoss(batch: Batch, options: ForwardOptions): tfType.Tensor2D {
+  /**
+   * Masked per-pair cross-entropy m ⊙ ℓ(z, y) [B, K], ℓ(z, y) = max(z, 0) − z·y + log(1 + e^−|z|) (stable in z).
+   * Every loss of the project (training, evaluation, TAG, data lookahead) is a sum of this tensor.
+   */
+  maskedPairLoss(batch: Batch, options: ForwardOptions): tfType.Tensor2D {
     const tf = this.tf;
     const z = this.logits(batch, options);
     const pair = tf.add(tf.sub(tf.relu(z), tf.mul(z, batch.y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));

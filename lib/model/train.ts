@@ -70,17 +70,13 @@ export interface FitResult {
   validationLosses: number[];
 }
 
-/** Mean training-mask loss over rows, dropout off, in chunks (one host read at the end). */
+/** Mean training-mask loss over rows, dropout off, in chunks (two scalar host reads per chunk). */
 export function evaluateLoss(tf: typeof tfType, model: MultiTaskNetwork, data: TaskData, rows: Int32Array, chunk = 1024): number {
   let sum = 0;
   let count = 0;
   for (let start = 0; start < rows.length; start += chunk) {
     const batch = data.batch(rows.subarray(start, start + chunk), 'train');
-    const [s, c] = tf.tidy(() => {
-      const z = model.logits(batch, { training: false });
-      const pair = tf.add(tf.sub(tf.relu(z), tf.mul(z, batch.y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
-      return [tf.sum(tf.mul(pair, batch.mask)), tf.sum(batch.mask)];
-    });
+    const [s, c] = tf.tidy(() => [tf.sum(model.maskedPairLoss(batch, { training: false })), tf.sum(batch.mask)]);
     sum += s.dataSync()[0];
     count += c.dataSync()[0];
     tf.dispose([s, c]);

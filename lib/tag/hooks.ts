@@ -51,7 +51,7 @@ export function createTagRecorder(tf: Tf, options: TagOptions): TagRecorder {
         if (ctx.step % options.every !== 0) return;
         const started = performance.now();
         mean ??= new PairwiseMean(ctx.model.tasks);
-        mean.add(await probeAffinity(tf, networkTagModel(tf, ctx.model), ctx.optimizer, ctx.batch));
+        mean.add(await probeAffinity(tf, networkTagModel(ctx.model), ctx.optimizer, ctx.batch));
         seconds += (performance.now() - started) / 1000;
       },
     },

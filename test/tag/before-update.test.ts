@@ -58,14 +58,14 @@ describe('TAG recorder timing', () => {
       async beforeStep(ctx) {
         if (ctx.step % every !== 0) return;
         lossesBefore.set(ctx.step, taskLossValues(ctx.batch));
-        zBefore.add(await probeAffinity(tf, networkTagModel(tf, ctx.model), ctx.optimizer, ctx.batch));
+        zBefore.add(await probeAffinity(tf, networkTagModel(ctx.model), ctx.optimizer, ctx.batch));
         probing = ctx.step; // the recorder's hook runs next
       },
       async onStep(ctx) {
         probing = null;
         if (ctx.step % every !== 0) return;
         lossesAfter.set(ctx.step, taskLossValues(ctx.batch));
-        zAfter.add(await probeAffinity(tf, networkTagModel(tf, ctx.model), ctx.optimizer, ctx.batch));
+        zAfter.add(await probeAffinity(tf, networkTagModel(ctx.model), ctx.optimizer, ctx.batch));
       },
     };
     const result = await fit(tf, network, data, rows, {
