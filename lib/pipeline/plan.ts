@@ -14,7 +14,8 @@ import { getJson, putJson } from '../storage/port.ts';
 import type { FoldAssignment } from '../types.ts';
 import { readRunConfig } from './config.ts';
 import type { StepContext } from './context.ts';
-import { encodeSplits, preparedHash, type StoredPlan, type StoredSplits } from './prepared.ts';
+import { decodeSplits, encodeSplits, preparedHash, type StoredPlan, type StoredSplits } from './prepared.ts';
+import { storedPointIds } from './points.ts';
 import { markStatus } from './status.ts';
 
 export interface PlanOutput {
@@ -73,12 +74,11 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   }
 
   const available: AvailableCount[] = [];
-  for (const s of splitsDoc.splits) {
-    const assignment: FoldAssignment = { kind: s.kind, folds: s.folds, seed: s.seed, fold: Int16Array.from(s.fold) };
+  for (const assignment of decodeSplits(splitsDoc).values()) {
     for (const fold of config.split.useFolds) {
       for (const task of dataset.labels.tasks) {
         // Any seed gives the same count; the order differs, the set does not.
-        available.push({ split: s.kind, fold, task, nTrain: trainingOrder(dataset.labels, assignment, fold, 0, task).length });
+        available.push({ split: assignment.kind, fold, task, nTrain: trainingOrder(dataset.labels, assignment, fold, 0, task).length });
       }
     }
   }
@@ -89,7 +89,7 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   if (previous && previous.hash === hash && JSON.stringify(previous.points) === JSON.stringify(plan.points)) stored.createdAt = previous.createdAt;
   await putJson(ctx.store, layout.plan, stored);
 
-  const done = new Set((await ctx.store.list(layout.points)).map((k) => k.slice(layout.points.length).replace(/\.json$/, '')));
+  const done = await storedPointIds(ctx);
   const pending = plan.points.filter((p) => !done.has(p.id)).map((p) => p.id);
   const pointsDone = plan.points.length - pending.length;
   await markStatus(ctx, { state: 'RUNNING', step: 'Train', progress: { pointsDone, pointsTotal: plan.points.length, pointsFailed: 0 } });

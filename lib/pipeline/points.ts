@@ -10,3 +10,9 @@ export async function readPointResults(ctx: StepContext): Promise<PointResult[]>
   const points = await mapBounded(keys, (key) => getJson<PointResult>(ctx.store, key));
   return points.filter((p): p is PointResult => p !== undefined);
 }
+
+/** Ids of the points already stored (points/<id>.json), without reading them. */
+export async function storedPointIds(ctx: StepContext): Promise<Set<string>> {
+  const prefix = runLayout(ctx.runId).points;
+  return new Set((await ctx.store.list(prefix)).map((k) => k.slice(prefix.length).replace(/\.json$/, '')));
+}

@@ -3,6 +3,7 @@ import { getJson, putJson } from '../storage/port.ts';
 import { runLayout, type RunStatus } from '../layout.ts';
 import type { PointSpec } from '../types.ts';
 import type { StepContext } from './context.ts';
+import { storedPointIds } from './points.ts';
 
 /**
  * Writes status.json. Progress and execution ARN carry over from the previous status unless given, or unless
@@ -29,7 +30,7 @@ export async function runProgress(ctx: StepContext): Promise<{ pointsDone: numbe
   const layout = runLayout(ctx.runId);
   const plan = await getJson<{ points: PointSpec[] }>(ctx.store, layout.plan);
   if (!plan) return { pointsDone: 0, pointsTotal: 0, pointsFailed: 0 };
-  const done = new Set((await ctx.store.list(layout.points)).map((k) => k.slice(layout.points.length).replace(/\.json$/, '')));
+  const done = await storedPointIds(ctx);
   const pointsDone = plan.points.filter((p) => done.has(p.id)).length;
   const status = await readStatus(ctx);
   return { pointsDone, pointsTotal: plan.points.length, pointsFailed: status?.progress?.pointsFailed ?? 0 };

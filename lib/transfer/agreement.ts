@@ -12,7 +12,7 @@ export function pairMap(entries: { source: string; target: string; value: number
 }
 
 /**
- * Spearman's ρ between two scores over the ordered pairs j → i present in both (ρ null with fewer than two
+ * Spearman's ρ between two scores over the ordered pairs j → i present in both (ρ null with fewer than three
  * shared pairs or when one side is constant). Each score is oriented source → target: s_ij is the rate of
  * source j on target i, Z_{j→i} the change of L_i after a step on L_j, D_{j→i} the change of L_i from data of j.
  */
