@@ -38,7 +38,7 @@ export interface LookaheadProbeInput {
  * Returns d[j][i] (task indexes), null where undefined (no block for j, no validation labels for i).
  */
 export async function probeDataLookahead(tf: Tf, input: LookaheadProbeInput): Promise<(number | null)[][]> {
-  const { model, data } = input;
+  const { model } = input;
   const tasks = model.tasks;
   const k = tasks.length;
   const d: (number | null)[][] = Array.from({ length: k }, () => new Array<number | null>(k).fill(null));
