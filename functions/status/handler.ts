@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { markStatus, runProgress } from '../../lib/pipeline/steps.ts';
 import { awsDeps, type DepsProvider } from '../shared/deps.ts';
-import { structuredLogs, type LogSink } from '../shared/middleware/structured-logs.ts';
+import { consoleSink, structuredLogs, type LogSink } from '../shared/middleware/structured-logs.ts';
 import { validateInput } from '../shared/middleware/validate-input.ts';
 import { RunId } from '../shared/schemas.ts';
 import { stepContext } from '../shared/step-handler.ts';
@@ -48,8 +48,9 @@ export function createStatusHandler(deps: DepsProvider, sink?: LogSink) {
     let progress: Awaited<ReturnType<typeof runProgress>> | undefined;
     try {
       progress = await runProgress(ctx);
-    } catch {
-      // A run that failed before Plan has no plan to count against.
+    } catch (err) {
+      // Counting is best effort: the outcome must be recorded even when the bucket cannot be listed.
+      (sink ?? consoleSink)({ level: 'error', fn: 'status', msg: 'progress unavailable', runId: e.runId, message: (err as Error).message });
     }
     if (e.state === 'SUCCEEDED') {
       await markStatus(ctx, { state: 'SUCCEEDED', step: 'Done', progress });
