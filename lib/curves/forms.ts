@@ -50,11 +50,11 @@ export interface FixedRate {
   covariateOf(point: CurvePoint): number;
 }
 
-function distinctSorted(values: ArrayLike<number>): number[] {
+export function distinctSorted(values: ArrayLike<number>): number[] {
   return [...new Set(Array.from(values))].sort((p, q) => p - q);
 }
 
-function smallestGap(sorted: readonly number[]): number {
+export function smallestGap(sorted: readonly number[]): number {
   let gap = Infinity;
   for (let i = 1; i < sorted.length; i++) gap = Math.min(gap, sorted[i] - sorted[i - 1]);
   return gap;

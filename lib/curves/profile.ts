@@ -5,6 +5,7 @@ import { nestedFTest } from '../stats/ftest.ts';
 import type { CurveData } from './data.ts';
 import { sourceNamesOf } from './data.ts';
 import { type CurveFitResult, fitCurve, fitWithFixedRate } from './fit.ts';
+import { distinctSorted, smallestGap } from './forms.ts';
 import { transferParamNames } from './models.ts';
 
 export interface ProfileOptions {
@@ -113,9 +114,7 @@ export function profileInterval(model: 'exp3.2' | 'pairwise' | 'joint', data: Cu
 
   const column = rateColumn(model, data, param);
   const scale = Math.max(...column.map(Math.abs));
-  const distinct = [...new Set(column)].sort((p, q) => p - q);
-  let gap = Infinity;
-  for (let k = 1; k < distinct.length; k++) gap = Math.min(gap, distinct[k] - distinct[k - 1]);
+  const gap = smallestGap(distinctSorted(column));
   if (!(scale > 0) || !Number.isFinite(gap)) throw new ComputationError(`profileInterval: the covariate of ${param} does not vary, so the rate is not identified`);
   const saturation = 50 / gap;
   const estimate = full.params[param];
