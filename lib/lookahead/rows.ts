@@ -1,5 +1,6 @@
 // Which rows the data lookahead holds back: a block of Δ samples per source task and a validation slice.
 import { ComputationError } from '../errors.ts';
+import { unionRows } from '../model/point.ts';
 import { createRng, shuffleInPlace } from '../stats/rng.ts';
 
 export interface LookaheadRowOptions {
@@ -40,12 +41,12 @@ export function chooseLookaheadRows(trainRows: Record<string, Int32Array>, tasks
   const fraction = options.validationFraction ?? 0.1;
   if (!(fraction > 0 && fraction < 1)) throw new ComputationError(`data lookahead: validationFraction must be in (0, 1), got ${fraction}`);
 
-  const union = [...new Set(tasks.flatMap((t) => [...(trainRows[t] ?? [])]))].sort((a, b) => a - b);
+  const union = unionRows(tasks, trainRows);
   let validation: Int32Array;
   if (options.validation) {
     validation = Int32Array.from(options.validation);
   } else {
-    const shuffled = shuffleInPlace(Int32Array.from(union), createRng(options.seed));
+    const shuffled = shuffleInPlace(union.slice(), createRng(options.seed));
     validation = shuffled.slice(0, Math.max(1, Math.round(fraction * union.length))).sort();
   }
   const validationSet = new Set(validation);

@@ -35,7 +35,7 @@ export interface PointOutput {
 }
 
 /** Rows that train at least one task, ascending. */
-export function unionRows(tasks: string[], trainRows: Record<string, Int32Array>): Int32Array {
+export function unionRows(tasks: readonly string[], trainRows: Record<string, Int32Array>): Int32Array {
   const set = new Set<number>();
   for (const t of tasks) for (const r of trainRows[t] ?? []) set.add(r);
   return Int32Array.from([...set].sort((a, b) => a - b));
