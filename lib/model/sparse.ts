@@ -21,13 +21,23 @@ export interface SparseBatch {
   entries: number;
 }
 
-/** Builds the forward and backward index lists of a batch from CSR fingerprints (counting sort by bit for the backward). */
-export function sparseBatchIndexes(offsets: Int32Array, indices: Int32Array, dim: number, rows: Int32Array): {
+interface BatchIndexes {
   bits: Int32Array;
   rowOfEntry: Int32Array;
-  gradRows: Int32Array;
-  gradBits: Int32Array;
-} {
+}
+interface BackwardIndexes {
+  gradRows?: Int32Array;
+  gradBits?: Int32Array;
+}
+
+/**
+ * Builds the forward index lists of a batch from CSR fingerprints and, when asked (the stock-op path), the backward
+ * CSC lists by a counting sort by bit. mtlc's kernels scatter-add from the forward lists, so every training step on
+ * wasm/cpu skips the sort.
+ */
+export function sparseBatchIndexes(offsets: Int32Array, indices: Int32Array, dim: number, rows: Int32Array, withBackward?: true): BatchIndexes & Required<BackwardIndexes>;
+export function sparseBatchIndexes(offsets: Int32Array, indices: Int32Array, dim: number, rows: Int32Array, withBackward: boolean): BatchIndexes & BackwardIndexes;
+export function sparseBatchIndexes(offsets: Int32Array, indices: Int32Array, dim: number, rows: Int32Array, withBackward = true): BatchIndexes & BackwardIndexes {
   let nnz = 0;
   for (let i = 0; i < rows.length; i++) nnz += offsets[rows[i] + 1] - offsets[rows[i]];
   const bits = new Int32Array(nnz);
@@ -42,6 +52,7 @@ export function sparseBatchIndexes(offsets: Int32Array, indices: Int32Array, dim
       perBit[b + 1]++;
     }
   }
+  if (!withBackward) return { bits, rowOfEntry };
   for (let b = 0; b < dim; b++) perBit[b + 1] += perBit[b];
   const gradRows = new Int32Array(nnz + 1);
   const gradBits = new Int32Array(nnz + 1);
@@ -64,13 +75,12 @@ export function uploadSparseBatch(
   rows: Int32Array,
   useKernels = hasMtlcKernels(tf),
 ): SparseBatch {
-  const ix = sparseBatchIndexes(offsets, indices, dim, rows);
-  const kernels = useKernels;
+  const ix = sparseBatchIndexes(offsets, indices, dim, rows, !useKernels);
   return {
     bits: tf.tensor1d(ix.bits, 'int32'),
     rowOfEntry: tf.tensor1d(ix.rowOfEntry, 'int32'),
-    gradRows: kernels ? undefined : tf.tensor1d(ix.gradRows, 'int32'),
-    gradBits: kernels ? undefined : tf.tensor1d(ix.gradBits, 'int32'),
+    gradRows: ix.gradRows && tf.tensor1d(ix.gradRows, 'int32'),
+    gradBits: ix.gradBits && tf.tensor1d(ix.gradBits, 'int32'),
     size: rows.length,
     entries: ix.bits.length,
   };
