@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseRunConfig } from '../lib/config.ts';
 import { prepareDataset } from '../lib/data/index.ts';
 import { assignFolds, testRows, trainingOrder } from '../lib/splits/index.ts';
-import type { FeatureMatrix, LabelMatrix } from '../lib/types.ts';
+import type { FeatureMatrix, FoldAssignment, LabelMatrix } from '../lib/types.ts';
 import type { ModelConfig } from '../lib/config.ts';
 
 export interface BenchData {
@@ -15,6 +15,7 @@ export interface BenchData {
   /** Per task, its training rows in the nested (seeded) order: the first n are the training set at size n. */
   trainOrder: Record<string, Int32Array>;
   testRows: Int32Array;
+  assignment: FoldAssignment;
 }
 
 export interface BenchMeta {
@@ -23,6 +24,7 @@ export interface BenchMeta {
   tasks: string[];
   hidden: number[];
   dropout: number;
+  /** The throughput bench's fixed amount of work: passes over the training rows (both trainers). */
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -32,10 +34,10 @@ export async function prepareBenchData(dataDir?: string): Promise<BenchData> {
   const config = parseRunConfig({ dataset: { name: 'kiba', ...(dataDir ? { dataDir } : {}) }, tasks: { top: 8 } });
   const prepared = await prepareDataset(config);
   if (prepared.features.kind !== 'sparse') throw new Error('bench expects ECFP (sparse) features');
-  const assignment = await assignFolds(prepared.labels.compoundIds, prepared.smiles, 'random', 5, 0);
+  const assignment = await assignFolds(prepared.labels.compoundIds, prepared.smiles, 'random', 5, 0, { features: prepared.features });
   const trainOrder: Record<string, Int32Array> = {};
   for (const t of prepared.labels.tasks) trainOrder[t] = trainingOrder(prepared.labels, assignment, 0, 0, t);
-  return { features: prepared.features, labels: prepared.labels, tasks: prepared.labels.tasks, trainOrder, testRows: testRows(assignment, 0) };
+  return { features: prepared.features, labels: prepared.labels, tasks: prepared.labels.tasks, trainOrder, testRows: testRows(assignment, 0), assignment };
 }
 
 function write(dir: string, name: string, a: ArrayBufferView): void {
@@ -43,7 +45,7 @@ function write(dir: string, name: string, a: ArrayBufferView): void {
 }
 
 /** Writes the point (all training data of every task) for the peer and the workers. */
-export function exportBenchData(dir: string, data: BenchData, model: ModelConfig): void {
+export function exportBenchData(dir: string, data: BenchData, model: ModelConfig, epochs: number): void {
   mkdirSync(dir, { recursive: true });
   const n = data.labels.compoundIds.length;
   const K = data.tasks.length;
@@ -63,7 +65,7 @@ export function exportBenchData(dir: string, data: BenchData, model: ModelConfig
       union.add(r);
     }
   });
-  const meta: BenchMeta = { nRows: n, dim: data.features.dim, tasks: data.tasks, ...model };
+  const meta: BenchMeta = { nRows: n, dim: data.features.dim, tasks: data.tasks, hidden: model.hidden, dropout: model.dropout, batchSize: model.batchSize, learningRate: model.learningRate, epochs };
   writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta));
   write(dir, 'offsets.i32', data.features.offsets);
   write(dir, 'indices.i32', data.features.indices);

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseRunConfig, type ModelConfig } from '../lib/config.ts';
-import { loadBackend, trainPoint } from '../lib/model/index.ts';
+import { loadBackend } from '../lib/model/index.ts';
+import { trainSpec } from '../lib/training/point.ts';
+import type { PointSpec } from '../lib/types.ts';
 import { macroAuroc } from '../lib/metrics/index.ts';
 import { exportBenchData, prepareBenchData, type BenchData } from './data.ts';
 import { formatTable as table } from '../lib/cli/table.ts';
@@ -128,11 +130,12 @@ async function secondsPerPoint(data: BenchData, model: ModelConfig): Promise<voi
   sizes.push(full);
   const rows: string[][] = [];
   for (const n of sizes) {
-    const trainRows = Object.fromEntries(data.tasks.map((t) => [t, data.trainOrder[t].slice(0, n)]));
-    const r = await trainPoint({ features: data.features, labels: data.labels, tasks: data.tasks, trainRows, testRows: data.testRows, model, seed: 0, backend });
-    rows.push([n === full ? `${n} (full)` : String(n), r.seconds.toFixed(2), fmt(macroAuroc(r.metrics), 4), r.backend]);
+    const sizes = Object.fromEntries(data.tasks.map((t) => [t, Math.min(n, data.trainOrder[t].length)]));
+    const spec: PointSpec = { id: `bench-${n}`, design: 'all', split: 'random', fold: 0, seed: 0, sizes };
+    const r = await trainSpec({ features: data.features, labels: data.labels, assignment: data.assignment }, spec, model, backend);
+    rows.push([n === full ? `${n} (full)` : String(n), r.seconds.toFixed(2), String(r.steps), fmt(macroAuroc(r.metrics), 4), r.backend]);
   }
-  console.log(table(['n per task', 'seconds', 'macro AUROC', 'backend'], rows));
+  console.log(table(['n per task', 'seconds', 'steps', 'macro AUROC', 'backend'], rows));
 }
 
 async function curveFits(): Promise<void> {
@@ -170,16 +173,17 @@ async function main(): Promise<void> {
   const procs = Number(values.procs ?? os.cpus().length);
   const repeats = Number(values.repeats ?? 2);
   const defaults = parseRunConfig({}).model;
-  const benchModel: ModelConfig = { ...defaults, epochs: Number(values.epochs ?? 10) };
+  const benchModel: ModelConfig = defaults;
+  const benchEpochs = Number(values.epochs ?? 10);
   const data = await prepareBenchData(values['data-dir']);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mtlc-bench-'));
   try {
-    exportBenchData(dir, data, benchModel);
+    exportBenchData(dir, data, benchModel, benchEpochs);
     const nTrain = new Set(data.tasks.flatMap((t) => [...data.trainOrder[t]])).size;
     const peer = peerStatus();
     console.log(`# mtlc bench on ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`);
     console.log(`data: KIBA top-${data.tasks.length} (≥ 12.1), ECFP ${data.features.dim}, random fold 0 of 5: ${nTrain} training, ${data.testRows.length} test compounds`);
-    console.log(`model: ${data.features.dim}→${benchModel.hidden.join('→')}→${data.tasks.length}, dropout ${benchModel.dropout}, Adam lr ${benchModel.learningRate}, batch ${benchModel.batchSize}, ${benchModel.epochs} epochs`);
+    console.log(`model: ${data.features.dim}→${benchModel.hidden.join('→')}→${data.tasks.length}, dropout ${benchModel.dropout}, Adam lr ${benchModel.learningRate}, batch ${benchModel.batchSize}; throughput over ${benchEpochs} epochs`);
     console.log(`peer: ${peer.note}\n`);
     console.log('## training throughput (epoch loop only), one single-threaded process per core');
     await throughput(dir, procs, repeats, peer.ok);
@@ -187,7 +191,7 @@ async function main(): Promise<void> {
       console.log('\n## what each speed-up buys');
       await ablation(dir);
     }
-    console.log(`\n## seconds per point (all ${data.tasks.length} tasks at n each; default model, ${defaults.epochs} epochs; one process)`);
+    console.log(`\n## seconds per point (all ${data.tasks.length} tasks at n each; default model and training protocol; one process)`);
     await secondsPerPoint(data, defaults);
     console.log('\n## curve fits');
     await curveFits();

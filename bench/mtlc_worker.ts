@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { importBenchData } from './data.ts';
 import { loadBackend, TaskData, createNetwork, fit, predictRows, unionRows, type BackendPreference } from '../lib/model/index.ts';
 import { createRng } from '../lib/stats/rng.ts';
+import { MODEL_DEFAULTS } from '../lib/config.ts';
 import { auroc } from '../lib/metrics/index.ts';
 
 const { values, positionals } = parseArgs({
@@ -25,13 +26,15 @@ const loaded = await loadBackend(values.backend as BackendPreference | undefined
 });
 const { meta, features, labels, trainRows, testRows } = importBenchData(dir);
 const epochs = values.epochs ? Number(values.epochs) : meta.epochs;
-const model = { hidden: meta.hidden, dropout: meta.dropout, epochs, batchSize: meta.batchSize, learningRate: meta.learningRate };
+const model = { ...MODEL_DEFAULTS, hidden: meta.hidden, dropout: meta.dropout, batchSize: meta.batchSize, learningRate: meta.learningRate };
 const sparseInput = !values.dense && loaded.backend !== 'tensorflow';
 const data = new TaskData(loaded.tf, features, labels, meta.tasks, trainRows, { sparseInput });
 const net = createNetwork(loaded, data, model, seed);
 const rows = unionRows(meta.tasks, trainRows);
 const started = performance.now();
-await fit(loaded.tf, net, data, rows, { epochs, batchSize: meta.batchSize, rng: createRng(seed + 1) });
+// A fixed amount of work, as the peer does: `epochs` passes, no validation checks.
+const maxSteps = epochs * Math.ceil(rows.length / meta.batchSize);
+await fit(loaded.tf, net, data, rows, { batchSize: meta.batchSize, rng: createRng(seed + 1), stopping: { maxSteps, evalEvery: maxSteps, patience: 1 } });
 const seconds = (performance.now() - started) / 1000;
 const p = predictRows(net, data, testRows);
 const K = meta.tasks.length;

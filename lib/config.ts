@@ -5,6 +5,12 @@ import { ConfigError } from './errors.ts';
 
 const positiveInt = z.number().int().positive();
 
+/** Default fraction of a fold's training compounds held out as its inner validation set (`split.validationFraction`). */
+export const DEFAULT_VALIDATION_FRACTION = 0.15;
+
+/** The model and training protocol defaults (docs/methods.md, "Training protocol", has the measurements). */
+export const MODEL_DEFAULTS = { hidden: [512], dropout: 0.5, batchSize: 128, learningRate: 1e-3, maxSteps: 2000, evalEvery: 20, patience: 10 };
+
 export const DatasetConfig = z
   .object({
     /** Built-in `kiba` / `davis`, or `custom` with `labels` (and optionally `features`). */
@@ -54,30 +60,35 @@ export const SplitConfig = z
     kinds: z.array(z.enum(['random', 'scaffold'])).min(1).default(['random']),
     /** Number of compound folds F; fold f holds out 1/F of the compounds. */
     folds: z.number().int().min(2).max(20).default(5),
-    /** Which folds are used as test folds in the study. */
-    useFolds: z.array(z.number().int().nonnegative()).min(1).default([0]),
+    /** Which folds are test folds; default every fold (replicates: docs/methods.md, "Replicates"). */
+    useFolds: z.array(z.number().int().nonnegative()).min(1).optional(),
     seed: z.number().int().default(0),
+    /** Fraction of each fold's training compounds held out (whole groups) as the inner validation set of early stopping. */
+    validationFraction: z.number().gt(0).lt(0.5).default(DEFAULT_VALIDATION_FRACTION),
   })
   .strict()
   .superRefine((s, ctx) => {
-    s.useFolds.forEach((f, i) => {
+    const seen = new Set<number>();
+    (s.useFolds ?? []).forEach((f, i) => {
       if (f >= s.folds) ctx.addIssue({ code: 'custom', path: ['useFolds', i], message: `fold ${f} does not exist (folds = ${s.folds})` });
+      if (seen.has(f)) ctx.addIssue({ code: 'custom', path: ['useFolds', i], message: `fold ${f} is listed twice` });
+      seen.add(f);
     });
-  });
+  })
+  .transform((s) => ({ ...s, useFolds: s.useFolds ?? Array.from({ length: s.folds }, (_, f) => f) }));
 
 export const ModelConfig = z
   .object({
-    hidden: z.array(positiveInt).min(1).default([512]),
-    // 0.5 / 10 epochs: +0.006 held-out AUROC over 0.2 / 20 on every KIBA top-8 fold of both splits, at half the cost.
-    dropout: z.number().min(0).max(0.95).default(0.5),
-    epochs: positiveInt.default(10),
-    batchSize: positiveInt.default(128),
-    learningRate: z.number().positive().default(1e-3),
-    /** Early stopping on a validation slice of the training compounds (off when absent). */
-    earlyStopping: z
-      .object({ fraction: z.number().gt(0).lt(0.5).default(0.1), patience: positiveInt.default(3) })
-      .strict()
-      .optional(),
+    hidden: z.array(positiveInt).min(1).default(MODEL_DEFAULTS.hidden),
+    dropout: z.number().min(0).max(0.95).default(MODEL_DEFAULTS.dropout),
+    batchSize: positiveInt.default(MODEL_DEFAULTS.batchSize),
+    learningRate: z.number().positive().default(MODEL_DEFAULTS.learningRate),
+    /** Training protocol (docs/methods.md): a step budget that does not grow with the rows ... */
+    maxSteps: positiveInt.default(MODEL_DEFAULTS.maxSteps),
+    /** ... a check of every task's inner-validation loss every evalEvery steps ... */
+    evalEvery: positiveInt.default(MODEL_DEFAULTS.evalEvery),
+    /** ... and a stop after `patience` checks in a row that improved no task. */
+    patience: positiveInt.default(MODEL_DEFAULTS.patience),
   })
   .strict();
 
@@ -112,6 +123,15 @@ export const StudyConfig = z
       })
       .strict()
       .default({ enabled: true, probes: [0.25, 0.5, 0.75], steps: 10, delta: 64 }),
+    /**
+     * Placebo controls (docs/methods.md): label-shuffled copies of these tasks join the study as sources only —
+     * in the pairwise grid (placebo → every target) and as the contextual placebo context — the empirical null
+     * next to every transfer estimate. 'all' (default), a list of selected tasks, or [] for none.
+     */
+    placebo: z
+      .object({ sources: z.union([z.literal('all'), z.array(z.string().min(1))]).default('all') })
+      .strict()
+      .default({ sources: 'all' }),
     /** Significance level of the transfer verdicts. */
     alpha: z.number().gt(0).lt(1).default(0.05),
     bootstrap: positiveInt.default(200),
@@ -134,8 +154,8 @@ export const RunConfig = z
     dataset: DatasetConfig.default({ name: 'kiba', tie: '>=', invalidSmiles: 'skip', download: true }),
     tasks: TaskSelectionConfig.default({ top: 3, minPositives: 10, minNegatives: 10 }),
     features: FeatureConfig.default({ radius: 2, nBits: 2048 }),
-    split: SplitConfig.default({ kinds: ['random'], folds: 5, useFolds: [0], seed: 0 }),
-    model: ModelConfig.default({ hidden: [512], dropout: 0.5, epochs: 10, batchSize: 128, learningRate: 1e-3 }),
+    split: SplitConfig.default(SplitConfig.parse({})),
+    model: ModelConfig.default(MODEL_DEFAULTS),
     study: StudyConfig.default(StudyConfig.parse({})),
     execution: ExecutionConfig.default({ maxConcurrency: 50, toleratedFailurePercentage: 0 }),
   })
@@ -149,13 +169,28 @@ export type SplitConfig = z.infer<typeof SplitConfig>;
 export type ModelConfig = z.infer<typeof ModelConfig>;
 export type StudyConfig = z.infer<typeof StudyConfig>;
 
+/** Fields of earlier config versions, and what replaced them (named in the error instead of "unrecognized key"). */
+const RETIRED_FIELDS: Record<string, Record<string, string>> = {
+  model: {
+    epochs:
+      'retired: every point now trains by one protocol whatever its rows (model.maxSteps, model.evalEvery, model.patience; docs/methods.md, "Training protocol"); remove it',
+    earlyStopping: 'retired: early stopping is always on, on the inner validation set (split.validationFraction, model.patience); remove it',
+  },
+};
+
 /** Parses and validates a config; every problem is reported with its field path in one ConfigError. */
 export function parseRunConfig(input: unknown): RunConfig {
+  const retired: { field: string; message: string }[] = [];
+  if (input && typeof input === 'object') {
+    for (const [section, fields] of Object.entries(RETIRED_FIELDS)) {
+      const value = (input as Record<string, unknown>)[section];
+      if (value && typeof value === 'object') for (const [field, message] of Object.entries(fields)) if (field in value) retired.push({ field: `${section}.${field}`, message });
+    }
+  }
   const result = RunConfig.safeParse(input ?? {});
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(root)', message: i.message })),
-  );
+  if (result.success && retired.length === 0) return result.data;
+  const issues = result.success ? [] : result.error.issues.filter((i) => !(i.code === 'unrecognized_keys' && i.keys.every((k) => retired.some((r) => r.field === `${i.path.join('.')}.${k}`))));
+  throw new ConfigError([...retired, ...issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(root)', message: i.message }))]);
 }
 
 /** Parses config text (JSON), naming the position of a syntax error. */

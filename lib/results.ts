@@ -117,6 +117,8 @@ export type Verdict = 'positive' | 'negative' | 'none';
 export interface ContextualTransfer {
   task: string;
   split: SplitKind;
+  /** The control: the context was the label-shuffled (placebo) copies of the other tasks. */
+  placebo?: true;
   a: number;
   s: number;
   exchangeRate: number;
@@ -136,6 +138,8 @@ export interface PairwiseTransfer {
   source: string;
   target: string;
   split: SplitKind;
+  /** The control: the source is a label-shuffled (placebo) copy of a task. */
+  placebo?: true;
   s: number;
   ci: [number, number];
   p: number;

@@ -28,12 +28,22 @@ export type FeatureMatrix =
 
 export type SplitKind = 'random' | 'scaffold';
 
-/** Compound-level fold assignment: fold[r] in 0..folds-1; fold f's compounds are its test set. */
+/**
+ * Compound-level fold assignment: fold[r] in 0..folds-1; fold f's compounds are its test set. Compounds of one
+ * group (identical inputs, and for the scaffold split one scaffold) share a fold, and for test fold f an inner
+ * validation set of whole groups is drawn from the other folds (lib/splits/heldOut.ts).
+ */
 export interface FoldAssignment {
   kind: SplitKind;
   folds: number;
   seed: number;
   fold: Int16Array;
+  /** Group index of every compound. */
+  group: Int32Array;
+  /** Compounds that share their group with another compound because their inputs are identical. */
+  duplicatesGrouped: number;
+  /** Fraction of the non-test compounds of a fold held out as its inner validation set. */
+  validationFraction: number;
 }
 
 export type DesignName = 'single' | 'all' | 'contextual' | 'pairwise' | 'random';
@@ -74,6 +84,8 @@ export interface PointUse {
   fraction?: number;
   /** random design: index of the run (its drawn sizes are shared by every seed). */
   run?: number;
+  /** contextual: the context is the placebo copies of the other tasks (the control of s_i). */
+  placebo?: true;
 }
 
 /** Held-out metrics of one task; AUROC/AUPRC are null when the test set has one class only. */
@@ -94,7 +106,11 @@ export interface PointResult {
   seconds: number;
   backend: string;
   device: string;
-  epochsRun: number;
+  /** Optimisation steps taken, and whether patience ended the run before the step budget. */
+  steps: number;
+  stoppedEarly: boolean;
+  /** Per task, the step its metrics were read at (its lowest inner-validation loss). */
+  bestSteps: Record<string, number>;
   finishedAt: string;
   /** TAG affinities Z[source][target], when probed. */
   tag?: { z: Record<string, Record<string, number>>; seconds: number };

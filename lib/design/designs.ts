@@ -7,13 +7,16 @@ import { hashUniform } from './pointId.ts';
 
 /** What a design needs to know about one (split, fold): the selected tasks, their full sizes and grids. */
 export interface DesignContext {
+  /** The selected (real) tasks. */
   tasks: string[];
+  /** Placebo copy of each real task that has one (docs/methods.md, "Placebo controls"): sources, never targets. */
+  placebos: Map<string, string>;
   /** Full size of each task: what the fold's training part has, capped by study.grid.max. */
   full: Map<string, number>;
   /** Geometric grid of each task, ending at its full size. */
   grid: Map<string, number[]>;
   config: RunConfig;
-  /** Ordered pairs [source, target] of the pairwise design, already validated. */
+  /** Ordered pairs [source, target] of the pairwise design, already validated; placebo → target pairs included. */
   pairs: [string, string][];
 }
 
@@ -52,11 +55,18 @@ export function allFullSizes(ctx: DesignContext): Record<string, number> {
 export function contextualDesign(ctx: DesignContext): TrainingRequest[] {
   const out: TrainingRequest[] = [];
   for (const focus of ctx.tasks) {
-    for (const fraction of ctx.config.study.contextFractions) {
-      for (const n of ctx.grid.get(focus) ?? []) {
-        const sizes: Record<string, number> = { [focus]: n };
-        for (const other of ctx.tasks) if (other !== focus) sizes[other] = Math.round(fraction * (ctx.full.get(other) ?? 0));
-        out.push({ sizes, use: { design: 'contextual', focus, fraction } });
+    const others = ctx.tasks.filter((t) => t !== focus);
+    // The placebo surface: the same focus sizes and fractions with the placebo copies of the others as context.
+    const placeboOthers = others.flatMap((t) => (ctx.placebos.has(t) ? [ctx.placebos.get(t)!] : []));
+    const contexts: { context: string[]; placebo: boolean }[] = [{ context: others, placebo: false }];
+    if (placeboOthers.length > 0) contexts.push({ context: placeboOthers, placebo: true });
+    for (const { context, placebo } of contexts) {
+      for (const fraction of ctx.config.study.contextFractions) {
+        for (const n of ctx.grid.get(focus) ?? []) {
+          const sizes: Record<string, number> = { [focus]: n };
+          for (const other of context) sizes[other] = Math.round(fraction * (ctx.full.get(other) ?? 0));
+          out.push({ sizes, use: { design: 'contextual', focus, fraction, ...(placebo ? { placebo: true as const } : {}) } });
+        }
       }
     }
   }

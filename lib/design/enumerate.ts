@@ -5,6 +5,7 @@ import type { DesignName, PointSpec, PointUse, SplitKind } from '../types.ts';
 import { DESIGN_ORDER, DESIGNS, allFullSizes, type DesignContext } from './designs.ts';
 import { geometricGrid } from './grid.ts';
 import { canonicalJson, normaliseSizes, pointId, trainingKey } from './pointId.ts';
+import { isPlacebo, placeboName } from '../data/placebo.ts';
 
 /** How many training compounds task `task` has in fold `fold` of split `split` (before any subsampling). */
 export interface AvailableCount {
@@ -33,8 +34,17 @@ function tasksOf(available: AvailableCount[]): string[] {
   return [...new Set(available.map((a) => a.task))];
 }
 
-/** Ordered pairs [source, target] of the pairwise design; explicit pairs are checked against the selected tasks. */
-export function resolvePairs(config: RunConfig, tasks: string[]): [string, string][] {
+/**
+ * Ordered pairs [source, target] of the pairwise design; explicit pairs are checked against the selected tasks.
+ * Every target of a pair also gets every placebo source (placebo → target), the null of its pairwise rates.
+ */
+export function resolvePairs(config: RunConfig, tasks: string[], placebos: string[] = []): [string, string][] {
+  const real = resolveRealPairs(config, tasks);
+  const targets = [...new Set(real.map(([, target]) => target))];
+  return [...real, ...targets.flatMap((target) => placebos.map((p) => [p, target] as [string, string]))];
+}
+
+function resolveRealPairs(config: RunConfig, tasks: string[]): [string, string][] {
   const { pairs } = config.study;
   if (pairs === 'all') return tasks.flatMap((target) => tasks.filter((s) => s !== target).map((source) => [source, target] as [string, string]));
   const issues: { field: string; message: string }[] = [];
@@ -94,11 +104,13 @@ function indexAvailable(config: RunConfig, available: AvailableCount[], tasks: s
  * when they are enabled (it is added for them even if the `all` design is not selected).
  */
 export function enumeratePoints(config: RunConfig, available: AvailableCount[]): Plan {
-  const tasks = tasksOf(available);
-  if (tasks.length === 0) throw new ComputationError('no tasks to plan: the list of available counts is empty');
+  const everyTask = tasksOf(available);
+  if (everyTask.length === 0) throw new ComputationError('no tasks to plan: the list of available counts is empty');
+  const tasks = everyTask.filter((t) => !isPlacebo(t));
+  const placebos = new Map(tasks.filter((t) => everyTask.includes(placeboName(t))).map((t) => [t, placeboName(t)]));
   validateConfig(config, tasks);
-  const counts = indexAvailable(config, available, tasks);
-  const pairs = config.study.designs.includes('pairwise') ? resolvePairs(config, tasks) : [];
+  const counts = indexAvailable(config, available, everyTask);
+  const pairs = config.study.designs.includes('pairwise') ? resolvePairs(config, tasks, [...placebos.values()]) : [];
   const { grid } = config.study;
   const designs = DESIGN_ORDER.filter((d) => config.study.designs.includes(d));
   const probes = probeSpec(config);
@@ -123,15 +135,15 @@ export function enumeratePoints(config: RunConfig, available: AvailableCount[]):
     for (const fold of config.split.useFolds) {
       const full = new Map<string, number>();
       const grids = new Map<string, number[]>();
-      for (const task of tasks) {
+      for (const task of everyTask) {
         const have = counts.get(`${split}\u0000${fold}\u0000${task}`)!;
         const requested = Math.max(grid.min, grid.max === 'full' ? have : grid.max);
         const size = Math.min(grid.max === 'full' ? have : grid.max, have);
-        if (requested > size) caps.push({ task, split, fold, requested, used: size });
+        if (requested > size && !isPlacebo(task)) caps.push({ task, split, fold, requested, used: size });
         full.set(task, size);
         grids.set(task, geometricGrid(grid.min, grid.factor, size));
       }
-      const ctx: DesignContext = { tasks, full, grid: grids, config, pairs };
+      const ctx: DesignContext = { tasks, placebos, full, grid: grids, config, pairs };
       const requests = designs.flatMap((d) => DESIGNS[d](ctx));
       for (let seed = 0; seed < config.study.seeds; seed++) {
         for (const r of requests) add(split, fold, seed, r.sizes, r.use);

@@ -38,7 +38,7 @@ export function trainingContext(config: RunConfig): unknown {
     dataset: { name, labels, features, threshold, tie, invalidSmiles },
     tasks: config.tasks,
     features: config.features,
-    split: { folds: config.split.folds, seed: config.split.seed },
+    split: { folds: config.split.folds, seed: config.split.seed, validationFraction: config.split.validationFraction },
     model: config.model,
   };
 }
@@ -62,10 +62,11 @@ export function trainingKey(t: Pick<TrainingSpec, 'split' | 'fold' | 'seed' | 's
 export function pointId(training: TrainingSpec, config: RunConfig): string {
   const sizes = normaliseSizes(training.sizes);
   const body = canonicalJson({
-    // v2: one generator for the whole project (lib/stats/rng.ts). Initialisation, batch orders, dropout and
-    // the nested subsample orders (drawn at train time from rngFromKey) draw differently from v1, so a run
-    // resumed across that change recomputes its points instead of mixing trainings of the two generators.
-    v: 2,
+    // v2: one generator for the whole project (lib/stats/rng.ts). v3: the training protocol of docs/methods.md
+    // (step budget, inner validation set, per-task early stopping on validation AUROC), folds that group
+    // identical inputs, and the model seed derived from (split, fold, seed). A run resumed across a change of
+    // version recomputes its points instead of mixing trainings made under two protocols.
+    v: 3,
     context: trainingContext(config),
     split: training.split,
     fold: training.fold,

@@ -1,5 +1,5 @@
-// Data lookahead: the learning-curve analogue of TAG (our definition, DESIGN.md §2).
-export { probeDataLookahead, validationLosses, type LookaheadProbeInput } from './probe.ts';
+// Data lookahead: the learning-curve analogue of TAG (our definition, docs/methods.md).
+export { probeDataLookahead, type LookaheadProbeInput } from './probe.ts';
 export { chooseLookaheadRows, type LookaheadRowOptions, type LookaheadRows } from './rows.ts';
 export { probeEpochs } from './schedule.ts';
 export {

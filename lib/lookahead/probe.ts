@@ -4,6 +4,7 @@ import type { Tf } from '../model/backend.ts';
 import type { Batch, TaskData } from '../model/data.ts';
 import type { MultiTaskNetwork } from '../model/network.ts';
 import { createRng, shuffleInPlace } from '../stats/rng.ts';
+import { taskLossesOn } from '../model/train.ts';
 
 export interface LookaheadProbeInput {
   model: MultiTaskNetwork;
@@ -104,29 +105,9 @@ function continueAndMeasure(
     });
     batch.dispose();
   }
-  return validationLosses(tf, model, data, input.validation);
+  return taskLossesOn(tf, model, data, input.validation);
 }
 
 function summedLoss(tf: Tf, model: MultiTaskNetwork, batch: Batch, divisor: number): Scalar {
   return tf.div(tf.sum(model.maskedPairLoss(batch, { training: false })), divisor) as Scalar;
-}
-
-/** Mean cross-entropy per task over the validation rows labelled for it (dropout off); null where none. */
-export function validationLosses(tf: Tf, model: MultiTaskNetwork, data: TaskData, rows: Int32Array, chunk = 1024): (number | null)[] {
-  const k = model.tasks.length;
-  const sums = new Float64Array(k);
-  const counts = new Float64Array(k);
-  for (let start = 0; start < rows.length; start += chunk) {
-    const batch = data.batch(rows.subarray(start, start + chunk), 'observed');
-    const [s, c] = tf.tidy(() => [tf.sum(model.maskedPairLoss(batch, { training: false }), 0), tf.sum(batch.mask, 0)]);
-    const sv = s.dataSync();
-    const cv = c.dataSync();
-    for (let t = 0; t < k; t++) {
-      sums[t] += sv[t];
-      counts[t] += cv[t];
-    }
-    tf.dispose([s, c]);
-    batch.dispose();
-  }
-  return Array.from(sums, (s, t) => (counts[t] > 0 ? s / counts[t] : null));
 }

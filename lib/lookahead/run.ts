@@ -50,7 +50,9 @@ export async function trainProbedPoint(input: PointInput, options: ProbedPointOp
   let lookahead: ReturnType<typeof createLookaheadRecorder> | undefined;
   if (options.lookahead) {
     validateLookaheadOptions(options.lookahead);
-    rows = chooseLookaheadRows(input.trainRows, input.tasks, { ...options.lookahead, seed: input.seed });
+    // The point's inner validation set (outside every training set) is where D is read, when it has one.
+    const validation = options.lookahead.validation ?? (input.validationRows.length > 0 ? input.validationRows : undefined);
+    rows = chooseLookaheadRows(input.trainRows, input.tasks, { ...options.lookahead, validation, seed: input.seed });
     lookahead = createLookaheadRecorder(tf, {
       ...options.lookahead,
       blocks: rows.blocks,

@@ -2,12 +2,12 @@
 import type { FeatureMatrix, LabelMatrix, TaskMetrics } from '../types.ts';
 import type { ModelConfig } from '../config.ts';
 import { ComputationError } from '../errors.ts';
-import { taskMetrics } from '../metrics/index.ts';
+import { auroc, taskMetrics } from '../metrics/index.ts';
 import { loadBackend, type LoadedBackend } from './backend.ts';
 import { TaskData } from './data.ts';
 import { createNetwork } from './create.ts';
 import { fit, type TrainingHooks } from './train.ts';
-import { createRng, shuffleInPlace } from '../stats/rng.ts';
+import { createRng } from '../stats/rng.ts';
 import type { MultiTaskNetwork } from './network.ts';
 
 export interface PointInput {
@@ -19,6 +19,9 @@ export interface PointInput {
   trainRows: Record<string, Int32Array>;
   /** Held-out rows; each task is evaluated on those of them labelled for it. */
   testRows: Int32Array;
+  /** Inner validation rows (outside the training and test rows): each task's early stopping reads its loss on
+   * those labelled for it. Empty: the whole step budget is trained and the last step counts. */
+  validationRows: Int32Array;
   model: ModelConfig;
   seed: number;
   hooks?: TrainingHooks;
@@ -31,7 +34,13 @@ export interface PointOutput {
   seconds: number;
   backend: string;
   device: string;
-  epochsRun: number;
+  /** Optimisation steps taken. */
+  steps: number;
+  /** Per task, the step whose model its metrics come from (its lowest validation loss; the last step when it
+   * has no validation labels). */
+  bestSteps: Record<string, number>;
+  /** Whether the run ended by patience before the step budget. */
+  stoppedEarly: boolean;
 }
 
 /** Rows that train at least one task, ascending. */
@@ -39,6 +48,20 @@ export function unionRows(tasks: readonly string[], trainRows: Record<string, In
   const set = new Set<number>();
   for (const t of tasks) for (const r of trainRows[t] ?? []) set.add(r);
   return Int32Array.from([...set].sort((a, b) => a - b));
+}
+
+/** AUROC of task k on the validation rows labelled for it, from probabilities whose first rows are those rows. */
+function validationAuroc(data: TaskData, rows: Int32Array, probabilities: Float32Array, k: number): number | null {
+  const K = data.tasks.length;
+  const y: number[] = [];
+  const p: number[] = [];
+  rows.forEach((r, i) => {
+    if (data.hostObserved[r * K + k]) {
+      y.push(data.hostY[r * K + k]);
+      p.push(probabilities[i * K + k]);
+    }
+  });
+  return auroc(y, p);
 }
 
 /** Probabilities [rows × K] of the model on `rows`, dropout off. */
@@ -57,64 +80,87 @@ export function predictRows(model: MultiTaskNetwork, data: TaskData, rows: Int32
 
 /**
  * Trains one point. A compound is a training sample of task t only if its row is in trainRows[t] (and labelled
- * for t): in a multi-task point every (row, task) label is admitted or masked individually. With early
- * stopping, a seeded fraction of the training rows is held out as the validation slice (it trains nothing).
- * The test metrics of task t use the test rows labelled for t. Fingerprints stay sparse on wasm/cpu (the
- * sparse first layer); on tfjs-node they are densified for its native matMul.
+ * for t): in a multi-task point every (row, task) label is admitted or masked individually. Training follows
+ * the protocol of docs/methods.md: a step budget independent of the rows, checks of every task's loss on the
+ * validation rows, and each task's test metrics taken at its own best check (per-task early stopping).
+ * Fingerprints stay sparse on wasm/cpu (the sparse first layer); on tfjs-node they are densified for its
+ * native matMul.
  */
 export async function trainPoint(input: PointInput): Promise<PointOutput> {
   const started = performance.now();
   if (input.tasks.length === 0) throw new ComputationError('a point needs at least one task');
   const loaded = input.backend ?? (await loadBackend());
   const tf = loaded.tf;
-  const testSet = new Set(input.testRows);
+  const heldOut = new Set(input.testRows);
+  for (const r of input.validationRows) heldOut.add(r);
   for (const t of input.tasks) {
     for (const r of input.trainRows[t] ?? []) {
-      if (testSet.has(r)) throw new ComputationError(`row ${r} is both a training row of task '${t}' and a test row`);
+      if (heldOut.has(r)) throw new ComputationError(`row ${r} is both a training row of task '${t}' and a test or validation row`);
     }
   }
   const rng = createRng(input.seed);
-  let trainRows = unionRows(input.tasks, input.trainRows);
-  let validation: { rows: Int32Array; patience: number } | undefined;
-  const es = input.model.earlyStopping;
-  if (es && trainRows.length >= 2) {
-    const shuffled = shuffleInPlace(Int32Array.from(trainRows), createRng(rng.int()));
-    const nValidation = Math.max(1, Math.round(es.fraction * shuffled.length));
-    validation = { rows: shuffled.slice(0, nValidation).sort(), patience: es.patience };
-    trainRows = shuffled.slice(nValidation).sort();
-  }
+  const trainRows = unionRows(input.tasks, input.trainRows);
   const data = new TaskData(tf, input.features, input.labels, input.tasks, input.trainRows, {
     sparseInput: loaded.backend !== 'tensorflow',
   });
   const model = createNetwork(loaded, data, input.model, rng.int());
+  const K = input.tasks.length;
+  // One forward pass per check over validation and test rows: validation AUROC per task decides, and a task's
+  // test probabilities are kept from its best check so far.
+  const nValidation = input.validationRows.length;
+  const evalRows = Int32Array.from([...input.validationRows, ...input.testRows]);
+  const testProbabilities = new Float32Array(input.testRows.length * K);
+  const bestScore: (number | null)[] = new Array(K).fill(null);
+  const bestStep: (number | null)[] = new Array(K).fill(null);
+  const check = (step: number): boolean => {
+    const p = predictRows(model, data, evalRows);
+    let improved = false;
+    for (let k = 0; k < K; k++) {
+      const score = validationAuroc(data, input.validationRows, p, k);
+      // The first check, and every strictly better one, become the task's best; a task without a defined
+      // validation AUROC (no labels or one class) is read at the last step.
+      const better = score === null ? nValidation === 0 || bestScore[k] === null : bestScore[k] === null || score > bestScore[k]!;
+      if (!better) continue;
+      if (score !== null) {
+        bestScore[k] = score;
+        improved = true;
+      }
+      bestStep[k] = step;
+      for (let i = 0; i < input.testRows.length; i++) testProbabilities[i * K + k] = p[(nValidation + i) * K + k];
+    }
+    // With no task scored on validation, nothing can stop the run early: it trains the whole budget.
+    return improved || bestScore.every((b) => b === null);
+  };
   try {
     const result = await fit(tf, model, data, trainRows, {
-      epochs: input.model.epochs,
       batchSize: input.model.batchSize,
+      stopping: input.model,
       rng: createRng(rng.int()),
       hooks: input.hooks,
-      validation,
+      check,
     });
-    const K = input.tasks.length;
-    const probabilities = predictRows(model, data, input.testRows);
     const metrics: Record<string, TaskMetrics> = {};
+    const bestSteps: Record<string, number> = {};
     input.tasks.forEach((task, k) => {
       const y: number[] = [];
       const p: number[] = [];
       input.testRows.forEach((r, i) => {
         if (data.hostObserved[r * K + k]) {
           y.push(data.hostY[r * K + k]);
-          p.push(probabilities[i * K + k]);
+          p.push(testProbabilities[i * K + k]);
         }
       });
       metrics[task] = taskMetrics(y, p, data.trainCount(k, trainRows));
+      bestSteps[task] = bestStep[k] ?? result.steps;
     });
     return {
       metrics,
       seconds: (performance.now() - started) / 1000,
       backend: loaded.backend,
       device: loaded.device,
-      epochsRun: result.epochsRun,
+      steps: result.steps,
+      bestSteps,
+      stoppedEarly: result.stoppedEarly,
     };
   } finally {
     model.dispose();

@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunConfig } from '../config.ts';
-import { deserializePrepared, prepareDataset, serializePrepared, type PreparedDataset } from '../data/index.ts';
+import { deserializePrepared, placeboSources, prepareDataset, serializePrepared, withPlaceboTasks, type PreparedDataset } from '../data/index.ts';
 import { enumeratePoints, type AvailableCount } from '../design/index.ts';
 import { InputError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
@@ -62,9 +62,12 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   let dataset: PreparedDataset;
   if (!splitsDoc || splitsDoc.hash !== hash || !(await ctx.store.exists(layout.dataset))) {
     dataset = await prepareDataset(await localiseCustomFiles(ctx, config), { dataDir: ctx.dataDir, cacheDir: ctx.cacheDir });
+    // Placebo sources are extra label columns: every trainer reads them from the prepared data set.
+    const placebo = placeboSources(config.study.placebo.sources, dataset.labels.tasks);
+    if (placebo.length > 0) dataset = { ...dataset, labels: withPlaceboTasks(dataset.labels, placebo, config.split.seed) };
     const assignments: FoldAssignment[] = [];
     for (const kind of config.split.kinds) {
-      assignments.push(await assignFolds(dataset.labels.compoundIds, dataset.smiles, kind, config.split.folds, config.split.seed));
+      assignments.push(await assignFolds(dataset.labels.compoundIds, dataset.smiles, kind, config.split.folds, config.split.seed, { features: dataset.features, validationFraction: config.split.validationFraction }));
     }
     await ctx.store.put(layout.dataset, serializePrepared(dataset), 'application/gzip');
     splitsDoc = encodeSplits(hash, assignments);

@@ -14,7 +14,7 @@ import type { StepContext } from './context.ts';
 export interface StoredSplits {
   /** Hash of the training context the folds were made for (see preparedHash). */
   hash: string;
-  splits: { kind: SplitKind; folds: number; seed: number; fold: number[] }[];
+  splits: { kind: SplitKind; folds: number; seed: number; fold: number[]; group: number[]; duplicatesGrouped: number; validationFraction: number }[];
 }
 
 export interface StoredPlan extends Plan {
@@ -27,15 +27,18 @@ export interface StoredPlan extends Plan {
 
 /** Hash of everything that changes the prepared data: a re-uploaded config that changes it gets fresh data. */
 export function preparedHash(config: RunConfig): string {
-  return createHash('sha256').update(canonicalJson({ context: trainingContext(config), kinds: config.split.kinds })).digest('hex').slice(0, 16);
+  return createHash('sha256').update(canonicalJson({ context: trainingContext(config), kinds: config.split.kinds, placebo: config.study.placebo })).digest('hex').slice(0, 16);
 }
 
 export function encodeSplits(hash: string, assignments: FoldAssignment[]): StoredSplits {
-  return { hash, splits: assignments.map((a) => ({ kind: a.kind, folds: a.folds, seed: a.seed, fold: Array.from(a.fold) })) };
+  return {
+    hash,
+    splits: assignments.map((a) => ({ ...a, fold: Array.from(a.fold), group: Array.from(a.group) })),
+  };
 }
 
 export function decodeSplits(stored: StoredSplits): Map<SplitKind, FoldAssignment> {
-  return new Map(stored.splits.map((s) => [s.kind, { kind: s.kind, folds: s.folds, seed: s.seed, fold: Int16Array.from(s.fold) }]));
+  return new Map(stored.splits.map((s) => [s.kind, { ...s, fold: Int16Array.from(s.fold), group: Int32Array.from(s.group) }]));
 }
 
 export interface LoadedRun {

@@ -12,6 +12,7 @@ import { learningCurvesChart } from './charts/learningCurves.ts';
 import { joinPairs, scoreScatter } from './charts/scatter.ts';
 import { reportCsvs } from './csv.ts';
 import { notRun } from './html.ts';
+import { controlsHtml } from './controls.ts';
 import { methodsHtml } from './methods.ts';
 import { clusterOrder } from './order.ts';
 import { page, type PagePart } from './page.ts';
@@ -80,7 +81,11 @@ export async function buildReport(input: ReportInput, options: BuildOptions = {}
       const rows = input.transfer.pairwise.filter((p) => p.split === split && p.design === design);
       if (rows.length === 0) continue;
       const title = `Pairwise transfer s_ij, ${split} split (${design === 'pairwise' ? 'pairwise grid' : 'joint fit of the random design'})`;
-      pairHtml += ((await draw(pairwiseHeatmap(`pairwise-${design}-${split}`, title, rows, pairOrder(rows, tasks)))) ?? '') + pairwiseTable(rows, levelOf(input));
+      // Placebo sources are columns of the heatmap too, after the real ones: the null next to every target's row.
+      pairHtml +=
+        ((await draw(pairwiseHeatmap(`pairwise-${design}-${split}`, title, rows, pairOrder(rows, tasks)))) ?? '') +
+        controlsHtml('pairwise', rows, input.config.study.alpha) +
+        pairwiseTable(rows, levelOf(input));
     }
   }
   if (!pairHtml) {
@@ -143,18 +148,20 @@ function splitsOf(input: ReportInput): SplitKind[] {
 }
 
 function pairOrder(rows: readonly PairwiseTransfer[], tasks: readonly string[]): string[] {
-  const involved = new Set(rows.flatMap((r) => [r.source, r.target]));
+  const real = rows.filter((r) => !r.placebo);
+  const involved = new Set(real.flatMap((r) => [r.source, r.target]));
   const base = [...tasks.filter((t) => involved.has(t)), ...[...involved].filter((t) => !tasks.includes(t))];
-  const s = new Map(rows.map((r) => [`${r.source}\u0000${r.target}`, r.s]));
-  return clusterOrder(base, (src, tgt) => s.get(`${src}\u0000${tgt}`));
+  const s = new Map(real.map((r) => [`${r.source}\u0000${r.target}`, r.s]));
+  const placebos = [...new Set(rows.filter((r) => r.placebo).map((r) => r.source))].sort();
+  return [...clusterOrder(base, (src, tgt) => s.get(`${src}\u0000${tgt}`)), ...placebos];
 }
 
 async function scoresSection(input: ReportInput, splits: readonly SplitKind[], draw: (c: ChartDef | undefined) => Promise<string | undefined>): Promise<string> {
   const { transfer, config } = input;
   // The learning-curve pair score: the pairwise grid's s_ij if run, else the random design's joint fit; first split.
   const lc =
-    splits.map((split) => transfer.pairwise.filter((p) => p.split === split && p.design === 'pairwise')).find((r) => r.length) ??
-    splits.map((split) => transfer.pairwise.filter((p) => p.split === split && p.design === 'random')).find((r) => r.length) ??
+    splits.map((split) => transfer.pairwise.filter((p) => p.split === split && p.design === 'pairwise' && !p.placebo)).find((r) => r.length) ??
+    splits.map((split) => transfer.pairwise.filter((p) => p.split === split && p.design === 'random' && !p.placebo)).find((r) => r.length) ??
     [];
   const s = lc.map((p) => ({ source: p.source, target: p.target, value: p.s }));
   const z = transfer.tag.map((t) => ({ source: t.source, target: t.target, value: t.z }));

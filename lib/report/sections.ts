@@ -6,6 +6,7 @@ import { formatSeconds } from './charts/cost.ts';
 import { esc, facts, interval, num, table } from './html.ts';
 import type { ReportInput } from './types.ts';
 import { bootstrapCell, intervalNotes, openInterval, profileEnds } from './intervals.ts';
+import { contextualLabel, controlsHtml } from './controls.ts';
 import type { WarningGroup } from './warnings.ts';
 
 export type RenderedChart = ChartDef & { svg: string; png: Uint8Array };
@@ -37,19 +38,25 @@ export function glanceHtml(input: ReportInput, splits: readonly SplitKind[]): st
   const runs = new Set(curves.observations.map((o) => o.pointId)).size;
   lines.push(`${input.dataset.summary.length} tasks, ${runs} training runs with results${transfer.missingPoints.length ? `, ${transfer.missingPoints.length} failed or missing` : ''}.`);
   for (const split of splits) {
-    const ctx = transfer.contextual.filter((c) => c.split === split);
+    const ctx = transfer.contextual.filter((c) => c.split === split && !c.placebo);
+    const ctxPlacebo = transfer.contextual.filter((c) => c.split === split && c.placebo);
     if (ctx.length) {
       const count = (v: string) => ctx.filter((c) => c.verdict === v).length;
       const best = [...ctx].sort((p, q) => q.s - p.s)[0];
       const hurt = ctx.filter((c) => c.verdict === 'negative').map((c) => c.task);
       lines.push(
         `Contextual transfer (${split} split): ${count('positive')} positive, ${count('negative')} negative, ${count('none')} without a significant effect; largest s_i for ${best.task} (one auxiliary sample is worth ${num(best.exchangeRate)} of its own samples).` +
-          (hurt.length ? ` Hurt by the other tasks: ${hurt.join(', ')}.` : ''),
+          (hurt.length ? ` Hurt by the other tasks: ${hurt.join(', ')}.` : '') +
+          (ctxPlacebo.length ? ` Placebo contexts (labels shuffled): ${ctxPlacebo.filter((c) => c.verdict === 'positive').length} of ${ctxPlacebo.length} called positive.` : ''),
       );
     }
-    const pw = transfer.pairwise.filter((p) => p.split === split);
+    const pw = transfer.pairwise.filter((p) => p.split === split && !p.placebo);
+    const pwPlacebo = transfer.pairwise.filter((p) => p.split === split && p.placebo);
     if (pw.length) {
-      lines.push(`Pairwise transfer (${split} split): ${pw.filter((p) => p.verdict === 'positive').length} positive and ${pw.filter((p) => p.verdict === 'negative').length} negative of ${pw.length} ordered pairs.`);
+      lines.push(
+        `Pairwise transfer (${split} split): ${pw.filter((p) => p.verdict === 'positive').length} positive and ${pw.filter((p) => p.verdict === 'negative').length} negative of ${pw.length} ordered pairs.` +
+          (pwPlacebo.length ? ` Placebo sources: ${pwPlacebo.filter((p) => p.verdict === 'positive').length} of ${pwPlacebo.length} placebo → target pairs called positive.` : ''),
+      );
     }
   }
   for (const [key, a] of Object.entries(transfer.agreement)) {
@@ -71,7 +78,7 @@ export function studyHtml(input: ReportInput): string {
     ['Seeds', esc(config.study.seeds)],
     ['Designs', esc(designs)],
     ['Sample-size grid', esc(grid)],
-    ['Model', esc(`trunk ${config.model.hidden.join('→')}, dropout ${config.model.dropout}, ${config.model.epochs} epochs, batch ${config.model.batchSize}, lr ${config.model.learningRate}`)],
+    ['Model', esc(`trunk ${config.model.hidden.join('→')}, dropout ${config.model.dropout}, ≤ ${config.model.maxSteps} steps (check every ${config.model.evalEvery}, patience ${config.model.patience}), batch ${config.model.batchSize}, lr ${config.model.learningRate}`)],
     ['Features', esc(config.dataset.features ? 'user-supplied vectors' : `ECFP radius ${config.features.radius}, ${config.features.nBits} bits`)],
     ['Backend / device', esc(`${environment.backend} / ${environment.device}`)],
   ]);
@@ -104,11 +111,12 @@ export function contextualTable(input: ReportInput, split: SplitKind): string {
   const rows = input.transfer.contextual.filter((c) => c.split === split).sort((p, q) => q.s - p.s);
   const level = levelOf(input);
   return (
+    controlsHtml('contextual', rows, input.config.study.alpha) +
     intervalNotes(rows) +
     table(
       ['task', 's_i', `bootstrap ${level} CI`, `profile ${level} CI`, 'a_i', 'exchange rate s/a', 'CI', 'p', 'verdict'],
       rows.map((c) => [
-        esc(c.task),
+        esc(contextualLabel(c)),
         num(c.s),
         bootstrapCell(c),
         openInterval(profileEnds(c)),

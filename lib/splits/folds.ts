@@ -1,7 +1,9 @@
 // Compound-level folds: random, or by Bemis–Murcko scaffold with whole scaffold groups per fold.
+import { DEFAULT_VALIDATION_FRACTION } from '../config.ts';
 import { ComputationError, ConfigError, InputError } from '../errors.ts';
 import { loadRDKit } from '../features/rdkit.ts';
-import type { FoldAssignment, SplitKind } from '../types.ts';
+import type { FeatureMatrix, FoldAssignment, SplitKind } from '../types.ts';
+import { compoundGroups } from './groups.ts';
 import { rngFromKey, shuffleInPlace } from '../stats/rng.ts';
 import { murckoScaffold } from './scaffold.ts';
 
@@ -10,29 +12,39 @@ function checkFolds(n: number, folds: number): void {
   if (folds > n) throw new ConfigError([{ field: 'split.folds', message: `${folds} folds for only ${n} compounds` }]);
 }
 
-/** Random folds: the compounds in a seeded random order, dealt round-robin, so fold sizes differ by ≤ 1. */
-export function randomFolds(n: number, folds: number, seed: number): FoldAssignment {
-  checkFolds(n, folds);
-  const order = shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), rngFromKey(`random-folds|${seed}|${n}`));
-  const fold = new Int16Array(n);
-  order.forEach((r, i) => (fold[r] = i % folds));
-  return { kind: 'random', folds, seed, fold };
+
+/** Random folds: every compound its own group (see groupFolds), so fold sizes differ by ≤ 1. */
+export function randomFolds(n: number, folds: number, seed: number, validationFraction = DEFAULT_VALIDATION_FRACTION): FoldAssignment {
+  return groupFolds(Int32Array.from({ length: n }, (_, i) => i), folds, seed, 'random', validationFraction);
 }
 
 /**
- * Group folds: every group (e.g. scaffold) goes whole into one fold. Groups are shuffled by the seed,
- * then stably sorted by size, largest first, and each is put into the fold with the fewest compounds
- * so far (lowest fold index on ties) — greedy balancing, deterministic given the seed.
+ * Group folds: every group (a scaffold, or compounds with identical inputs) goes whole into one fold. Groups
+ * are shuffled by the seed, then stably sorted by size, largest first, and each is put into the fold with the
+ * fewest compounds so far (lowest fold index on ties) — greedy balancing, deterministic given the seed.
  */
-export function groupFolds(groups: readonly string[], folds: number, seed: number, kind: SplitKind = 'scaffold'): FoldAssignment {
+export function groupFolds(
+  groups: readonly string[] | Int32Array,
+  folds: number,
+  seed: number,
+  kind: SplitKind = 'scaffold',
+  validationFraction = DEFAULT_VALIDATION_FRACTION,
+  duplicatesGrouped = 0,
+): FoldAssignment {
   checkFolds(groups.length, folds);
-  const members = new Map<string, number[]>();
-  groups.forEach((g, r) => {
-    const list = members.get(g);
-    if (list) list.push(r);
-    else members.set(g, [r]);
-  });
-  const order = shuffleInPlace([...members.values()], rngFromKey(`group-folds|${seed}|${groups.length}`));
+  const index = new Map<string | number, number>();
+  const group = new Int32Array(groups.length);
+  const members: number[][] = [];
+  for (let r = 0; r < groups.length; r++) {
+    let g = index.get(groups[r]);
+    if (g === undefined) {
+      index.set(groups[r], (g = members.length));
+      members.push([]);
+    }
+    members[g].push(r);
+    group[r] = g;
+  }
+  const order = shuffleInPlace(members.slice(), rngFromKey(`${kind}-folds|${seed}|${groups.length}`));
   order.sort((a, b) => b.length - a.length); // Array.prototype.sort is stable
   const size = new Int32Array(folds);
   const fold = new Int16Array(groups.length);
@@ -42,7 +54,7 @@ export function groupFolds(groups: readonly string[], folds: number, seed: numbe
     for (const r of rows) fold[r] = f;
     size[f] += rows.length;
   }
-  return { kind, folds, seed, fold };
+  return { kind, folds, seed, fold, group, duplicatesGrouped, validationFraction };
 }
 
 /**
@@ -58,9 +70,16 @@ export async function scaffoldGroups(compoundIds: readonly string[], smiles: rea
   });
 }
 
+export interface AssignFoldsOptions {
+  /** The model's inputs: compounds with identical rows are grouped (ECFP merges e.g. stereoisomers). */
+  features?: FeatureMatrix;
+  validationFraction?: number;
+}
+
 /**
- * Fold of every compound (row order of compoundIds). `random` ignores the SMILES; `scaffold` needs
- * them (a ConfigError when the data set has none, e.g. features-only user data).
+ * Fold of every compound (row order of compoundIds). Compounds with the same SMILES or the same feature row
+ * are one group and share a fold; `scaffold` also groups by Murcko scaffold and needs SMILES (a ConfigError
+ * when the data set has none, e.g. features-only user data).
  */
 export async function assignFolds(
   compoundIds: readonly string[],
@@ -68,19 +87,14 @@ export async function assignFolds(
   kind: SplitKind,
   folds: number,
   seed: number,
+  options: AssignFoldsOptions = {},
 ): Promise<FoldAssignment> {
-  if (kind === 'random') return randomFolds(compoundIds.length, folds, seed);
-  if (!smiles) throw new ConfigError([{ field: 'split.kinds', message: "'scaffold' needs SMILES, and this data set has none" }]);
-  if (smiles.length !== compoundIds.length) throw new ComputationError(`assignFolds: ${smiles.length} SMILES for ${compoundIds.length} compounds`);
-  return groupFolds(await scaffoldGroups(compoundIds, smiles), folds, seed, 'scaffold');
-}
-
-/** Rows of the compounds in `fold` (its test set), ascending. */
-export function testRows(a: FoldAssignment, fold: number): Int32Array {
-  if (!Number.isInteger(fold) || fold < 0 || fold >= a.folds) throw new ConfigError([{ field: 'split.useFolds', message: `fold ${fold} does not exist (folds = ${a.folds})` }]);
-  const rows: number[] = [];
-  a.fold.forEach((f, r) => {
-    if (f === fold) rows.push(r);
-  });
-  return Int32Array.from(rows);
+  if (smiles && smiles.length !== compoundIds.length) throw new ComputationError(`assignFolds: ${smiles.length} SMILES for ${compoundIds.length} compounds`);
+  let extraKeys: string[] | undefined;
+  if (kind === 'scaffold') {
+    if (!smiles) throw new ConfigError([{ field: 'split.kinds', message: "'scaffold' needs SMILES, and this data set has none" }]);
+    extraKeys = await scaffoldGroups(compoundIds, smiles);
+  }
+  const { group, duplicatesGrouped } = compoundGroups(compoundIds.length, { smiles, features: options.features, extraKeys });
+  return groupFolds(group, folds, seed, kind, options.validationFraction ?? DEFAULT_VALIDATION_FRACTION, duplicatesGrouped);
 }

@@ -51,7 +51,9 @@ export function pointResultsFromLaws(points: PointSpec[], laws: Record<string, T
       seconds: options.seconds ?? 1,
       backend: 'synthetic',
       device: 'synthetic',
-      epochsRun: 0,
+      steps: 0,
+      stoppedEarly: false,
+      bestSteps: Object.fromEntries(Object.keys(metrics).map((t) => [t, 0])),
       finishedAt: new Date(0).toISOString(),
     };
     if (spec.probes?.tag && options.tag) result.tag = { z: options.tag, seconds: 0.5 };

@@ -53,9 +53,12 @@ export function allCurve(points: CompletedPoint[], split: SplitKind, task: strin
   return collect(chosen, task, () => ({}));
 }
 
-/** Contextual surface of focus `task`: columns n = n_i and nOther = n_Σ(i) = Σ_{j≠i} n_j. */
-export function contextualCurve(points: CompletedPoint[], split: SplitKind, task: string): SelectedCurve {
-  const chosen = inSplit(points, split).filter((c) => usesOf(c.spec).some((u) => u.design === 'contextual' && u.focus === task));
+/**
+ * Contextual surface of focus `task`: columns n = n_i and nOther = n_Σ(i) = Σ_{j≠i} n_j. With `placebo`, the surface
+ * whose context is the placebo copies of the other tasks (the control of s_i).
+ */
+export function contextualCurve(points: CompletedPoint[], split: SplitKind, task: string, placebo = false): SelectedCurve {
+  const chosen = inSplit(points, split).filter((c) => usesOf(c.spec).some((u) => u.design === 'contextual' && u.focus === task && (u.placebo === true) === placebo));
   return collect(chosen, task, (c) => ({ nOther: sumOthers(c.spec.sizes, task) }));
 }
 

@@ -8,6 +8,7 @@ import { fitKey, planFits, type PlannedFit } from './fitPlan.ts';
 import { matchResults } from './observations.ts';
 import { lookaheadScores, tagGroupsOf, tagScores } from './scores.ts';
 import { singleVsAll } from './singleVsAll.ts';
+import { isPlacebo } from '../data/placebo.ts';
 
 type Failed = NonNullable<TransferFile['failed']>[number];
 
@@ -98,7 +99,7 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
   const failed: Failed[] = [];
 
   for (const { split, tasks, pairwise: pairFits, joint } of plan) {
-    for (const { task, single, all, contextual: surface } of tasks) {
+    for (const { task, single, all, contextual: surface, contextualPlacebo } of tasks) {
       if (single && all) {
         const singleFit = stored.fitOf(single);
         const allFit = stored.fitOf(all);
@@ -106,16 +107,17 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
         const reasons = [singleFit, allFit].filter((f) => f.status === 'failed').map((f) => `${f.design}: ${f.error}`);
         if (reasons.length) failed.push({ analysis: 'singleVsAll', design: 'all', split, task, reason: `fitted gap unavailable (${reasons.join('; ')})` });
       }
-      if (surface) {
-        const r = readRate(stored, stored.fitOf(surface), 's', 'exchangeRate', 'fit failed');
-        if ('reason' in r) failed.push({ analysis: 'contextual', ...where(surface), reason: r.reason });
-        else contextual.push({ task, split, ...r });
+      for (const fit of [surface, contextualPlacebo]) {
+        if (!fit) continue;
+        const r = readRate(stored, stored.fitOf(fit), 's', 'exchangeRate', 'fit failed');
+        if ('reason' in r) failed.push({ analysis: 'contextual', ...where(fit), reason: r.reason });
+        else contextual.push({ task, split, ...(fit === contextualPlacebo ? { placebo: true as const } : {}), ...r });
       }
     }
     for (const pair of pairFits) {
       const r = readRate(stored, stored.fitOf(pair), 's', 'exchangeRate', 'fit failed');
       if ('reason' in r) failed.push({ analysis: 'pairwise', ...where(pair), reason: r.reason });
-      else pairwise.push({ source: pair.source!, target: pair.task, split, design: 'pairwise', ...r });
+      else pairwise.push({ source: pair.source!, target: pair.task, split, design: 'pairwise', ...(isPlacebo(pair.source!) ? { placebo: true as const } : {}), ...r });
     }
     for (const target of joint) {
       const fit = stored.fitOf(target);
@@ -130,7 +132,8 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
   const tag = tagScores(completed);
   const lookahead = lookaheadScores(completed);
   const firstSplit = plan[0]?.split;
-  const rates = (design: 'pairwise' | 'random') => pairMap(pairwise.filter((p) => p.design === design && p.split === firstSplit).map((p) => ({ source: p.source, target: p.target, value: p.s })));
+  // Agreement is over the real pairs: placebo sources have no TAG or lookahead score to agree with.
+  const rates = (design: 'pairwise' | 'random') => pairMap(pairwise.filter((p) => p.design === design && p.split === firstSplit && !p.placebo).map((p) => ({ source: p.source, target: p.target, value: p.s })));
   const agreement = agreementTable({
     pairwise: rates('pairwise'),
     random: rates('random'),

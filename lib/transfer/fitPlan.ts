@@ -5,6 +5,7 @@ import type { CurveModelName } from '../results.ts';
 import type { DesignName, PointSpec, SplitKind } from '../types.ts';
 import { allCurve, contextualCurve, jointCurve, pairwiseCurve, singleCurve, type SelectedCurve } from './curveData.ts';
 import { usesOf, type CompletedPoint } from './observations.ts';
+import { isPlacebo } from '../data/placebo.ts';
 
 /** One curve the run fits. Its data are selected on first use (selection scans every point; Transfer rarely needs it). */
 export interface PlannedFit {
@@ -26,7 +27,12 @@ export interface TaskFits {
   single?: PlannedFit;
   all?: PlannedFit;
   contextual?: PlannedFit;
+  /** The contextual surface with the placebo copies of the other tasks as context (source PLACEBO_CONTEXT). */
+  contextualPlacebo?: PlannedFit;
 }
+
+/** The `source` of a contextual fit whose context is the placebo copies of the other tasks. */
+export const PLACEBO_CONTEXT = 'placebo context';
 
 export interface SplitFits {
   split: SplitKind;
@@ -41,9 +47,14 @@ export interface SplitFits {
 export const fitKey = (f: { design: DesignName; split: SplitKind; task: string; source?: string }): string =>
   [f.design, f.split, f.task, f.source ?? ''].join('\u0000');
 
-/** Tasks of the plan in order of first appearance. */
+/** Target tasks of the plan (placebo copies are sources only) in order of first appearance. */
 export function tasksOf(points: PointSpec[]): string[] {
-  return [...new Set(points.flatMap((p) => Object.keys(p.sizes)))];
+  return [...new Set(points.flatMap((p) => Object.keys(p.sizes)))].filter((t) => !isPlacebo(t));
+}
+
+/** Whether the plan has a contextual placebo surface for `task` under `split`. */
+function hasPlaceboContext(points: PointSpec[], split: SplitKind, task: string): boolean {
+  return points.some((p) => p.split === split && usesOf(p).some((u) => u.design === 'contextual' && u.focus === task && u.placebo));
 }
 
 /** Split kinds of the config that the plan uses, in config order. */
@@ -84,6 +95,13 @@ export function planFits(config: RunConfig, points: PointSpec[], completed: Comp
       ...(designs.has('contextual')
         ? { contextual: planned({ task, design: 'contextual', split, model: 'exp3.2' }, () => contextualCurve(completed, split, task)) }
         : {}),
+      ...(designs.has('contextual') && hasPlaceboContext(points, split, task)
+        ? {
+            contextualPlacebo: planned({ task, design: 'contextual', split, model: 'exp3.2', source: PLACEBO_CONTEXT }, () =>
+              contextualCurve(completed, split, task, true),
+            ),
+          }
+        : {}),
     })),
     pairwise: designs.has('pairwise')
       ? plannedPairs(points, split).map(([source, target]) =>
@@ -108,7 +126,7 @@ function jointFits(completed: CompletedPoint[], split: SplitKind, tasks: string[
 /** Every planned fit in the order curves.json lists them: per split, each task's single/all/contextual, then pairs, then joint fits. */
 export function fitsInOrder(plan: SplitFits[]): PlannedFit[] {
   return plan.flatMap((s) => [
-    ...s.tasks.flatMap((t) => [t.single, t.all, t.contextual].filter((f): f is PlannedFit => f !== undefined)),
+    ...s.tasks.flatMap((t) => [t.single, t.all, t.contextual, t.contextualPlacebo].filter((f): f is PlannedFit => f !== undefined)),
     ...s.pairwise,
     ...s.joint,
   ]);

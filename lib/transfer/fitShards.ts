@@ -53,7 +53,7 @@ export function shardsOf(plan: SplitFits[]): FitShard[] {
   const shards: FitShard[] = [];
   for (const s of plan) {
     for (const t of s.tasks) {
-      const fits = [t.single, t.all, t.contextual, ...s.pairwise.filter((f) => f.task === t.task), ...s.joint.filter((f) => f.task === t.task)].filter(
+      const fits = [t.single, t.all, t.contextual, t.contextualPlacebo, ...s.pairwise.filter((f) => f.task === t.task), ...s.joint.filter((f) => f.task === t.task)].filter(
         (f): f is PlannedFit => f !== undefined,
       );
       if (fits.length) shards.push({ id: shardIdOf(s.split, t.task), split: s.split, task: t.task, fits, ...(t.single ? { single: t.single } : {}) });

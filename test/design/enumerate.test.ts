@@ -140,9 +140,9 @@ describe('enumeratePoints: ids', () => {
 
   it('change when the model or the data change', () => {
     const single = enumeratePoints(config({ designs: ['single'] }), twoTasks).points;
-    const epochs = enumeratePoints(config({ designs: ['single'] }, { model: { epochs: 3 } }), twoTasks).points;
+    const budget = enumeratePoints(config({ designs: ['single'] }, { model: { maxSteps: 300 } }), twoTasks).points;
     const threshold = enumeratePoints(config({ designs: ['single'] }, { dataset: { threshold: 11 } }), twoTasks).points;
-    for (const other of [epochs, threshold]) {
+    for (const other of [budget, threshold]) {
       expect(other).toHaveLength(single.length);
       other.forEach((p, i) => expect(p.id).not.toBe(single[i].id));
     }

@@ -14,11 +14,12 @@ import { synthesizeTemplate, type CfnTemplate } from '../../lib/execution/local/
 import type { RunStatus } from '../../lib/layout.ts';
 import { dataDir } from '../helpers/paths.ts';
 
-/** 2 tasks × 2 sizes × (single + all) = 6 points of a 16-unit network trained for one epoch. */
+/** 2 tasks × 2 sizes × (single + all) = 6 points of a 16-unit network trained for at most 20 steps (one test fold). */
 const tinyStudy = JSON.stringify({
   dataset: { name: 'kiba' },
   tasks: { top: 2 },
-  model: { hidden: [16], epochs: 1, batchSize: 64 },
+  split: { useFolds: [0] },
+  model: { hidden: [16], maxSteps: 20, batchSize: 64 },
   study: { designs: ['single', 'all'], grid: { min: 64, max: 128, factor: 2 }, seeds: 1, bootstrap: 10, tag: { enabled: false }, lookahead: { enabled: false } },
 });
 
@@ -117,11 +118,11 @@ describe('a killed run', () => {
 describe('an invalid config', () => {
   it('gets status.json FAILED naming the field, and no execution', async () => {
     const outDir = tmp();
-    const result = await runLocal({ ...options(outDir, 'bad'), configText: '{"model":{"epochs":0}}' });
+    const result = await runLocal({ ...options(outDir, 'bad'), configText: '{"model":{"maxSteps":0}}' });
     expect(result).toMatchObject({ state: 'FAILED', ran: false, trigger: { outcome: 'invalid' } });
     const status = JSON.parse(readFileSync(result.statusPath, 'utf8')) as RunStatus;
     expect(status.state).toBe('FAILED');
-    expect(status.error?.message).toContain('model.epochs');
+    expect(status.error?.message).toContain('model.maxSteps');
     expect(existsSync(path.join(outDir, 'executions')) ? readdirSync(path.join(outDir, 'executions')) : []).toEqual([]);
   });
 });

@@ -85,7 +85,7 @@ describe('status.json across uploads', () => {
   it('an invalid re-upload shows none of the earlier run: no execution ARN, no point counts', async () => {
     const layout = runLayout('example');
     await putJson(store, layout.status, { state: 'SUCCEEDED', runId: 'example', updatedAt: 'x', executionArn: 'arn:old', progress: { pointsDone: 9, pointsTotal: 9, pointsFailed: 0 } });
-    await store.put(layout.config, '{"model":{"epochs":0}}');
+    await store.put(layout.config, '{"model":{"maxSteps":0}}');
     const started: string[] = [];
     const executions = { start: async (name: string) => (started.push(name), { executionArn: `arn:${name}`, started: true }), describe: async () => undefined };
     const trigger = createTriggerHandler(() => ({ storeFor: () => store, executions }), silent);

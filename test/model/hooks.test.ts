@@ -41,13 +41,13 @@ describe('fit step hooks', () => {
       const loss = tf.tidy(() => net.loss(ctx.batch, { training: false }).dataSync()[0]);
       events.push({ when, step: ctx.step, epoch: ctx.epoch, iterations: net.optimizer.iterations, batch: ctx.batch, loss });
     };
+    const perEpoch = Math.ceil(rows.length / 32);
     const result = await fit(tf, net, taskData, rows, {
-      epochs: 2,
+      stopping: { maxSteps: 2 * perEpoch, evalEvery: 1000, patience: 1 },
       batchSize: 32,
       rng: createRng(1),
       hooks: { beforeStep: record('before'), onStep: record('on') },
     });
-    const perEpoch = Math.ceil(rows.length / 32);
     expect(result.steps).toBe(2 * perEpoch);
     expect(events).toHaveLength(2 * result.steps);
     for (let t = 1; t <= result.steps; t++) {
@@ -68,7 +68,7 @@ describe('fit step hooks', () => {
     const train = async (probe: boolean) => {
       const { tf, taskData, net, rows } = setup();
       await fit(tf, net, taskData, rows, {
-        epochs: 2,
+        stopping: { maxSteps: 2 * Math.ceil(rows.length / 32), evalEvery: 1000, patience: 1 },
         batchSize: 32,
         rng: createRng(1),
         hooks: probe

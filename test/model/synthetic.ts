@@ -46,15 +46,27 @@ export function plantedData(opts: { n: number; dim: number; tasks: number; densi
   };
 }
 
-/** Rows < nTrain train every task they are labelled for; the rest are test rows. */
-export function simpleSplit(data: SyntheticData, nTrain: number): { trainRows: Record<string, Int32Array>; testRows: Int32Array } {
+/**
+ * Rows < nTrain − nValidation train every task they are labelled for; the next nValidation rows are the inner
+ * validation set; the rest are test rows.
+ */
+export function simpleSplit(
+  data: SyntheticData,
+  nTrain: number,
+  nValidation = 0,
+): { trainRows: Record<string, Int32Array>; testRows: Int32Array; validationRows: Int32Array } {
   const K = data.tasks.length;
   const n = data.labels.compoundIds.length;
+  const trainEnd = nTrain - nValidation;
   const trainRows: Record<string, Int32Array> = {};
   data.tasks.forEach((t, k) => {
     const rows: number[] = [];
-    for (let r = 0; r < nTrain; r++) if (data.labels.labels[r * K + k] >= 0) rows.push(r);
+    for (let r = 0; r < trainEnd; r++) if (data.labels.labels[r * K + k] >= 0) rows.push(r);
     trainRows[t] = Int32Array.from(rows);
   });
-  return { trainRows, testRows: Int32Array.from({ length: n - nTrain }, (_, i) => nTrain + i) };
+  return {
+    trainRows,
+    testRows: Int32Array.from({ length: n - nTrain }, (_, i) => nTrain + i),
+    validationRows: Int32Array.from({ length: nValidation }, (_, i) => trainEnd + i),
+  };
 }

@@ -10,7 +10,7 @@ describe('mtlc train', () => {
   it('prints a per-task table, macro AUROC, seconds and backend', async () => {
     const lines: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
-    const code = await run(['--dataset', 'kiba', '--data-dir', dataDir, '--tasks', 'top:2', '--split', 'random', '--fold', '1', '--size', '200', '--epochs', '3']);
+    const code = await run(['--dataset', 'kiba', '--data-dir', dataDir, '--tasks', 'top:2', '--split', 'random', '--fold', '1', '--size', '200', '--max-steps', '40']);
     expect(code).toBe(0);
     const text = lines.join('\n');
     expect(text).toMatch(/task\s+nTrain\s+nTest\s+positives\s+AUROC\s+AUPRC\s+log-loss/);
@@ -24,15 +24,16 @@ describe('mtlc train', () => {
   });
 
   it('names the offending flag or config field', () => {
-    expect(() => configFromTrainFlags({}, { epochs: 'ten' })).toThrow(ConfigError);
-    expect(() => configFromTrainFlags({}, { epochs: 'ten' })).toThrow(/--epochs.*expected a number, got 'ten'/);
-    expect(() => configFromTrainFlags({}, { epochs: '0' })).toThrow(/model\.epochs/);
+    expect(() => configFromTrainFlags({}, { 'max-steps': 'ten' })).toThrow(ConfigError);
+    expect(() => configFromTrainFlags({}, { 'max-steps': 'ten' })).toThrow(/--max-steps.*expected a number, got 'ten'/);
+    expect(() => configFromTrainFlags({}, { 'max-steps': '0' })).toThrow(/model\.maxSteps/);
+    expect(() => configFromTrainFlags({}, { patience: '1.5' })).toThrow(/model\.patience/);
     expect(() => configFromTrainFlags({}, { split: 'temporal' })).toThrow(/split\.kinds/);
     expect(() => configFromTrainFlags({}, { fold: '7' })).toThrow(/split\.useFolds/);
     expect(() => configFromTrainFlags({}, { hidden: '512,x' })).toThrow(/--hidden/);
-    const c = configFromTrainFlags({ tasks: 'top:4' }, { hidden: '256,64', 'early-stopping': '0.2:4', lr: '0.003' });
+    const c = configFromTrainFlags({ tasks: 'top:4' }, { hidden: '256,64', 'max-steps': '500', 'eval-every': '25', patience: '4', lr: '0.003' });
     expect(c.model.hidden).toEqual([256, 64]);
-    expect(c.model.earlyStopping).toEqual({ fraction: 0.2, patience: 4 });
+    expect([c.model.maxSteps, c.model.evalEvery, c.model.patience]).toEqual([500, 25, 4]);
     expect(c.model.learningRate).toBe(0.003);
     expect(c.tasks.top).toBe(4);
   });

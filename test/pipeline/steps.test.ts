@@ -15,7 +15,7 @@ import { dataDir } from '../helpers/paths.ts';
 const config = {
   dataset: { name: 'kiba' },
   tasks: { top: 2 },
-  model: { hidden: [16], epochs: 2, batchSize: 64 },
+  model: { hidden: [16], maxSteps: 30, batchSize: 64 },
   study: { designs: ['single', 'all', 'contextual'], grid: { min: 64, max: 256, factor: 2 }, seeds: 2, contextFractions: [0, 1], bootstrap: 20, lookahead: { probes: [0.5], steps: 2, delta: 16 } },
 };
 
@@ -34,9 +34,9 @@ describe('pipeline steps on a folder store', () => {
 
   it('validates config text with field-level errors', () => {
     expect(validateConfigText('{}').ok).toBe(true);
-    const bad = validateConfigText('{"model":{"epochs":0}}');
+    const bad = validateConfigText('{"model":{"maxSteps":0}}');
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.errors[0].field).toBe('model.epochs');
+    if (!bad.ok) expect(bad.errors[0].field).toBe('model.maxSteps');
     const broken = validateConfigText('{"model":');
     expect(broken.ok).toBe(false);
   });

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/errors.ts';
 import { loadRDKit, type RDKit } from '../../lib/features/rdkit.ts';
-import { assignFolds, groupFolds, randomFolds, testRows } from '../../lib/splits/folds.ts';
+import { assignFolds, groupFolds, randomFolds } from '../../lib/splits/folds.ts';
+import { testRows, validationRows } from '../../lib/splits/heldOut.ts';
+import { compoundGroups } from '../../lib/splits/groups.ts';
 import { murckoScaffold } from '../../lib/splits/scaffold.ts';
 
 let rdkit: RDKit;
@@ -98,5 +100,41 @@ describe('Bemis–Murcko scaffolds', () => {
   it('scaffold split without SMILES is a config error; random ignores SMILES', async () => {
     await expect(assignFolds(['a', 'b'], undefined, 'scaffold', 2, 0)).rejects.toThrow(/split\.kinds/);
     expect((await assignFolds(['a', 'b', 'c', 'd'], undefined, 'random', 2, 0)).fold).toEqual(randomFolds(4, 2, 0).fold);
+  });
+});
+
+describe('groups and the inner validation set', () => {
+  it('puts compounds with the same SMILES or the same fingerprint into one fold, and counts them', async () => {
+    const smiles = ['CCO', 'CCN', 'CCO', 'c1ccccc1', 'CCC', 'CCCl'];
+    // rows 3 and 4 differ in SMILES but share a fingerprint (as stereoisomers do under ECFP)
+    const bits = [[1], [2], [1], [7, 9], [7, 9], [5]];
+    const offsets = Int32Array.from([0, ...bits.map((_, i) => bits.slice(0, i + 1).flat().length)]);
+    const features = { kind: 'sparse' as const, dim: 16, offsets, indices: Int32Array.from(bits.flat()) };
+    const { group, duplicatesGrouped } = compoundGroups(6, { smiles, features });
+    expect(Array.from(group)).toEqual([0, 1, 0, 2, 2, 3]);
+    expect(duplicatesGrouped).toBe(4);
+    for (let seed = 0; seed < 5; seed++) {
+      const a = await assignFolds(smiles.map((_, i) => `c${i}`), smiles, 'random', 3, seed, { features });
+      expect(a.fold[0]).toBe(a.fold[2]);
+      expect(a.fold[3]).toBe(a.fold[4]);
+      expect(a.duplicatesGrouped).toBe(4);
+    }
+  });
+
+  it('holds out whole groups outside the test fold, about validationFraction of them, the same for every call', () => {
+    const groups = Array.from({ length: 400 }, (_, r) => `g${Math.floor(r / 2)}`); // pairs of compounds
+    const a = groupFolds(groups, 5, 3, 'random', 0.2);
+    for (let f = 0; f < 5; f++) {
+      const v = validationRows(a, f);
+      const nonTest = 400 - testRows(a, f).length;
+      expect(Math.abs(v.length - 0.2 * nonTest)).toBeLessThanOrEqual(2);
+      const inV = new Set(v);
+      for (const r of v) {
+        expect(a.fold[r]).not.toBe(f);
+        expect(inV.has(r ^ 1)).toBe(true); // its group partner is held out with it
+      }
+      expect(validationRows(a, f)).toBe(v);
+    }
+    expect(Array.from(validationRows(a, 0))).not.toEqual(Array.from(validationRows(groupFolds(groups, 5, 4, 'random', 0.2), 0)));
   });
 });

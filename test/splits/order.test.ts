@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomFolds } from '../../lib/splits/folds.ts';
 import { trainingOrder } from '../../lib/splits/order.ts';
+import { validationRows } from '../../lib/splits/heldOut.ts';
 import type { LabelMatrix } from '../../lib/types.ts';
 
 // 300 compounds × 3 tasks; task T0 labelled everywhere, T1 on even rows, T2 on rows divisible by 3.
@@ -19,10 +20,11 @@ const labels: LabelMatrix = {
 const folds = randomFolds(n, 5, 11);
 
 describe('nested training order', () => {
-  it('holds exactly the labelled compounds outside the test fold, each once', () => {
+  it('holds exactly the labelled compounds outside the test fold and its validation set, each once', () => {
+    const validation = new Set(validationRows(folds, 2));
     for (const [t, task] of tasks.entries()) {
       const order = trainingOrder(labels, folds, 2, 0, task);
-      const expected = labels.compoundIds.map((_, r) => r).filter((r) => folds.fold[r] !== 2 && labels.labels[r * 3 + t] >= 0);
+      const expected = labels.compoundIds.map((_, r) => r).filter((r) => folds.fold[r] !== 2 && !validation.has(r) && labels.labels[r * 3 + t] >= 0);
       expect(Array.from(order).sort((a, b) => a - b)).toEqual(expected);
       for (const r of order) expect(folds.fold[r]).not.toBe(2);
     }

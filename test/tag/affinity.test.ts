@@ -48,7 +48,7 @@ describe('point-spec probes ↔ driver', () => {
     });
     expect(probedPointOptions(undefined)).toEqual({});
     const fields = probeResultFields({
-      point: { metrics: {}, seconds: 1, backend: 'cpu', device: 'cpu', epochsRun: 1 },
+      point: { metrics: {}, seconds: 1, backend: 'cpu', device: 'cpu', steps: 1, bestSteps: {}, stoppedEarly: false },
       tag: { z: { a: { b: 0.1 } }, seconds: 0.5, steps: 3 },
     });
     expect(fields).toEqual({ tag: { z: { a: { b: 0.1 } }, seconds: 0.5 } });

@@ -20,7 +20,9 @@ const problem = plantedProblem({ compounds: 320, dim: 12, groups: { A: 0, B: 0, 
 const tasks = ['A', 'B', 'C'];
 const trainRows = Object.fromEntries(tasks.map((t) => [t, problem.rowsOf[t]]));
 const rows = Int32Array.from(new Set(tasks.flatMap((t) => [...trainRows[t]]))).sort();
-const model = parseRunConfig({ model: { hidden: [16], dropout: 0.2, epochs: 2, batchSize: 32, learningRate: 0.01 } }).model;
+const model = parseRunConfig({ model: { hidden: [16], dropout: 0.2, batchSize: 32, learningRate: 0.01 } }).model;
+// Two passes over the rows, no validation checks.
+const stopping = { maxSteps: 2 * Math.ceil(rows.length / 32), evalEvery: 1000, patience: 1 };
 
 function setup() {
   const tf = backend.tf;
@@ -69,7 +71,7 @@ describe('TAG recorder timing', () => {
       },
     };
     const result = await fit(tf, network, data, rows, {
-      epochs: model.epochs,
+      stopping,
       batchSize: model.batchSize,
       rng: createRng(9),
       hooks: combineHooks(reference, recorder.hooks),
@@ -102,7 +104,7 @@ describe('TAG recorder timing', () => {
       const { tf, data, network } = setup();
       const recorder = createTagRecorder(tf, { every: 1 });
       await fit(tf, network, data, rows, {
-        epochs: model.epochs,
+        stopping,
         batchSize: model.batchSize,
         rng: createRng(9),
         hooks: withTag ? recorder.hooks : undefined,

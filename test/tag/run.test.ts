@@ -19,7 +19,9 @@ const problem = plantedProblem({ compounds: 400, dim: 12, groups: { A: 0, B: 0, 
 const tasks = ['A', 'B', 'C'];
 const testRows = Int32Array.from({ length: 80 }, (_, i) => 320 + i);
 const trainRows = Object.fromEntries(tasks.map((t) => [t, problem.rowsOf[t].filter((r) => r < 320)]));
-const model = parseRunConfig({ model: { hidden: [16], dropout: 0.2, epochs: 4, batchSize: 32, learningRate: 0.01 } }).model;
+const model = parseRunConfig({ model: { hidden: [16], dropout: 0.2, batchSize: 32, learningRate: 0.01 } }).model;
+/** The model trained for `passes` passes over the union of the rows (no validation rows: the whole budget runs). */
+const forPasses = (passes: number, rows: Record<string, Int32Array>) => ({ ...model, maxSteps: passes * Math.ceil(new Set(Object.values(rows).flatMap((r) => [...r])).size / 32) });
 
 describe('TAG on a real training run', () => {
   it('leaves the training bit-identical (Adam, dropout on) and records affinities, probe count and seconds', async () => {
@@ -30,7 +32,7 @@ describe('TAG on a real training run', () => {
       const recorder = createTagRecorder(tf, { every: 3 });
       const rows = Int32Array.from(new Set(tasks.flatMap((t) => [...trainRows[t]]))).sort();
       const result = await fit(tf, network, data, rows, {
-        epochs: model.epochs,
+        stopping: forPasses(4, trainRows),
         batchSize: model.batchSize,
         rng: createRng(9),
         hooks: withTag ? recorder.hooks : undefined,
@@ -50,7 +52,7 @@ describe('TAG on a real training run', () => {
   });
 
   it('trainPointWithTag gives the metrics of the same point trained without TAG', async () => {
-    const input = { features: problem.features, labels: problem.labels, tasks, trainRows, testRows, model, seed: 3, backend };
+    const input = { features: problem.features, labels: problem.labels, tasks, trainRows, testRows, validationRows: new Int32Array(0), model: forPasses(4, trainRows), seed: 3, backend };
     const plain = await trainPoint(input);
     const { point, tag } = await trainPointWithTag(input, { every: 2 });
     expect(point.metrics).toEqual(plain.metrics);
@@ -67,14 +69,16 @@ describe('TAG on a real training run', () => {
     const groups: Record<string, number> = { A: 0, B: 0, C: 1, D: 1 };
     const four = plantedProblem({ compounds: 400, dim: 12, groups, density: 0.6, noise: 0.3, seed: 12 });
     const names = Object.keys(groups);
+    const fourRows = Object.fromEntries(names.map((t) => [t, four.rowsOf[t].filter((r) => r < 320)]));
     const { tag } = await trainPointWithTag(
       {
         features: four.features,
         labels: four.labels,
         tasks: names,
-        trainRows: Object.fromEntries(names.map((t) => [t, four.rowsOf[t].filter((r) => r < 320)])),
+        trainRows: fourRows,
         testRows,
-        model: { ...model, epochs: 6 },
+        validationRows: new Int32Array(0),
+        model: forPasses(6, fourRows),
         seed: 2,
         backend,
       },

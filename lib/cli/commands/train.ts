@@ -5,10 +5,11 @@ import { parseRunConfig, type RunConfig } from '../../config.ts';
 import { ConfigError } from '../../errors.ts';
 import { prepareDataset } from '../../data/index.ts';
 import { configFromDataFlags, DATA_FLAG_OPTIONS, DATA_FLAG_USAGE, type DataFlagValues } from '../../data/flags.ts';
-import { assignFolds, testRows, trainingOrder } from '../../splits/index.ts';
-import { loadBackend, trainPoint, type BackendPreference } from '../../model/index.ts';
+import { assignFolds, trainingOrder } from '../../splits/index.ts';
+import { trainSpec } from '../../training/point.ts';
+import { loadBackend, type BackendPreference } from '../../model/index.ts';
 import { macroAuroc } from '../../metrics/index.ts';
-import type { TaskMetrics } from '../../types.ts';
+import type { PointSpec, TaskMetrics } from '../../types.ts';
 import { formatTable } from '../table.ts';
 
 export const summary = 'train and evaluate one point (one model on one fold) and print per-task metrics';
@@ -19,12 +20,13 @@ const TRAIN_OPTIONS = {
   fold: { type: 'string' },
   seed: { type: 'string' },
   size: { type: 'string' },
-  epochs: { type: 'string' },
+  'max-steps': { type: 'string' },
+  'eval-every': { type: 'string' },
+  patience: { type: 'string' },
   hidden: { type: 'string' },
   dropout: { type: 'string' },
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
-  'early-stopping': { type: 'string' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -38,11 +40,13 @@ split and training options:
   --split random|scaffold   compound split (default: the config's first split kind, random)
   --folds F                 number of folds (default 5); fold f's compounds are the test set
   --fold f                  test fold (default 0)
-  --seed S                  split and training seed (default 0)
+  --seed S                  split and replicate seed (default 0)
   --size N                  at most N training compounds per task (the first N of the nested order; default all)
-  --epochs E, --hidden W[,W…], --dropout P, --batch-size B, --lr X
+  --hidden W[,W…], --dropout P, --batch-size B, --lr X
                             model settings (defaults: the config's model section)
-  --early-stopping F[:P]    hold out fraction F of the training compounds, stop after P epochs without improvement
+  --max-steps S, --eval-every E, --patience P
+                            training protocol: step budget, steps between validation checks, checks without
+                            improvement before stopping (docs/methods.md)
   --backend node|wasm|cpu   preferred tfjs backend (default: the fastest available)
   --json                    print the result as JSON
 
@@ -66,15 +70,13 @@ export function configFromTrainFlags(data: DataFlagValues, flags: TrainFlags): R
   if (s('folds') !== undefined) split.folds = num('folds', s('folds')!);
   if (s('fold') !== undefined) split.useFolds = [num('fold', s('fold')!)];
   if (s('seed') !== undefined) split.seed = num('seed', s('seed')!);
-  if (s('epochs') !== undefined) model.epochs = num('epochs', s('epochs')!);
+  if (s('max-steps') !== undefined) model.maxSteps = num('max-steps', s('max-steps')!);
+  if (s('eval-every') !== undefined) model.evalEvery = num('eval-every', s('eval-every')!);
+  if (s('patience') !== undefined) model.patience = num('patience', s('patience')!);
   if (s('hidden') !== undefined) model.hidden = s('hidden')!.split(',').map((w) => num('hidden', w));
   if (s('dropout') !== undefined) model.dropout = num('dropout', s('dropout')!);
   if (s('batch-size') !== undefined) model.batchSize = num('batch-size', s('batch-size')!);
   if (s('lr') !== undefined) model.learningRate = num('lr', s('lr')!);
-  if (s('early-stopping') !== undefined) {
-    const [fraction, patience] = s('early-stopping')!.split(':');
-    model.earlyStopping = { fraction: num('early-stopping', fraction), ...(patience ? { patience: num('early-stopping', patience) } : {}) };
-  }
   return parseRunConfig({ ...base, split, model });
 }
 
@@ -107,24 +109,19 @@ export async function run(argv: string[]): Promise<number> {
   const prepared = await prepareDataset(config);
   const kind = config.split.kinds[0];
   const fold = config.split.useFolds[0];
-  const assignment = await assignFolds(prepared.labels.compoundIds, prepared.smiles, kind, config.split.folds, config.split.seed);
+  const assignment = await assignFolds(prepared.labels.compoundIds, prepared.smiles, kind, config.split.folds, config.split.seed, {
+    features: prepared.features,
+    validationFraction: config.split.validationFraction,
+  });
   const tasks = prepared.labels.tasks;
-  const trainRows: Record<string, Int32Array> = {};
+  const sizes: Record<string, number> = {};
   for (const t of tasks) {
-    const order = trainingOrder(prepared.labels, assignment, fold, config.split.seed, t);
-    trainRows[t] = size !== undefined ? order.slice(0, size) : order;
+    const have = trainingOrder(prepared.labels, assignment, fold, config.split.seed, t).length;
+    sizes[t] = size !== undefined ? Math.min(size, have) : have;
   }
   const backend = await loadBackend(backendFlag as BackendPreference | undefined);
-  const result = await trainPoint({
-    features: prepared.features,
-    labels: prepared.labels,
-    tasks,
-    trainRows,
-    testRows: testRows(assignment, fold),
-    model: config.model,
-    seed: config.split.seed,
-    backend,
-  });
+  const spec: PointSpec = { id: 'mtlc-train', design: 'all', split: kind, fold, seed: config.split.seed, sizes };
+  const result = await trainSpec({ features: prepared.features, labels: prepared.labels, assignment }, spec, config.model, backend);
   const macro = macroAuroc(result.metrics);
   if (values.json) {
     console.log(JSON.stringify({ dataset: prepared.name, split: kind, fold, model: config.model, macroAuroc: macro, ...result }, null, 2));
@@ -132,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const m = config.model;
   console.log(`${prepared.name}: ${tasks.length} tasks, ${kind} split, fold ${fold} of ${config.split.folds}, seed ${config.split.seed}`);
-  console.log(`model: hidden ${m.hidden.join(',')}, dropout ${m.dropout}, ${result.epochsRun}/${m.epochs} epochs, batch ${m.batchSize}, lr ${m.learningRate}`);
+  console.log(`model: hidden ${m.hidden.join(',')}, dropout ${m.dropout}, batch ${m.batchSize}, lr ${m.learningRate}; ${result.steps} of at most ${m.maxSteps} steps${result.stoppedEarly ? ' (stopped early)' : ''}`);
   console.log('');
   console.log(metricsTable(result.metrics));
   console.log('');

@@ -2,6 +2,7 @@
 import type { ContextualTransfer } from '../../results.ts';
 import type { SplitKind } from '../../types.ts';
 import { COARSE_BOOTSTRAP_GROUPS, profileEnds } from '../intervals.ts';
+import { contextualLabel } from '../controls.ts';
 import { VEGA_LITE_SCHEMA, onlyKind, verdictScale, type ChartDef } from './chart.ts';
 
 export interface ForestRow {
@@ -49,7 +50,8 @@ export function forestRows(rows: readonly ContextualTransfer[]): { values: Fores
 }
 
 export function forestChart(rows: readonly ContextualTransfer[], split: SplitKind): ChartDef | undefined {
-  const mine = rows.filter((r) => r.split === split && Number.isFinite(r.s));
+  // A placebo-context row is drawn as its own row next to the real ones (the empirical null).
+  const mine = rows.filter((r) => r.split === split && Number.isFinite(r.s)).map((r) => ({ ...r, task: contextualLabel(r) }));
   if (mine.length === 0) return undefined;
   const sorted = [...mine].sort((p, q) => q.s - p.s);
   const { values, domain } = forestRows(sorted);

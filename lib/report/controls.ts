@@ -1,0 +1,25 @@
+// Placebo controls in the report: how the label-shuffled sources fared next to the real ones (docs/methods.md,
+// "Placebo controls") — the empirical null a reader weighs every transfer claim against.
+import type { ContextualTransfer, PairwiseTransfer } from '../results.ts';
+import { esc, num } from './html.ts';
+
+/** The row label of a contextual estimate: the task, marked when its context was the placebo copies. */
+export function contextualLabel(c: Pick<ContextualTransfer, 'task' | 'placebo'>): string {
+  return c.placebo ? `${c.task} · placebo context` : c.task;
+}
+
+/** One paragraph: how many placebo estimates were called positive / negative, next to the real ones. */
+export function controlsHtml(what: string, rows: readonly (ContextualTransfer | PairwiseTransfer)[], alpha: number): string {
+  const placebo = rows.filter((r) => r.placebo);
+  if (placebo.length === 0) return '';
+  const real = rows.filter((r) => !r.placebo);
+  const count = (list: typeof rows, v: string) => list.filter((r) => r.verdict === v).length;
+  const sorted = placebo.map((r) => r.s).sort((a, b) => a - b);
+  const range = `${num(sorted[0])} … ${num(sorted[sorted.length - 1])}`;
+  const text =
+    `Placebo controls (${what}): ${count(placebo, 'positive')} of ${placebo.length} placebo estimates called positive and ${count(placebo, 'negative')} negative ` +
+    `(by chance about ${num(alpha * placebo.length, 2)} of each kind would be expected at α = ${alpha}); placebo s ranges over ${range}. ` +
+    `Real estimates: ${count(real, 'positive')} positive, ${count(real, 'negative')} negative of ${real.length}. ` +
+    'A placebo source has the same compounds as a real task with its labels shuffled: it carries no information, so a positive placebo verdict is a false positive of the whole procedure, and a negative one is interference (a trunk that fits noise), not a property of a task.';
+  return `<p class="controls">${esc(text)}</p>`;
+}

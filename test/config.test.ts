@@ -1,0 +1,31 @@
+// The run configuration: protocol and replicate defaults, retired fields named with what replaced them.
+import { describe, expect, it } from 'vitest';
+import { parseRunConfig } from '../lib/config.ts';
+import { ConfigError } from '../lib/errors.ts';
+
+describe('run configuration', () => {
+  it('defaults to every fold as a test fold and the documented training protocol', () => {
+    const c = parseRunConfig({});
+    expect(c.split.useFolds).toEqual([0, 1, 2, 3, 4]);
+    expect(parseRunConfig({ split: { folds: 3 } }).split.useFolds).toEqual([0, 1, 2]);
+    expect(c.model).toMatchObject({ maxSteps: 2000, evalEvery: 20, patience: 10 });
+    expect(c.split.validationFraction).toBe(0.15);
+    expect(c.study.placebo.sources).toBe('all');
+  });
+
+  it('names a retired field and what replaced it, next to the other problems', () => {
+    const bad = () => parseRunConfig({ model: { epochs: 10, earlyStopping: { fraction: 0.1 }, dropout: 2 } });
+    expect(bad).toThrow(ConfigError);
+    try {
+      bad();
+    } catch (err) {
+      const fields = (err as ConfigError).issues.map((i) => i.field);
+      expect(fields).toEqual(['model.epochs', 'model.earlyStopping', 'model.dropout']);
+      expect((err as ConfigError).message).toMatch(/model\.maxSteps/);
+    }
+  });
+
+  it('rejects a fold listed twice', () => {
+    expect(() => parseRunConfig({ split: { useFolds: [0, 0] } })).toThrow(/split\.useFolds\.1.*listed twice/);
+  });
+});
