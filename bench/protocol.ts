@@ -5,7 +5,7 @@
 //                 with both doubled (more training must change nothing that matters);
 //   placebo     — the target at n_i = 64 with and without 1,024 rows of a label-shuffled copy of another task
 //                 (it must not help).
-// Usage: node bin/run-ts.js bench/protocol.ts [kiba|planted] [--max-steps S --eval-every E --patience P]
+// Usage: npm run bench:protocol -- [kiba|planted] [--max-steps S --eval-every E --patience P --min-improvement D]
 import { parseArgs } from 'node:util';
 import { parseRunConfig, type ModelConfig } from '../lib/config.ts';
 import { prepareDataset, withPlaceboTasks, placeboName } from '../lib/data/index.ts';
@@ -17,7 +17,7 @@ import type { FeatureMatrix, LabelMatrix, PointSpec } from '../lib/types.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'max-steps': { type: 'string' }, 'eval-every': { type: 'string' }, patience: { type: 'string' }, reps: { type: 'string' }, 'data-dir': { type: 'string' } },
+  options: { 'max-steps': { type: 'string' }, 'eval-every': { type: 'string' }, patience: { type: 'string' }, 'min-improvement': { type: 'string' }, reps: { type: 'string' }, 'data-dir': { type: 'string' } },
 });
 const which = positionals[0] ?? 'kiba';
 const reps = Number(values.reps ?? 5);
@@ -27,8 +27,10 @@ const model: ModelConfig = {
   ...(values['max-steps'] ? { maxSteps: Number(values['max-steps']) } : {}),
   ...(values['eval-every'] ? { evalEvery: Number(values['eval-every']) } : {}),
   ...(values.patience ? { patience: Number(values.patience) } : {}),
+  ...(values['min-improvement'] ? { minImprovement: Number(values['min-improvement']) } : {}),
 };
 const doubled: ModelConfig = { ...model, maxSteps: 2 * model.maxSteps, patience: 2 * model.patience };
+const timing = { steps: [] as number[], seconds: [] as number[] };
 
 async function load(): Promise<{ features: FeatureMatrix; labels: LabelMatrix; smiles?: string[] }> {
   if (which === 'planted') {
@@ -51,12 +53,16 @@ const backend = await loadBackend();
 const spec = (fold: number, sizes: Record<string, number>): PointSpec => ({ id: `protocol-${fold}-${JSON.stringify(sizes)}`, design: 'pairwise', split: 'random', fold, seed: 0, sizes });
 const auroc = async (s: PointSpec, m: ModelConfig, task: string) => {
   const r = await trainSpec(source, s, m, backend);
+  if (m === model) {
+    timing.steps.push(r.steps);
+    timing.seconds.push(r.seconds);
+  }
   return { auroc: r.metrics[task].auroc ?? NaN, steps: r.steps, seconds: r.seconds };
 };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1));
 
-console.log(`# protocol on ${which}: maxSteps ${model.maxSteps}, evalEvery ${model.evalEvery}, patience ${model.patience}, validation ${assignment.validationFraction}, ${backend.backend}; ${reps} replicates (folds)`);
+console.log(`# protocol on ${which}: maxSteps ${model.maxSteps}, evalEvery ${model.evalEvery}, patience ${model.patience}, minImprovement ${model.minImprovement}, validation ${assignment.validationFraction}, ${backend.backend}; ${reps} replicates (folds)`);
 for (const task of real) {
   for (const n of [32, 64, 256]) {
     const diffs: number[] = [];
@@ -85,3 +91,4 @@ for (const target of real) {
   }
   console.log(`placebo ${placebo} → ${target} (n_i = 64, +1024 placebo rows): ΔAUROC ${mean(diffs) >= 0 ? '+' : ''}${mean(diffs).toFixed(4)} ± ${(sd(diffs) / Math.sqrt(reps)).toFixed(4)}`);
 }
+console.log(`cost: ${timing.steps.length} trainings at the configured budget, mean ${mean(timing.steps).toFixed(0)} steps (max ${Math.max(...timing.steps)}), ${mean(timing.seconds).toFixed(2)} s each (${backend.backend})`);

@@ -9,7 +9,7 @@ const positiveInt = z.number().int().positive();
 export const DEFAULT_VALIDATION_FRACTION = 0.15;
 
 /** The model and training protocol defaults (docs/methods.md, "Training protocol", has the measurements). */
-export const MODEL_DEFAULTS = { hidden: [512], dropout: 0.5, batchSize: 128, learningRate: 1e-3, maxSteps: 2000, evalEvery: 20, patience: 10 };
+export const MODEL_DEFAULTS = { hidden: [512], dropout: 0.5, batchSize: 128, learningRate: 1e-3, maxSteps: 2000, evalEvery: 20, patience: 10, minImprovement: 0.001 };
 
 export const DatasetConfig = z
   .object({
@@ -87,8 +87,10 @@ export const ModelConfig = z
     maxSteps: positiveInt.default(MODEL_DEFAULTS.maxSteps),
     /** ... a check of every task's inner-validation loss every evalEvery steps ... */
     evalEvery: positiveInt.default(MODEL_DEFAULTS.evalEvery),
-    /** ... and a stop after `patience` checks in a row that improved no task. */
+    /** ... and a stop after `patience` checks in a row that improved no task ... */
     patience: positiveInt.default(MODEL_DEFAULTS.patience),
+    /** ... by more than this much validation AUROC over its best so far (smaller gains are noise, not learning). */
+    minImprovement: z.number().min(0).lt(0.1).default(MODEL_DEFAULTS.minImprovement),
   })
   .strict();
 
@@ -105,7 +107,8 @@ export const StudyConfig = z
   .object({
     designs: z.array(z.enum(['single', 'all', 'contextual', 'pairwise', 'random'])).min(1).default(['single', 'all', 'contextual']),
     grid: GridConfig.default({ min: 16, max: 'full', factor: 2 }),
-    seeds: positiveInt.default(3),
+    /** Seeds per test fold: replicates are (fold, seed) pairs, each with its own subsamples and initialisation. */
+    seeds: positiveInt.default(1),
     /** contextual: fractions of the other tasks' data trained next to the focus task. */
     contextFractions: z.array(z.number().min(0).max(1)).min(2).default([0, 0.25, 1]),
     /** pairwise: 'all' ordered pairs of the selected tasks, or an explicit list of [source, target]. */

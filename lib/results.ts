@@ -15,6 +15,8 @@ export interface Observation {
   seed: number;
   /** Training size of this task. */
   n: number;
+  /** Every other task of the point is a placebo copy (a point of the placebo controls). */
+  placeboContext?: true;
   /** contextual: n_Σ of the other tasks; pairwise: n of the source task. */
   nOther?: number;
   source?: string;

@@ -117,9 +117,9 @@ export async function trainPoint(input: PointInput): Promise<PointOutput> {
     let improved = false;
     for (let k = 0; k < K; k++) {
       const score = validationAuroc(data, input.validationRows, p, k);
-      // The first check, and every strictly better one, become the task's best; a task without a defined
-      // validation AUROC (no labels or one class) is read at the last step.
-      const better = score === null ? nValidation === 0 || bestScore[k] === null : bestScore[k] === null || score > bestScore[k]!;
+      // The first check, and every one better by more than minImprovement, become the task's best; a task
+      // without a defined validation AUROC (no labels or one class) is read at the last step.
+      const better = score === null ? nValidation === 0 || bestScore[k] === null : bestScore[k] === null || score > bestScore[k]! + input.model.minImprovement;
       if (!better) continue;
       if (score !== null) {
         bestScore[k] = score;

@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunConfig } from '../config.ts';
-import { deserializePrepared, placeboSources, prepareDataset, serializePrepared, withPlaceboTasks, type PreparedDataset } from '../data/index.ts';
+import { deserializePrepared, placeboName, placeboSources, prepareDataset, serializePrepared, withPlaceboTasks, type PreparedDataset } from '../data/index.ts';
 import { enumeratePoints, type AvailableCount } from '../design/index.ts';
 import { InputError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
@@ -64,11 +64,18 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
     dataset = await prepareDataset(await localiseCustomFiles(ctx, config), { dataDir: ctx.dataDir, cacheDir: ctx.cacheDir });
     // Placebo sources are extra label columns: every trainer reads them from the prepared data set.
     const placebo = placeboSources(config.study.placebo.sources, dataset.labels.tasks);
-    if (placebo.length > 0) dataset = { ...dataset, labels: withPlaceboTasks(dataset.labels, placebo, config.split.seed) };
+    const notes = [...dataset.notes];
+    if (placebo.length > 0) {
+      dataset = { ...dataset, labels: withPlaceboTasks(dataset.labels, placebo, config.split.seed) };
+      notes.push(`placebo sources (labels shuffled among the same compounds): ${placebo.map(placeboName).join(', ')}`);
+    }
     const assignments: FoldAssignment[] = [];
     for (const kind of config.split.kinds) {
-      assignments.push(await assignFolds(dataset.labels.compoundIds, dataset.smiles, kind, config.split.folds, config.split.seed, { features: dataset.features, validationFraction: config.split.validationFraction }));
+      const a = await assignFolds(dataset.labels.compoundIds, dataset.smiles, kind, config.split.folds, config.split.seed, { features: dataset.features, validationFraction: config.split.validationFraction });
+      assignments.push(a);
+      notes.push(`${kind} split: ${a.duplicatesGrouped} compounds share their SMILES or feature row with another compound and were grouped, each group in one fold`);
     }
+    dataset = { ...dataset, notes };
     await ctx.store.put(layout.dataset, serializePrepared(dataset), 'application/gzip');
     splitsDoc = encodeSplits(hash, assignments);
     await putJson(ctx.store, layout.splits, splitsDoc);

@@ -64,15 +64,15 @@ export function reportCsvs(curves: CurvesFile, transfer: TransferFile): ReportCs
     {
       name: 'transfer-contextual',
       text: toCsv(
-        ['task', 'split', 'a', 's', 's_ci_lo', 's_ci_hi', 's_profile_lo', 's_profile_hi', 'bootstrap_groups', 'exchange_rate', 'exchange_rate_ci_lo', 'exchange_rate_ci_hi', 'p', 'verdict'],
-        transfer.contextual.map((c) => [c.task, c.split, c.a, c.s, c.ci[0], c.ci[1], ...profileCells(c), c.bootstrapGroups, c.exchangeRate, c.exchangeRateCi?.[0], c.exchangeRateCi?.[1], c.p, c.verdict]),
+        ['task', 'split', 'placebo', 'a', 's', 's_ci_lo', 's_ci_hi', 's_profile_lo', 's_profile_hi', 'bootstrap_groups', 'exchange_rate', 'exchange_rate_ci_lo', 'exchange_rate_ci_hi', 'p', 'verdict'],
+        transfer.contextual.map((c) => [c.task, c.split, c.placebo === true, c.a, c.s, c.ci[0], c.ci[1], ...profileCells(c), c.bootstrapGroups, c.exchangeRate, c.exchangeRateCi?.[0], c.exchangeRateCi?.[1], c.p, c.verdict]),
       ),
     },
     {
       name: 'transfer-pairwise',
       text: toCsv(
-        ['source', 'target', 'split', 'design', 's', 's_ci_lo', 's_ci_hi', 's_profile_lo', 's_profile_hi', 'bootstrap_groups', 'p', 'verdict'],
-        transfer.pairwise.map((p) => [p.source, p.target, p.split, p.design, p.s, p.ci[0], p.ci[1], ...profileCells(p), p.bootstrapGroups, p.p, p.verdict]),
+        ['source', 'target', 'split', 'design', 'placebo', 's', 's_ci_lo', 's_ci_hi', 's_profile_lo', 's_profile_hi', 'bootstrap_groups', 'p', 'verdict'],
+        transfer.pairwise.map((p) => [p.source, p.target, p.split, p.design, p.placebo === true, p.s, p.ci[0], p.ci[1], ...profileCells(p), p.bootstrapGroups, p.p, p.verdict]),
       ),
     },
     { name: 'transfer-tag', text: toCsv(['source', 'target', 'z'], transfer.tag.map((t) => [t.source, t.target, t.z])) },

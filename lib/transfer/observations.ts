@@ -1,4 +1,5 @@
 // From planned points and their results to observations (AUROC per task per point) and the list of what is missing.
+import { isPlacebo } from '../data/placebo.ts';
 import type { Observation } from '../results.ts';
 import type { DesignName, PointResult, PointSpec, PointUse } from '../types.ts';
 
@@ -54,7 +55,8 @@ export function observationsOf(completed: CompletedPoint[]): Observation[] {
   for (const { spec, result } of completed) {
     const designs = [...new Set(usesOf(spec).map((u) => u.design))] as DesignName[];
     const trained = Object.keys(spec.sizes).filter((t) => spec.sizes[t] > 0);
-    for (const task of trained) {
+    // A placebo copy is never a target: its metrics are no observation of anything.
+    for (const task of trained.filter((t) => !isPlacebo(t))) {
       const metrics = result.metrics[task];
       if (!metrics) continue;
       const others = trained.filter((t) => t !== task);
@@ -69,6 +71,7 @@ export function observationsOf(completed: CompletedPoint[]): Observation[] {
         n: spec.sizes[task],
         nOther: others.reduce((s, t) => s + spec.sizes[t], 0),
         ...(others.length === 1 ? { source: others[0] } : {}),
+        ...(others.length > 0 && others.every(isPlacebo) ? { placeboContext: true as const } : {}),
         y: metrics.auroc,
       });
     }

@@ -120,6 +120,36 @@ describe('enumeratePoints: counts per design', () => {
   });
 });
 
+describe('enumeratePoints: placebo sources', () => {
+  const withPlacebo = available({ A: 100, B: 40, 'A~placebo': 100, 'B~placebo': 40 });
+
+  it('pairwise: every target gets every placebo source on the same grid; placebos are never targets', () => {
+    const { points } = enumeratePoints(config({ designs: ['pairwise'] }), withPlacebo);
+    const uses = perCell(points).flatMap((p) => p.uses!);
+    const pairs = new Set(uses.map((u) => `${u.source} → ${u.focus}`));
+    expect([...pairs].sort()).toEqual(['A → B', 'A~placebo → A', 'A~placebo → B', 'B → A', 'B~placebo → A', 'B~placebo → B']);
+    // placebo → A has A's grid × {0} ∪ B~placebo's grid, as the real pair B → A
+    const cells = (source: string) => perCell(points).filter((p) => p.uses!.some((u) => u.source === source && u.focus === 'A'));
+    const grid = (source: string) => cells(source).map((p) => `${p.sizes.A}×${p.sizes[source] ?? 0}`).sort();
+    expect(grid('B~placebo')).toEqual(grid('B'));
+  });
+
+  it('contextual: a placebo surface per focus with the placebo copies of the others as context; single/all stay real', () => {
+    const { points } = enumeratePoints(config({ designs: ['single', 'all', 'contextual'], contextFractions: [0, 1] }), withPlacebo);
+    const cell = perCell(points);
+    const placeboUses = cell.flatMap((p) => p.uses!.filter((u) => u.placebo).map((u) => ({ u, sizes: p.sizes })));
+    expect(new Set(placeboUses.map(({ u }) => u.focus))).toEqual(new Set(['A', 'B']));
+    for (const { u, sizes } of placeboUses) {
+      const others = Object.keys(sizes).filter((t) => t !== u.focus);
+      expect(others.every((t) => t.endsWith('~placebo'))).toBe(true);
+      if (u.fraction === 1) expect(others).toEqual([`${u.focus === 'A' ? 'B' : 'A'}~placebo`]);
+    }
+    for (const p of cell) {
+      if (p.uses!.some((u) => u.design === 'single' || u.design === 'all')) expect(Object.keys(p.sizes).some((t) => t.endsWith('~placebo'))).toBe(false);
+    }
+  });
+});
+
 describe('enumeratePoints: ids', () => {
   const cfg = config({ designs: ['single', 'all', 'contextual', 'pairwise', 'random'] });
   const { points } = enumeratePoints(cfg, twoTasks);

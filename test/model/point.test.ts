@@ -10,7 +10,7 @@ beforeAll(async () => {
   backend = await loadBackend();
 });
 
-const model: ModelConfig = { hidden: [32], dropout: 0.1, batchSize: 32, learningRate: 0.01, maxSteps: 300, evalEvery: 10, patience: 5 };
+const model: ModelConfig = { hidden: [32], dropout: 0.1, batchSize: 32, learningRate: 0.01, maxSteps: 300, evalEvery: 10, patience: 5, minImprovement: 0.001 };
 const data = plantedData({ n: 500, dim: 48, tasks: 3, missing: 0.2 });
 const split = simpleSplit(data, 380, 60);
 const noValidation = { ...split, validationRows: new Int32Array(0) };

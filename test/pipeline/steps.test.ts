@@ -19,6 +19,17 @@ const config = {
   study: { designs: ['single', 'all', 'contextual'], grid: { min: 64, max: 256, factor: 2 }, seeds: 2, contextFractions: [0, 1], bootstrap: 20, lookahead: { probes: [0.5], steps: 2, delta: 16 } },
 };
 
+/** A results document without the wall-clock fields (seconds measured, times of day), which no rerun repeats. */
+function withoutTimings(doc: unknown): unknown {
+  if (Array.isArray(doc)) return doc.map(withoutTimings);
+  if (doc === null || typeof doc !== 'object') return doc;
+  return Object.fromEntries(
+    Object.entries(doc)
+      .filter(([k]) => !['seconds', 'runSeconds', 'finishedAt', 'createdAt', 'updatedAt', 'generatedAt'].includes(k))
+      .map(([k, v]) => [k, withoutTimings(v)]),
+  );
+}
+
 describe('pipeline steps on a folder store', () => {
   let root: string;
   let store: FolderStore;
@@ -68,13 +79,32 @@ describe('pipeline steps on a folder store', () => {
     expect(transfer!.cost.lookahead_run.seconds).toBeCloseTo(probed.reduce((s, p) => s + p!.lookahead!.runSeconds!, 0), 6);
     const all = (await Promise.all(plan.pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p))))).map((p) => p!);
     expect(transfer!.cost.total.seconds).toBeCloseTo(all.reduce((s, p) => s + p.seconds + (p.lookahead?.runSeconds ?? 0), 0), 6);
+    // Placebo controls (default: every task): a placebo-context surface per focus task next to the real one.
+    expect(transfer!.contextual.filter((c) => c.placebo).map((c) => c.task).sort()).toEqual(transfer!.contextual.filter((c) => !c.placebo).map((c) => c.task).sort());
     await reportStep(ctx());
     expect(await store.exists(runLayout(runId).report)).toBe(true);
+    const report = new TextDecoder().decode((await store.get(runLayout(runId).report))!);
+    expect(report).toMatch(/Placebo controls \(contextual\): \d+ of \d+ placebo estimates called positive/);
+    expect(report).toContain('placebo context');
+    expect(report).toMatch(/random split: \d+ compounds share their SMILES or feature row with another compound and were grouped/);
     await markStatus(ctx(), { state: 'SUCCEEDED' });
 
     // A rerun (redrive) recomputes nothing.
     const again = await planStep(ctx());
     expect(again.pending).toHaveLength(0);
     expect(again.pointsDone).toBe(plan.pointsTotal);
+  });
+
+  it('gives identical results files when the same config runs again from scratch (timings aside)', async () => {
+    const fresh = new FolderStore(path.join(root, 'bucket-again'));
+    const ctx2 = { ...ctx(), store: fresh };
+    await putJson(fresh, runLayout(runId).config, config);
+    const plan = await planStep(ctx2);
+    for (const pointId of plan.pending) await trainStep({ ...ctx2, pointId });
+    await fitStep(ctx2);
+    await transferStep(ctx2);
+    for (const key of [runLayout(runId).curves, runLayout(runId).transfer]) {
+      expect(withoutTimings(await getJson(fresh, key))).toEqual(withoutTimings(await getJson(store, key)));
+    }
   });
 });

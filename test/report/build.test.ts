@@ -110,6 +110,29 @@ describe('buildReport', () => {
     expect(blocks).toHaveLength(2);
   });
 
+  it('shows placebo sources next to the real estimates as the empirical null, and keeps them out of the real counts', async () => {
+    const run = completeRun();
+    const placeboPairs = ['KDR', 'SRC'].map((target, k) => ({
+      source: 'ABL1~placebo', target, split: 'random' as const, design: 'pairwise' as const, placebo: true as const,
+      s: k === 0 ? 2e-5 : -3e-4, ci: [-1e-4, 1e-4] as [number, number], p: k === 0 ? 0.6 : 0.01, verdict: k === 0 ? ('none' as const) : ('negative' as const), bootstrapGroups: 3,
+    }));
+    const placeboContext = { ...run.transfer.contextual[0], placebo: true as const, s: 1e-5, p: 0.7, verdict: 'none' as const };
+    run.transfer.pairwise.push(...placeboPairs);
+    run.transfer.contextual.push(placeboContext);
+    const real = run.transfer.pairwise.filter((p) => p.design === 'pairwise' && !p.placebo);
+    const report = await buildReport(run);
+    expect(report.html).toContain('Placebo controls (pairwise): 0 of 2 placebo estimates called positive and 1 negative');
+    expect(report.html).toContain(`Real estimates: ${real.filter((p) => p.verdict === 'positive').length} positive`);
+    expect(report.html).toContain('Placebo controls (contextual): 0 of 1 placebo estimates called positive');
+    expect(report.html).toContain(`${placeboContext.task} · placebo context`);
+    // The glance counts the real pairs, and the placebo pairs apart.
+    expect(report.html).toContain(`of ${real.length} ordered pairs. Placebo sources: 0 of 2 placebo → target pairs called positive.`);
+    // The heatmap draws the placebo column after the real sources.
+    const svg = report.plots.find((p) => p.name === 'pairwise-pairwise-random')!.svg;
+    const labels = [...svg.matchAll(/<text[^>]*>(ABL1~placebo|ABL1|KDR|SRC|FLT1|FLT4)<\/text>/g)].map((m) => m[1]);
+    expect(labels.slice(0, 6).indexOf('ABL1~placebo')).toBe(5);
+  });
+
   it('warns about the failed point, the failed fit and the undefined AUROC, before the charts', async () => {
     const input = failedRun();
     const { html } = await buildReport(input);

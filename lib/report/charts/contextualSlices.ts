@@ -16,13 +16,14 @@ export interface SliceRow {
 /** Observed means per (n_i, n_Σ) and, for each successful EXP3.2 fit, P(n_i) at every observed n_Σ. */
 export function contextualSliceRows(curves: CurvesFile, split: SplitKind): SliceRow[] {
   const rows: SliceRow[] = [];
-  const obs = curves.observations.filter((o) => o.split === split && o.design === 'contextual' && o.y !== null && o.nOther !== undefined);
+  // The real surface only: placebo-context points and fits are the control, reported in the forest plot.
+  const obs = curves.observations.filter((o) => o.split === split && o.design === 'contextual' && !o.placeboContext && o.y !== null && o.nOther !== undefined);
   for (const [, group] of groupBy(obs, (o) => `${o.task}\u0000${o.n}\u0000${o.nOther}`)) {
     const o = group[0];
     rows.push({ kind: 'obs', task: o.task, nOther: o.nOther!, n: o.n, y: spread(group.map((g) => g.y as number)).mean });
   }
   for (const fit of curves.fits) {
-    if (fit.split !== split || fit.model !== 'exp3.2' || fit.design !== 'contextual') continue;
+    if (fit.split !== split || fit.model !== 'exp3.2' || fit.design !== 'contextual' || fit.source !== undefined) continue;
     const params = exp32Params(fit);
     const mine = obs.filter((o) => o.task === fit.task);
     if (!params || mine.length === 0) continue;
