@@ -14,10 +14,24 @@ export interface InputLocation {
   column?: string;
 }
 
-/** A problem in a user's data file: names the file, row and column. */
+/** Longest problem text an InputError carries: it may quote a file, and never more than a short excerpt of it. */
+export const MAX_PROBLEM_CHARS = 600;
+
+/**
+ * Text from a user's file made safe to show: control characters (newlines, NULs, escapes) as '·', and at most
+ * `max` characters, the cut said.
+ */
+export function excerpt(text: string, max = MAX_PROBLEM_CHARS): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '·');
+  return clean.length <= max ? clean : `${clean.slice(0, max)}… (${clean.length - max} more characters)`;
+}
+
+/** A problem in a user's data file: names the file, row and column. About a file, its text is an excerpt (see `excerpt`). */
 export class InputError extends MtlcError {
   readonly location: InputLocation;
   constructor(location: InputLocation, problem: string) {
+    if (location.file !== undefined) problem = excerpt(problem);
     const where = [
       location.file,
       location.row !== undefined ? `row ${location.row}` : undefined,

@@ -4,13 +4,16 @@ import { parseRunConfigText } from '../config.ts';
 import { ConfigError, InputError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
 import type { StepContext } from './context.ts';
+import { checkRunFileNames } from './runFiles.ts';
 
 export type ConfigValidation = { ok: true; config: RunConfig } | { ok: false; errors: { field: string; message: string }[] };
 
-/** Validates config text without throwing: the trigger turns errors into status.json. */
+/** Validates config text as uploaded to a run's folder, without throwing: the trigger turns errors into status.json. */
 export function validateConfigText(text: string): ConfigValidation {
   try {
-    return { ok: true, config: parseRunConfigText(text, 'config.json') };
+    const config = parseRunConfigText(text, 'config.json');
+    checkRunFileNames(config);
+    return { ok: true, config };
   } catch (err) {
     if (err instanceof ConfigError) return { ok: false, errors: err.issues };
     throw err;
@@ -21,5 +24,7 @@ export async function readRunConfig(ctx: StepContext): Promise<RunConfig> {
   const key = runLayout(ctx.runId).config;
   const bytes = await ctx.store.get(key);
   if (bytes === undefined) throw new InputError({ file: ctx.store.describe(key) }, 'the run has no config.json');
-  return parseRunConfigText(Buffer.from(bytes).toString('utf8'), ctx.store.describe(key));
+  const config = parseRunConfigText(Buffer.from(bytes).toString('utf8'), ctx.store.describe(key));
+  checkRunFileNames(config);
+  return config;
 }

@@ -1,7 +1,6 @@
 // The Plan step: validate the config, featurise and split once into prepared/, enumerate the points, and
 // return those not computed yet (a rerun or redrive recomputes only what is missing).
-import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunConfig } from '../config.ts';
@@ -17,6 +16,7 @@ import type { StepContext } from './context.ts';
 import { decodeSplits, encodeSplits, preparedHash, type StoredPlan, type StoredSplits } from './prepared.ts';
 import { storedPointIds } from './points.ts';
 import { markStatus } from './status.ts';
+import { runFileKey } from './runFiles.ts';
 
 export interface PlanOutput {
   runId: string;
@@ -30,26 +30,33 @@ export interface PlanOutput {
 }
 
 /**
- * A custom data set's files are local paths, or keys relative to the run folder (uploaded next to
- * config.json): those are fetched into a temporary folder so the same config works locally and on AWS.
+ * A custom data set's files are objects in the run's own folder (uploaded next to config.json; `mtlc run`
+ * uploads a local config's files there too), never paths on the machine that runs Plan: each is fetched into a
+ * temporary folder, which `cleanup` removes (a warm Lambda would otherwise collect them).
  */
-async function localiseCustomFiles(ctx: StepContext, config: RunConfig): Promise<RunConfig> {
+async function localiseCustomFiles(ctx: StepContext, config: RunConfig): Promise<{ config: RunConfig; cleanup: () => Promise<void> }> {
   const dataset = { ...config.dataset };
   let tmp: string | undefined;
-  for (const field of ['labels', 'features'] as const) {
-    const value = dataset[field];
-    if (!value || existsSync(value)) continue;
-    const key = `${runLayout(ctx.runId).root}${value.replace(/^\.?\//, '')}`;
-    const bytes = await ctx.store.get(key);
-    if (!bytes) {
-      throw new InputError({ file: `config.json`, column: `dataset.${field}` }, `'${value}' is neither a local file nor an object at ${ctx.store.describe(key)}; upload it next to config.json`);
+  const cleanup = async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  };
+  try {
+    for (const field of ['labels', 'features'] as const) {
+      const value = dataset[field];
+      if (!value) continue;
+      const key = runFileKey(ctx.runId, value, `dataset.${field}`);
+      const bytes = await ctx.store.get(key);
+      if (!bytes) throw new InputError({ file: 'config.json', column: `dataset.${field}` }, `no object at ${ctx.store.describe(key)}: upload '${value}' next to config.json`);
+      tmp ??= await mkdtemp(path.join(os.tmpdir(), 'mtlc-data-'));
+      const file = path.join(tmp, path.basename(key));
+      await writeFile(file, bytes);
+      dataset[field] = file;
     }
-    tmp ??= await mkdtemp(path.join(os.tmpdir(), 'mtlc-data-'));
-    const file = path.join(tmp, path.basename(value));
-    await writeFile(file, bytes);
-    dataset[field] = file;
+  } catch (err) {
+    await cleanup();
+    throw err;
   }
-  return { ...config, dataset };
+  return { config: { ...config, dataset }, cleanup };
 }
 
 export async function planStep(ctx: StepContext): Promise<PlanOutput> {
@@ -61,7 +68,12 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   let splitsDoc = await getJson<StoredSplits>(ctx.store, layout.splits);
   let dataset: PreparedDataset;
   if (!splitsDoc || splitsDoc.hash !== hash || !(await ctx.store.exists(layout.dataset))) {
-    dataset = await prepareDataset(await localiseCustomFiles(ctx, config), { dataDir: ctx.dataDir, cacheDir: ctx.cacheDir });
+    const local = await localiseCustomFiles(ctx, config);
+    try {
+      dataset = await prepareDataset(local.config, { dataDir: ctx.dataDir, cacheDir: ctx.cacheDir });
+    } finally {
+      await local.cleanup();
+    }
     // Placebo sources are extra label columns: every trainer reads them from the prepared data set.
     const placebo = placeboSources(config.study.placebo.sources, dataset.labels.tasks);
     const notes = [...dataset.notes];

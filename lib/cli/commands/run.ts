@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, InputError } from '../../errors.ts';
 import { runLocal, type LocalProgress } from '../../execution/local/run.ts';
+import { bundleLocalInputs } from '../localInputs.ts';
 import { validateConfigText } from '../../pipeline/steps.ts';
 import type { LogLine } from '../../../functions/shared/middleware/structured-logs.ts';
 import type { RunStatus } from '../../layout.ts';
@@ -50,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const configFile = values.config;
   if (configFile && !existsSync(configFile)) throw new InputError({ file: configFile }, 'no such config file');
-  const configText = configFile ? readFileSync(configFile, 'utf8') : '{}';
+  const { configText, files } = configFile ? bundleLocalInputs(readFileSync(configFile, 'utf8'), configFile) : { configText: '{}', files: [] };
   const checked = validateConfigText(configText);
   if (!checked.ok) throw new ConfigError(checked.errors);
   const runId = values['run-id'] ?? defaultRunId(configFile);
@@ -81,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`mtlc run ${runId}: embedded bucket under ${path.join(outDir, 's3')}`);
   let result;
   try {
-    result = await runLocal({ configText, outDir, runId, workers, dataDir: values['data-dir'], onProgress, log });
+    result = await runLocal({ configText, files, outDir, runId, workers, dataDir: values['data-dir'], onProgress, log });
   } finally {
     if (barStarted) bar?.stop();
   }

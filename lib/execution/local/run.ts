@@ -30,6 +30,8 @@ export interface LocalProgress {
 export interface LocalRunOptions {
   /** The run configuration as a user would upload it (JSON text; '{}' is the default study). */
   configText: string;
+  /** Files the user uploads next to config.json first (names relative to the run folder), e.g. a custom data set. */
+  files?: { name: string; bytes: Uint8Array }[];
   /** Folder of the embedded bucket (<outDir>/s3) and of the copied results (<outDir>/runs/<runId>/results). */
   outDir: string;
   runId: string;
@@ -220,6 +222,9 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   return withLocalPipeline(options, async ({ bucket, machine, trigger }) => {
     const key = runLayout(options.runId).config;
     // Upload as a user would; the notification the embedded S3 emits is the trigger's event.
+    for (const file of options.files ?? []) {
+      await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: `${runLayout(options.runId).root}${file.name}`, Body: file.bytes }));
+    }
     const waiting = nextTriggerEvent(bucket, machine, key);
     await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: key, Body: options.configText, ContentType: 'application/json' }));
     return trigger(await waiting.event, options.runId);
