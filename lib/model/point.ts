@@ -19,7 +19,7 @@ export interface PointInput {
   trainRows: Record<string, Int32Array>;
   /** Held-out rows; each task is evaluated on those of them labelled for it. */
   testRows: Int32Array;
-  /** Inner validation rows (outside the training and test rows): each task's early stopping reads its loss on
+  /** Inner validation rows (outside the training and test rows): each task's early stopping reads its AUROC on
    * those labelled for it. Empty: the whole step budget is trained and the last step counts. */
   validationRows: Int32Array;
   model: ModelConfig;
@@ -36,8 +36,8 @@ export interface PointOutput {
   device: string;
   /** Optimisation steps taken. */
   steps: number;
-  /** Per task, the step whose model its metrics come from (its lowest validation loss; the last step when it
-   * has no validation labels). */
+  /** Per task, the step whose model its metrics come from (its best validation AUROC; the last step when it
+   * has none). */
   bestSteps: Record<string, number>;
   /** Whether the run ended by patience before the step budget. */
   stoppedEarly: boolean;
@@ -50,18 +50,18 @@ export function unionRows(tasks: readonly string[], trainRows: Record<string, In
   return Int32Array.from([...set].sort((a, b) => a - b));
 }
 
-/** AUROC of task k on the validation rows labelled for it, from probabilities whose first rows are those rows. */
-function validationAuroc(data: TaskData, rows: Int32Array, probabilities: Float32Array, k: number): number | null {
+/** Labels and probabilities of task k on those of `rows` labelled for it; row i's probabilities are row `offset + i` of `probabilities` [· × K]. */
+function labelledColumn(data: TaskData, rows: Int32Array, probabilities: Float32Array, k: number, offset = 0): { y: number[]; p: number[] } {
   const K = data.tasks.length;
   const y: number[] = [];
   const p: number[] = [];
   rows.forEach((r, i) => {
     if (data.hostObserved[r * K + k]) {
       y.push(data.hostY[r * K + k]);
-      p.push(probabilities[i * K + k]);
+      p.push(probabilities[(offset + i) * K + k]);
     }
   });
-  return auroc(y, p);
+  return { y, p };
 }
 
 /** Probabilities [rows × K] of the model on `rows`, dropout off. */
@@ -116,10 +116,11 @@ export async function trainPoint(input: PointInput): Promise<PointOutput> {
     const p = predictRows(model, data, evalRows);
     let improved = false;
     for (let k = 0; k < K; k++) {
-      const score = validationAuroc(data, input.validationRows, p, k);
+      const { y, p: scores } = labelledColumn(data, input.validationRows, p, k);
+      const score = auroc(y, scores);
       // The first check, and every one better by more than minImprovement, become the task's best; a task
-      // without a defined validation AUROC (no labels or one class) is read at the last step.
-      const better = score === null ? nValidation === 0 || bestScore[k] === null : bestScore[k] === null || score > bestScore[k]! + input.model.minImprovement;
+      // without a defined validation AUROC (no labels or one class) is read at the last check.
+      const better = score === null || bestScore[k] === null || score > bestScore[k]! + input.model.minImprovement;
       if (!better) continue;
       if (score !== null) {
         bestScore[k] = score;
@@ -142,14 +143,7 @@ export async function trainPoint(input: PointInput): Promise<PointOutput> {
     const metrics: Record<string, TaskMetrics> = {};
     const bestSteps: Record<string, number> = {};
     input.tasks.forEach((task, k) => {
-      const y: number[] = [];
-      const p: number[] = [];
-      input.testRows.forEach((r, i) => {
-        if (data.hostObserved[r * K + k]) {
-          y.push(data.hostY[r * K + k]);
-          p.push(testProbabilities[i * K + k]);
-        }
-      });
+      const { y, p } = labelledColumn(data, input.testRows, testProbabilities, k);
       metrics[task] = taskMetrics(y, p, data.trainCount(k, trainRows));
       bestSteps[task] = bestStep[k] ?? result.steps;
     });
