@@ -1,4 +1,4 @@
-// The mtlc stack, top to bottom as the architecture reads (DESIGN.md §3):
+// The mtlc stack, top to bottom as the architecture reads (docs/results.md, README "What a run produces"):
 // results bucket → pipeline Lambdas → Batch GPU trainer → run state machine → S3 upload trigger.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { acknowledge } from './nag.ts';

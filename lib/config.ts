@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
 const positiveInt = z.number().int().positive();
+/** A positive integer with a sane maximum: a typo such as `seeds: 100000` is a config error, not a month of compute. */
+const upTo = (max: number) => positiveInt.max(max);
 
 /** Default fraction of a fold's training compounds held out as its inner validation set (`split.validationFraction`). */
 export const DEFAULT_VALIDATION_FRACTION = 0.15;
@@ -41,7 +43,7 @@ export const TaskSelectionConfig = z
     /** Explicit target ids; takes precedence over `top`. */
     list: z.array(z.string().min(1)).min(1).optional(),
     /** The K targets with the most labelled compounds. */
-    top: positiveInt.default(3),
+    top: upTo(1000).default(3),
     minPositives: z.number().int().nonnegative().default(10),
     minNegatives: z.number().int().nonnegative().default(10),
   })
@@ -79,16 +81,16 @@ export const SplitConfig = z
 
 export const ModelConfig = z
   .object({
-    hidden: z.array(positiveInt).min(1).default(MODEL_DEFAULTS.hidden),
+    hidden: z.array(upTo(8192)).min(1).max(8).default(MODEL_DEFAULTS.hidden),
     dropout: z.number().min(0).max(0.95).default(MODEL_DEFAULTS.dropout),
-    batchSize: positiveInt.default(MODEL_DEFAULTS.batchSize),
-    learningRate: z.number().positive().default(MODEL_DEFAULTS.learningRate),
+    batchSize: upTo(8192).default(MODEL_DEFAULTS.batchSize),
+    learningRate: z.number().positive().max(10).default(MODEL_DEFAULTS.learningRate),
     /** Training protocol (docs/methods.md): a step budget that does not grow with the rows ... */
-    maxSteps: positiveInt.default(MODEL_DEFAULTS.maxSteps),
+    maxSteps: upTo(1_000_000).default(MODEL_DEFAULTS.maxSteps),
     /** ... a check of every task's inner-validation loss every evalEvery steps ... */
-    evalEvery: positiveInt.default(MODEL_DEFAULTS.evalEvery),
+    evalEvery: upTo(100_000).default(MODEL_DEFAULTS.evalEvery),
     /** ... and a stop after `patience` checks in a row that improved no task ... */
-    patience: positiveInt.default(MODEL_DEFAULTS.patience),
+    patience: upTo(10_000).default(MODEL_DEFAULTS.patience),
     /** ... by more than this much validation AUROC over its best so far (smaller gains are noise, not learning). */
     minImprovement: z.number().min(0).lt(0.1).default(MODEL_DEFAULTS.minImprovement),
   })
@@ -96,33 +98,42 @@ export const ModelConfig = z
 
 export const GridConfig = z
   .object({
-    min: positiveInt.default(16),
+    min: upTo(10_000_000).default(16),
     /** Largest n; 'full' = all the training compounds a task has. */
-    max: z.union([positiveInt, z.literal('full')]).default('full'),
-    factor: z.number().gt(1).default(2),
+    max: z.union([upTo(10_000_000), z.literal('full')]).default('full'),
+    /** At least 1.1: a factor closer to 1 asks for hundreds of sizes. */
+    factor: z.number().min(1.1).max(1000).default(2),
   })
-  .strict();
+  .strict()
+  .superRefine((g, ctx) => {
+    if (g.max !== 'full' && g.max < g.min) ctx.addIssue({ code: 'custom', path: ['max'], message: `must be 'full' or at least study.grid.min (${g.min}), got ${g.max}` });
+  });
 
 export const StudyConfig = z
   .object({
     designs: z.array(z.enum(['single', 'all', 'contextual', 'pairwise', 'random'])).min(1).default(['single', 'all', 'contextual']),
     grid: GridConfig.default({ min: 16, max: 'full', factor: 2 }),
     /** Seeds per test fold: replicates are (fold, seed) pairs, each with its own subsamples and initialisation. */
-    seeds: positiveInt.default(1),
+    seeds: upTo(100).default(1),
     /** contextual: fractions of the other tasks' data trained next to the focus task. */
-    contextFractions: z.array(z.number().min(0).max(1)).min(2).default([0, 0.25, 1]),
+    contextFractions: z
+      .array(z.number().min(0).max(1))
+      .min(2)
+      .max(20)
+      .refine((f) => new Set(f).size === f.length, 'a fraction is listed twice')
+      .default([0, 0.25, 1]),
     /** pairwise: 'all' ordered pairs of the selected tasks, or an explicit list of [source, target]. */
     pairs: z.union([z.literal('all'), z.array(z.tuple([z.string(), z.string()])).min(1)]).default('all'),
     /** random design: number of runs with independently drawn sizes per task. */
-    randomRuns: positiveInt.default(24),
-    tag: z.object({ enabled: z.boolean().default(true), every: positiveInt.default(5) }).strict().default({ enabled: true, every: 5 }),
+    randomRuns: upTo(10_000).default(24),
+    tag: z.object({ enabled: z.boolean().default(true), every: upTo(100_000).default(5) }).strict().default({ enabled: true, every: 5 }),
     lookahead: z
       .object({
         enabled: z.boolean().default(true),
         /** Probe epochs, as fractions of the run. */
-        probes: z.array(z.number().gt(0).lt(1)).min(1).default([0.25, 0.5, 0.75]),
-        steps: positiveInt.default(10),
-        delta: positiveInt.default(64),
+        probes: z.array(z.number().gt(0).lt(1)).min(1).max(20).default([0.25, 0.5, 0.75]),
+        steps: upTo(10_000).default(10),
+        delta: upTo(1_000_000).default(64),
       })
       .strict()
       .default({ enabled: true, probes: [0.25, 0.5, 0.75], steps: 10, delta: 64 }),
@@ -137,16 +148,19 @@ export const StudyConfig = z
       .default({ sources: 'all' }),
     /** Significance level of the transfer verdicts. */
     alpha: z.number().gt(0).lt(1).default(0.05),
-    bootstrap: positiveInt.default(200),
+    /** Bootstrap resamples per fit (each refits the curve; 10,000 keeps a fit shard inside a Lambda's 15 minutes). */
+    bootstrap: upTo(10_000).default(200),
   })
   .strict();
 
 export const ExecutionConfig = z
   .object({
-    maxConcurrency: positiveInt.default(50),
+    maxConcurrency: upTo(10_000).default(50),
+    /** The largest study (trainings) a run may plan; Plan refuses a bigger one before anything trains. */
+    maxPoints: upTo(10_000_000).default(20_000),
     toleratedFailurePercentage: z.number().min(0).max(100).default(0),
     /** Local runs: worker processes (default: one per core). */
-    workers: positiveInt.optional(),
+    workers: upTo(1024).optional(),
   })
   .strict();
 
@@ -160,7 +174,7 @@ export const RunConfig = z
     split: SplitConfig.default(SplitConfig.parse({})),
     model: ModelConfig.default(MODEL_DEFAULTS),
     study: StudyConfig.default(StudyConfig.parse({})),
-    execution: ExecutionConfig.default({ maxConcurrency: 50, toleratedFailurePercentage: 0 }),
+    execution: ExecutionConfig.default(ExecutionConfig.parse({})),
   })
   .strict();
 

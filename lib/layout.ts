@@ -1,4 +1,5 @@
-// Where each file of a run lives in the bucket (DESIGN.md §3). Every step uses these, never string literals.
+// Where each file of a run lives in the bucket (docs/results.md, README "What a run produces"). Every step uses these, never string literals.
+import type { StudySize } from './design/size.ts';
 
 export const RUNS_PREFIX = 'runs/';
 
@@ -39,5 +40,7 @@ export interface RunStatus {
   step?: string;
   error?: { step?: string; message: string; details?: unknown };
   progress?: { pointsDone: number; pointsTotal: number; pointsFailed?: number };
+  /** The study's size, computed by Plan before anything trains. */
+  size?: StudySize;
   executionArn?: string;
 }

@@ -29,3 +29,17 @@ describe('run configuration', () => {
     expect(() => parseRunConfig({ split: { useFolds: [0, 0] } })).toThrow(/split\.useFolds\.1.*listed twice/);
   });
 });
+
+describe('bounds a config cannot pass', () => {
+  it.each([
+    [{ study: { seeds: 100000 } }, 'study.seeds'],
+    [{ study: { bootstrap: 1e9 } }, 'study.bootstrap'],
+    [{ model: { hidden: [100000] } }, 'model.hidden.0'],
+    [{ study: { grid: { min: 64, max: 32 } } }, 'study.grid.max'],
+    [{ study: { grid: { factor: 1.0001 } } }, 'study.grid.factor'],
+    [{ study: { contextFractions: [0, 0.5, 0.5] } }, 'study.contextFractions'],
+    [{ execution: { maxConcurrency: 20000 } }, 'execution.maxConcurrency'],
+  ])('%j is refused at %s', (input, field) => {
+    expect(() => parseRunConfig(input)).toThrow(new RegExp(`'${field.replace(/\./g, '\\.')}'`));
+  });
+});

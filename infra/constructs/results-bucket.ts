@@ -1,4 +1,4 @@
-// The results bucket: every input and output of a run lives here (DESIGN.md §3 layout). Private, TLS only,
+// The results bucket: every input and output of a run lives here (layout: README "What a run produces"). Private, TLS only,
 // encrypted, versioned; scratch prefixes and old versions expire so an idle deployment stores little.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';

@@ -1,4 +1,4 @@
-// The run state machine, defined once (DESIGN.md §3). Plan → Distributed Map of Batch `.sync` jobs (one per
+// The run state machine, defined once (docs/results.md, README "What a run produces"). Plan → Distributed Map of Batch `.sync` jobs (one per
 // pending point) → Fit fanned out (PlanFits lists the fit shards → a Map fits each in its own Lambda → MergeFits
 // writes curves.json) → Transfer → Report → mark SUCCEEDED; a Catch on every step records the failure.
 // `mtlc run` executes this very definition locally (lib/execution/local), taken from the synthesized template.

@@ -1,4 +1,4 @@
-// The five study designs of DESIGN.md §2, each as a list of training requests for one (split, fold, seed).
+// The five study designs of docs/methods.md, each as a list of training requests for one (split, fold, seed).
 // A request is per-task sizes plus the role it plays; lib/design/enumerate.ts merges identical trainings.
 import type { RunConfig } from '../config.ts';
 import type { DesignName, PointUse } from '../types.ts';

@@ -1,5 +1,6 @@
-// lib/design: which trainings a study needs (DESIGN.md §2, "Designs").
+// lib/design: which trainings a study needs (docs/methods.md, "Designs").
 export { enumeratePoints, resolvePairs, designsOf, type AvailableCount, type SizeCap, type Plan } from './enumerate.ts';
 export { geometricGrid, logUniformSize } from './grid.ts';
 export { pointId, canonicalJson, trainingKey, trainingContext, hashUniform, normaliseSizes, type TrainingSpec } from './pointId.ts';
 export { DESIGN_ORDER } from './designs.ts';
+export { studySize, checkStudySize, describeStudySize, estimatePointSeconds, type StudySize } from './size.ts';

@@ -23,7 +23,7 @@ export interface LookaheadProbeInput {
 }
 
 /**
- * Data lookahead at one point of the run (our definition, DESIGN.md §2). From the current parameters and
+ * Data lookahead at one point of the run (our definition, docs/methods.md). From the current parameters and
  * optimizer state θ, for L steps on base batches B_1..B_L drawn from the training rows:
  *
  *   control:    θ_c = L Adam steps on B_s                       (the run's own training mask)

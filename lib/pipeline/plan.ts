@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunConfig } from '../config.ts';
 import { deserializePrepared, placeboName, placeboSources, prepareDataset, serializePrepared, withPlaceboTasks, type PreparedDataset } from '../data/index.ts';
-import { enumeratePoints, type AvailableCount } from '../design/index.ts';
+import { checkStudySize, enumeratePoints, studySize, type AvailableCount, type StudySize } from '../design/index.ts';
 import { InputError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
 import { assignFolds, trainingOrder } from '../splits/index.ts';
@@ -24,6 +24,8 @@ export interface PlanOutput {
   pointsDone: number;
   /** Ids of the points still to train: tiny items keep the Map's input far below the 256 KB state limit. */
   pending: string[];
+  /** The study's size and estimated compute (also in status.json). */
+  size: StudySize;
   /** The run's Map settings (config.execution). */
   maxConcurrency: number;
   toleratedFailurePercentage: number;
@@ -105,6 +107,7 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
     }
   }
   const plan = enumeratePoints(config, available);
+  checkStudySize(config, plan.points.length);
   const stored: StoredPlan = { ...plan, runId: ctx.runId, config, hash, createdAt: new Date().toISOString() };
   const previous = await getJson<StoredPlan>(ctx.store, layout.plan);
   // Keep createdAt when nothing changed, so trainers' per-process caches stay valid across a redrive.
@@ -114,7 +117,8 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   const done = await storedPointIds(ctx);
   const pending = plan.points.filter((p) => !done.has(p.id)).map((p) => p.id);
   const pointsDone = plan.points.length - pending.length;
-  await markStatus(ctx, { state: 'RUNNING', step: 'Train', progress: { pointsDone, pointsTotal: plan.points.length, pointsFailed: 0 } });
+  const size = studySize(plan.points, new Set(pending));
+  await markStatus(ctx, { state: 'RUNNING', step: 'Train', size, progress: { pointsDone, pointsTotal: plan.points.length, pointsFailed: 0 } });
   const { maxConcurrency, toleratedFailurePercentage } = config.execution;
-  return { runId: ctx.runId, pointsTotal: plan.points.length, pointsDone, pending, maxConcurrency, toleratedFailurePercentage };
+  return { runId: ctx.runId, pointsTotal: plan.points.length, pointsDone, pending, size, maxConcurrency, toleratedFailurePercentage };
 }

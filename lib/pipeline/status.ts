@@ -16,6 +16,7 @@ export async function markStatus(ctx: StepContext, status: Omit<RunStatus, 'runI
     runId: ctx.runId,
     updatedAt: new Date().toISOString(),
     progress: status.progress ?? previous?.progress,
+    size: status.size ?? previous?.size,
     executionArn: status.executionArn ?? previous?.executionArn,
   };
   await putJson(ctx.store, runLayout(ctx.runId).status, next);

@@ -1,4 +1,4 @@
-// The methods section: each quantity in the report defined as the pipeline computes it (DESIGN.md §2), with this run's settings.
+// The methods section: each quantity in the report defined as the pipeline computes it (docs/methods.md), with this run's settings.
 import type { RunConfig } from '../config.ts';
 import { esc } from './html.ts';
 

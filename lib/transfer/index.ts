@@ -1,4 +1,4 @@
-// lib/transfer: the analysis of a run (DESIGN.md §2, "Transfer effects" and "Comparison").
+// lib/transfer: the analysis of a run (docs/methods.md, "Transfer effects" and "Comparison").
 export { analyseRun, type AnalyseInput } from './analyse.ts';
 export { fitRun } from './fitRun.ts';
 export { fitOptionsOf, fitPlanned, unboundedNote } from './fitPlanned.ts';

@@ -150,6 +150,18 @@ describe('enumeratePoints: placebo sources', () => {
   });
 });
 
+describe('enumeratePoints: a grid too coarse for its curves', () => {
+  it('is a config error naming the grid and the task, not a run whose fits all fail', () => {
+    // A: 16, 32, 64, 100; B: 16, 32, 40 — with min 32: A 32, 64, 100 (3), B 32, 40 (2).
+    expect(() => enumeratePoints(config({ designs: ['single'], grid: { min: 32, max: 'full', factor: 2 } }), twoTasks)).toThrow(
+      /study\.grid.*task 'B' \(random split, test fold 0\) 2 training size\(s\); an EXP3 curve needs at least 3/,
+    );
+    expect(enumeratePoints(config({ designs: ['single'], grid: { min: 16, max: 'full', factor: 2 } }), twoTasks).points.length).toBeGreaterThan(0);
+    // contextual: 2 sizes × 2 fractions = 4 cells is enough for EXP3.2
+    expect(enumeratePoints(config({ designs: ['contextual'], contextFractions: [0, 1], grid: { min: 32, max: 'full', factor: 2 } }), twoTasks).points.length).toBeGreaterThan(0);
+  });
+});
+
 describe('enumeratePoints: ids', () => {
   const cfg = config({ designs: ['single', 'all', 'contextual', 'pairwise', 'random'] });
   const { points } = enumeratePoints(cfg, twoTasks);
@@ -182,24 +194,22 @@ describe('enumeratePoints: ids', () => {
 describe('enumeratePoints: caps and probes', () => {
   it('reports sizes capped by the data instead of silently shrinking them', () => {
     const cfg = config({ designs: ['single'], grid: { min: 16, max: 200, factor: 2 } });
-    const { points, caps } = enumeratePoints(cfg, available({ A: 100, B: 10, C: 500 }));
+    const { points, caps } = enumeratePoints(cfg, available({ A: 100, B: 40, C: 500 }));
     expect(caps).toEqual([
       { task: 'A', split: 'random', fold: 0, requested: 200, used: 100 },
-      { task: 'B', split: 'random', fold: 0, requested: 200, used: 10 },
+      { task: 'B', split: 'random', fold: 0, requested: 200, used: 40 },
       { task: 'A', split: 'random', fold: 1, requested: 200, used: 100 },
-      { task: 'B', split: 'random', fold: 1, requested: 200, used: 10 },
+      { task: 'B', split: 'random', fold: 1, requested: 200, used: 40 },
     ]);
     expect(sizesOf(perCell(points)).filter((s) => 'C' in s)).toEqual([{ C: 16 }, { C: 32 }, { C: 64 }, { C: 128 }, { C: 200 }]);
-    expect(sizesOf(perCell(points)).filter((s) => 'B' in s)).toEqual([{ B: 10 }]);
+    expect(sizesOf(perCell(points)).filter((s) => 'B' in s)).toEqual([{ B: 16 }, { B: 32 }, { B: 40 }]);
   });
 
-  it('reports the smallest grid size when a task has fewer compounds, and skips a task with none', () => {
-    const { points, caps } = enumeratePoints(config({ designs: ['single'] }), available({ A: 8, B: 0 }, [0]).concat(available({ A: 8, B: 0 }, [1])));
-    expect(caps.filter((c) => c.fold === 0)).toEqual([
-      { task: 'A', split: 'random', fold: 0, requested: 16, used: 8 },
-      { task: 'B', split: 'random', fold: 0, requested: 16, used: 0 },
-    ]);
+  it('skips a task with no compounds in a fold (reported as a cap); too few for a curve is a config error naming it', () => {
+    const { points, caps } = enumeratePoints(config({ designs: ['single'] }), available({ A: 100, B: 0 }, [0]).concat(available({ A: 100, B: 0 }, [1])));
+    expect(caps.filter((c) => c.fold === 0)).toEqual([{ task: 'B', split: 'random', fold: 0, requested: 16, used: 0 }]);
     expect(points.every((p) => Object.keys(p.sizes).join() === 'A')).toBe(true);
+    expect(() => enumeratePoints(config({ designs: ['single'] }), available({ A: 8, B: 100 }))).toThrow(/study\.grid.*task 'A'.*1 training size\(s\); an EXP3 curve needs at least 3/);
   });
 
   it('puts the TAG / lookahead probes on the all-task full-size point only, once per split, fold and seed', () => {

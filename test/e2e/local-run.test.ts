@@ -14,13 +14,13 @@ import { synthesizeTemplate, type CfnTemplate } from '../../lib/execution/local/
 import type { RunStatus } from '../../lib/layout.ts';
 import { dataDir } from '../helpers/paths.ts';
 
-/** 2 tasks × 2 sizes × (single + all) = 6 points of a 16-unit network trained for at most 20 steps (one test fold). */
+/** 2 tasks × 3 sizes (single) + 3 (all) = 9 points of a 16-unit network trained for at most 20 steps (one test fold). */
 const tinyStudy = JSON.stringify({
   dataset: { name: 'kiba' },
   tasks: { top: 2 },
   split: { useFolds: [0] },
   model: { hidden: [16], maxSteps: 20, batchSize: 64 },
-  study: { designs: ['single', 'all'], grid: { min: 64, max: 128, factor: 2 }, seeds: 1, bootstrap: 10, tag: { enabled: false }, lookahead: { enabled: false } },
+  study: { designs: ['single', 'all'], grid: { min: 32, max: 128, factor: 2 }, seeds: 1, bootstrap: 10, tag: { enabled: false }, lookahead: { enabled: false } },
 });
 
 let template: CfnTemplate;
@@ -68,8 +68,8 @@ describe('local run of the AWS state machine', () => {
     const result = await runLocal(options(outDir, runId, { onProgress: (p) => seen.push(p.pointsDone) }));
     expect(result.cause ?? '').toBe('');
     expect(result).toMatchObject({ state: 'SUCCEEDED', ran: true, trigger: { outcome: 'started' } });
-    expect(result.trainedPoints).toHaveLength(6);
-    expect(seen.at(-1)).toBe(6);
+    expect(result.trainedPoints).toHaveLength(9);
+    expect(seen.at(-1)).toBe(9);
 
     const layout = runLayout(runId);
     const keys = await bucketKeys(outDir, layout.root);
@@ -84,7 +84,7 @@ describe('local run of the AWS state machine', () => {
     expect(pointIds(keys.filter((k) => k.startsWith(layout.points)), runId)).toEqual([...result.trainedPoints].sort());
 
     const status = JSON.parse(readFileSync(result.statusPath, 'utf8')) as RunStatus;
-    expect(status).toMatchObject({ state: 'SUCCEEDED', progress: { pointsDone: 6, pointsTotal: 6 } });
+    expect(status).toMatchObject({ state: 'SUCCEEDED', progress: { pointsDone: 9, pointsTotal: 9 } });
     expect(status.executionArn).toBe(result.executionArn);
     expect(readFileSync(result.reportPath, 'utf8')).toMatch(/<html/i);
   });
@@ -110,7 +110,7 @@ describe('a killed run', () => {
     const second = await runLocal(options(outDir, runId));
     expect(second).toMatchObject({ state: 'SUCCEEDED', ran: true, trigger: { outcome: 'duplicate' } });
     const all = pointIds(await bucketKeys(outDir, runLayout(runId).points), runId);
-    expect(all).toHaveLength(6);
+    expect(all).toHaveLength(9);
     expect([...second.trainedPoints].sort()).toEqual(all.filter((id) => !afterKill.includes(id)));
   });
 });

@@ -56,6 +56,10 @@ describe('pipeline steps on a folder store', () => {
     const plan = await planStep(ctx());
     expect(plan.pointsTotal).toBeGreaterThan(4);
     expect(plan.pending).toHaveLength(plan.pointsTotal);
+    // The study's size is known before anything trains, in the Plan output and status.json.
+    expect(plan.size).toMatchObject({ points: plan.pointsTotal, pending: plan.pointsTotal });
+    expect(plan.size.estimatedSeconds).toBeGreaterThan(0);
+    expect((await getJson<{ size: unknown }>(store, runLayout(runId).status))?.size).toEqual(plan.size);
     for (const pointId of plan.pending) await trainStep({ ...ctx(), pointId });
     expect(await runProgress(ctx())).toMatchObject({ pointsDone: plan.pointsTotal, pointsTotal: plan.pointsTotal });
 
@@ -93,6 +97,13 @@ describe('pipeline steps on a folder store', () => {
     const again = await planStep(ctx());
     expect(again.pending).toHaveLength(0);
     expect(again.pointsDone).toBe(plan.pointsTotal);
+  });
+
+  it('refuses a study larger than execution.maxPoints before anything trains, saying what to change', async () => {
+    const small = new FolderStore(path.join(root, 'bucket-small'));
+    await putJson(small, runLayout(runId).config, { ...config, execution: { maxPoints: 5 } });
+    await expect(planStep({ ...ctx(), store: small })).rejects.toThrow(/execution\.maxPoints.*this study plans \d+ trainings, more than execution\.maxPoints = 5: raise/);
+    expect(await small.exists(runLayout(runId).plan)).toBe(false);
   });
 
   it('gives identical results files when the same config runs again from scratch (timings aside)', async () => {

@@ -1,11 +1,13 @@
 // `mtlc run`: a whole run on this machine — the same state machine as on AWS, against an embedded S3.
 import { SingleBar, Presets } from 'cli-progress';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, InputError } from '../../errors.ts';
 import { runLocal, type LocalProgress } from '../../execution/local/run.ts';
 import { bundleLocalInputs } from '../localInputs.ts';
+import { describeStudySize } from '../../design/size.ts';
 import { validateConfigText } from '../../pipeline/steps.ts';
 import type { LogLine } from '../../../functions/shared/middleware/structured-logs.ts';
 import type { RunStatus } from '../../layout.ts';
@@ -24,6 +26,33 @@ Running the same config again resumes it: only points missing from the bucket ar
   --workers N      training processes (default: the config's execution.workers, else one per core)
   --data-dir DIR   folder with the KIBA/Davis files (default $MTLC_DATA_DIR, else download)
   --verbose        print the handlers' JSON log lines instead of a progress bar`;
+
+/** Progress as one line every 30 s (and at the end), for logs: done/total, elapsed, time left at the rate so far. */
+export function progressLines(write: (line: string) => void, every = 30_000, now = () => Date.now()): (p: LocalProgress) => void {
+  const started = now();
+  let last = started;
+  let firstDone: number | undefined;
+  return (p) => {
+    firstDone ??= p.pointsDone;
+    const t = now();
+    if (t - last < every && p.pointsDone < p.pointsTotal) return;
+    last = t;
+    const trained = p.pointsDone - firstDone;
+    const left = trained > 0 ? ((t - started) / trained) * (p.pointsTotal - p.pointsDone) : undefined;
+    const pct = p.pointsTotal ? Math.floor((100 * p.pointsDone) / p.pointsTotal) : 100;
+    write(
+      `points ${p.pointsDone}/${p.pointsTotal} (${pct}%)${p.pointsFailed ? `, ${p.pointsFailed} failed` : ''}, ${formatDuration((t - started) / 1000)} elapsed` +
+        (left !== undefined && p.pointsDone < p.pointsTotal ? `, about ${formatDuration(left / 1000)} left` : ''),
+    );
+  };
+}
+
+function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
 
 export function defaultRunId(configFile: string | undefined): string {
   if (!configFile) return 'default';
@@ -63,9 +92,19 @@ export async function run(argv: string[]): Promise<number> {
   }
   const outDir = path.resolve(values.out ?? 'mtlc-out');
 
-  const bar = values.verbose ? undefined : new SingleBar({ format: 'points {bar} {value}/{total} | ETA {eta_formatted} | {step}', hideCursor: true }, Presets.shades_classic);
+  // A bar on a terminal; where stderr is a log (no TTY) the bar draws nothing, so periodic lines stand in for it.
+  const terminal = process.stderr.isTTY === true;
+  const bar = values.verbose || !terminal ? undefined : new SingleBar({ format: 'points {bar} {value}/{total} | ETA {eta_formatted} | {step}', hideCursor: true }, Presets.shades_classic);
+  const lines = !values.verbose && !terminal ? progressLines(console.error) : undefined;
   let barStarted = false;
+  let sizeShown = false;
   const onProgress = (p: LocalProgress) => {
+    if (p.size && !sizeShown) {
+      sizeShown = true;
+      const procs = workers ?? os.cpus().length;
+      console.log(`study: ${describeStudySize(p.size)}; about ${formatDuration(p.size.estimatedSeconds / procs)} on ${procs} worker${procs === 1 ? '' : 's'}`);
+    }
+    lines?.(p);
     if (!bar) return;
     if (!barStarted) {
       bar.start(p.pointsTotal, p.pointsDone, { step: 'training' });

@@ -20,11 +20,14 @@ import { LocalExecutions, type LocalHandler } from './adapter.ts';
 import { openLocalBucket, type LocalBucket } from './bucket.ts';
 import { eventMatches, runMachineFrom, synthesizeTemplate, type CfnTemplate, type RunMachine } from './template.ts';
 import { WorkerPool } from './worker-pool.ts';
+import type { StudySize } from '../../design/size.ts';
 
 export interface LocalProgress {
   pointsDone: number;
   pointsTotal: number;
   pointsFailed: number;
+  /** The study's size and estimated compute, from Plan. */
+  size?: StudySize;
 }
 
 export interface LocalRunOptions {
@@ -162,7 +165,7 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
         onTaskResult(fn, result) {
           if (fn !== 'plan') return;
           const plan = result as PlanOutput;
-          Object.assign(progress, { pointsDone: plan.pointsDone, pointsTotal: plan.pointsTotal, pointsFailed: 0 });
+          Object.assign(progress, { pointsDone: plan.pointsDone, pointsTotal: plan.pointsTotal, pointsFailed: 0, size: plan.size });
           options.onProgress?.({ ...progress });
         },
         onJobDone(parameters, ok) {

@@ -1,0 +1,27 @@
+// `mtlc run` with its output sent to a log: a progress line every 30 s and at the end, with the time left.
+import { describe, expect, it } from 'vitest';
+import { progressLines } from '../../lib/cli/commands/run.ts';
+import { describeStudySize } from '../../lib/design/size.ts';
+
+describe('progress lines for logs', () => {
+  it('writes one line per interval and one at the end, with elapsed time and the time left at the rate so far', () => {
+    let t = 0;
+    const out: string[] = [];
+    const line = progressLines((l) => out.push(l), 30_000, () => t);
+    line({ pointsDone: 0, pointsTotal: 100, pointsFailed: 0 });
+    t = 10_000;
+    line({ pointsDone: 10, pointsTotal: 100, pointsFailed: 0 });
+    t = 30_000;
+    line({ pointsDone: 30, pointsTotal: 100, pointsFailed: 0 });
+    t = 40_000;
+    line({ pointsDone: 40, pointsTotal: 100, pointsFailed: 1 });
+    t = 100_000;
+    line({ pointsDone: 100, pointsTotal: 100, pointsFailed: 1 });
+    expect(out).toEqual(['points 30/100 (30%), 30s elapsed, about 1m10s left', 'points 100/100 (100%), 1 failed, 1m40s elapsed']);
+  });
+
+  it('states the size of a study in trainings and compute', () => {
+    expect(describeStudySize({ points: 545, pending: 500, estimatedSeconds: 2100 })).toBe('545 trainings (500 to run), ≈ 35 CPU-minutes of training on one core each');
+    expect(describeStudySize({ points: 9000, pending: 9000, estimatedSeconds: 36_000 })).toBe('9000 trainings (9000 to run), ≈ 10.0 CPU-hours of training on one core each');
+  });
+});
