@@ -2,6 +2,7 @@
 // Every field has a default, so `{}` is the default study (small KIBA study that runs in minutes on 2 cores).
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { geometricGrid } from './design/grid.ts';
 
 const positiveInt = z.number().int().positive();
 /** A positive integer with a sane maximum: a typo such as `seeds: 100000` is a config error, not a month of compute. */
@@ -151,7 +152,13 @@ export const StudyConfig = z
     /** Bootstrap resamples per fit (each refits the curve; 10,000 keeps a fit shard inside a Lambda's 15 minutes). */
     bootstrap: upTo(10_000).default(200),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // With a numeric grid.max the sizes are known without data: too few for an EXP3 curve is found by the trigger.
+    if (s.grid.max === 'full' || !(s.designs.includes('single') || s.designs.includes('all'))) return;
+    const sizes = geometricGrid(s.grid.min, s.grid.factor, s.grid.max).length;
+    if (sizes < 3) ctx.addIssue({ code: 'custom', path: ['grid'], message: `gives ${sizes} training size(s) (${geometricGrid(s.grid.min, s.grid.factor, s.grid.max).join(', ')}); an EXP3 curve needs at least 3: a smaller min or factor, or a larger max` });
+  });
 
 export const ExecutionConfig = z
   .object({

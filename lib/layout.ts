@@ -42,5 +42,7 @@ export interface RunStatus {
   progress?: { pointsDone: number; pointsTotal: number; pointsFailed?: number };
   /** The study's size, computed by Plan before anything trains. */
   size?: StudySize;
+  /** What Plan found corrupt in the stored state and is rebuilding (file, and why). */
+  repaired?: string[];
   executionArn?: string;
 }

@@ -13,8 +13,9 @@ import { getJson, putJson } from '../storage/port.ts';
 import type { FoldAssignment } from '../types.ts';
 import { readRunConfig } from './config.ts';
 import type { StepContext } from './context.ts';
-import { decodeSplits, encodeSplits, preparedHash, type StoredPlan, type StoredSplits } from './prepared.ts';
-import { storedPointIds } from './points.ts';
+import { decodeSplits, encodeSplits, preparedHash, StoredSplitsSchema, type StoredPlan, type StoredSplits } from './prepared.ts';
+import { checkStored } from '../storage/checked.ts';
+import { checkStoredPoints } from './points.ts';
 import { markStatus } from './status.ts';
 import { runFileKey } from './runFiles.ts';
 
@@ -67,9 +68,24 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   const hash = preparedHash(config);
 
   // Prepared data is reused when it was made for the same data/feature/split/model settings.
-  let splitsDoc = await getJson<StoredSplits>(ctx.store, layout.splits);
-  let dataset: PreparedDataset;
-  if (!splitsDoc || splitsDoc.hash !== hash || !(await ctx.store.exists(layout.dataset))) {
+  // Prepared data is reused when it was made for the same settings and reads back whole; a corrupt file is rebuilt.
+  const preparedRepairs: string[] = [];
+  let splitsDoc: StoredSplits | undefined;
+  let dataset: PreparedDataset | undefined;
+  const storedSplits = await checkStored(ctx.store, layout.splits, StoredSplitsSchema);
+  if (storedSplits && !storedSplits.ok) preparedRepairs.push(`rebuilding ${ctx.store.describe(layout.splits)}: ${storedSplits.reason}`);
+  if (storedSplits?.ok && storedSplits.value.hash === hash) {
+    const bytes = await ctx.store.get(layout.dataset);
+    try {
+      if (bytes) {
+        dataset = deserializePrepared(bytes);
+        splitsDoc = storedSplits.value;
+      }
+    } catch (err) {
+      preparedRepairs.push(`rebuilding ${ctx.store.describe(layout.dataset)}: ${(err as Error).message.slice(0, 200)}`);
+    }
+  }
+  if (!dataset || !splitsDoc) {
     const local = await localiseCustomFiles(ctx, config);
     try {
       dataset = await prepareDataset(local.config, { dataDir: ctx.dataDir, cacheDir: ctx.cacheDir });
@@ -93,8 +109,6 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
     await ctx.store.put(layout.dataset, serializePrepared(dataset), 'application/gzip');
     splitsDoc = encodeSplits(hash, assignments);
     await putJson(ctx.store, layout.splits, splitsDoc);
-  } else {
-    dataset = deserializePrepared((await ctx.store.get(layout.dataset))!);
   }
 
   const available: AvailableCount[] = [];
@@ -114,11 +128,13 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   if (previous && previous.hash === hash && JSON.stringify(previous.points) === JSON.stringify(plan.points)) stored.createdAt = previous.createdAt;
   await putJson(ctx.store, layout.plan, stored);
 
-  const done = await storedPointIds(ctx);
+  // A stored point counts as done only when it reads back complete; a corrupt one is named and retrained.
+  const { done, corrupt } = await checkStoredPoints(ctx, plan.points.map((p) => p.id));
   const pending = plan.points.filter((p) => !done.has(p.id)).map((p) => p.id);
   const pointsDone = plan.points.length - pending.length;
   const size = studySize(plan.points, new Set(pending));
-  await markStatus(ctx, { state: 'RUNNING', step: 'Train', size, progress: { pointsDone, pointsTotal: plan.points.length, pointsFailed: 0 } });
+  const repaired = [...preparedRepairs, ...corrupt.map((c) => `retraining a corrupt point: ${c}`)];
+  await markStatus(ctx, { state: 'RUNNING', step: 'Train', size, ...(repaired.length ? { repaired } : {}), progress: { pointsDone, pointsTotal: plan.points.length, pointsFailed: 0 } });
   const { maxConcurrency, toleratedFailurePercentage } = config.execution;
   return { runId: ctx.runId, pointsTotal: plan.points.length, pointsDone, pending, size, maxConcurrency, toleratedFailurePercentage };
 }

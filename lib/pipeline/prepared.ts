@@ -1,6 +1,7 @@
 // The prepared/ folder of a run: data set, fold assignments and plan, written once by Plan and read by every trainer.
 // Trainers handle many points of the same run, so the decoded data is kept per process.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { RunConfig } from '../config.ts';
 import { canonicalJson, trainingContext } from '../design/index.ts';
 import type { Plan } from '../design/index.ts';
@@ -8,14 +9,29 @@ import { deserializePrepared, type PreparedDataset } from '../data/index.ts';
 import { ComputationError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
 import { getJson } from '../storage/port.ts';
+import { CorruptDocumentError, readChecked } from '../storage/checked.ts';
 import type { FoldAssignment, SplitKind } from '../types.ts';
 import type { StepContext } from './context.ts';
 
-export interface StoredSplits {
+/** prepared/splits.json: the fold assignments, checked when read back (a truncated file is rebuilt by Plan). */
+export const StoredSplitsSchema = z.object({
   /** Hash of the training context the folds were made for (see preparedHash). */
-  hash: string;
-  splits: { kind: SplitKind; folds: number; seed: number; fold: number[]; group: number[]; duplicatesGrouped: number; validationFraction: number }[];
-}
+  hash: z.string(),
+  splits: z
+    .array(
+      z.object({
+        kind: z.enum(['random', 'scaffold']),
+        folds: z.number().int().min(2),
+        seed: z.number().int(),
+        fold: z.array(z.number().int().nonnegative()),
+        group: z.array(z.number().int().nonnegative()),
+        duplicatesGrouped: z.number().int().nonnegative(),
+        validationFraction: z.number().gt(0).lt(1),
+      }),
+    )
+    .min(1),
+});
+export type StoredSplits = z.infer<typeof StoredSplitsSchema>;
 
 export interface StoredPlan extends Plan {
   runId: string;
@@ -58,10 +74,16 @@ export async function loadPreparedRun(ctx: StepContext): Promise<LoadedRun> {
   const cacheKey = `${ctx.store.describe(layout.root)}#${plan.hash}#${plan.createdAt}`;
   const hit = cache.get(cacheKey);
   if (hit) return hit;
-  const [datasetBytes, splits] = await Promise.all([ctx.store.get(layout.dataset), getJson<StoredSplits>(ctx.store, layout.splits)]);
+  const [datasetBytes, splits] = await Promise.all([ctx.store.get(layout.dataset), readChecked(ctx.store, layout.splits, StoredSplitsSchema)]);
   if (!datasetBytes || !splits) throw new ComputationError(`run '${ctx.runId}' has a plan but its prepared data is missing (${ctx.store.describe(layout.prepared)})`);
+  let dataset: PreparedDataset;
+  try {
+    dataset = deserializePrepared(datasetBytes);
+  } catch (err) {
+    throw new CorruptDocumentError(ctx.store.describe(layout.dataset), layout.dataset, `${(err as Error).message.slice(0, 200)}; run again: Plan rebuilds it`);
+  }
   if (splits.hash !== plan.hash) throw new ComputationError(`run '${ctx.runId}': prepared splits (${splits.hash}) do not match the plan (${plan.hash}); rerun Plan`);
-  const loaded: LoadedRun = { hash: plan.hash, dataset: deserializePrepared(datasetBytes), splits: decodeSplits(splits), plan };
+  const loaded: LoadedRun = { hash: plan.hash, dataset, splits: decodeSplits(splits), plan };
   cache.clear(); // one run per process at a time: keep memory bounded
   cache.set(cacheKey, loaded);
   return loaded;

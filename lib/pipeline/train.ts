@@ -5,6 +5,7 @@ import { putJson } from '../storage/port.ts';
 import { trainSpec } from '../training/point.ts';
 import type { StepContext } from './context.ts';
 import { loadPreparedRun } from './prepared.ts';
+import { pointIsDone } from './points.ts';
 
 export interface TrainOutput {
   pointId: string;
@@ -14,7 +15,7 @@ export interface TrainOutput {
 
 export async function trainStep(ctx: StepContext & { pointId: string }): Promise<TrainOutput> {
   const key = runLayout(ctx.runId).point(ctx.pointId);
-  if (await ctx.store.exists(key)) return { pointId: ctx.pointId, seconds: 0, skipped: true };
+  if (await pointIsDone(ctx, ctx.pointId)) return { pointId: ctx.pointId, seconds: 0, skipped: true };
   const run = await loadPreparedRun(ctx);
   const spec = run.plan.points.find((p) => p.id === ctx.pointId);
   if (!spec) throw new ComputationError(`point '${ctx.pointId}' is not in the plan of run '${ctx.runId}'`);

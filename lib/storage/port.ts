@@ -1,4 +1,5 @@
 // The storage port: what the pipeline needs of a bucket. Adapters: S3 (AWS and the embedded s3rver) and a folder.
+import { CorruptDocumentError } from './checked.ts';
 
 export interface ObjectStore {
   /** Returns the object's bytes, or undefined when absent. */
@@ -11,9 +12,15 @@ export interface ObjectStore {
   describe(key: string): string;
 }
 
+/** The JSON document at `key` (unvalidated: see readChecked for documents with a schema); a corrupt one is named. */
 export async function getJson<T>(store: ObjectStore, key: string): Promise<T | undefined> {
   const bytes = await store.get(key);
-  return bytes === undefined ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
+  if (bytes === undefined) return undefined;
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+  } catch (err) {
+    throw new CorruptDocumentError(store.describe(key), key, `not valid JSON (${bytes.byteLength} bytes; ${(err as Error).message.slice(0, 120)})`);
+  }
 }
 
 export async function putJson(store: ObjectStore, key: string, value: unknown): Promise<void> {

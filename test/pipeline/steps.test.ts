@@ -15,6 +15,7 @@ import { dataDir } from '../helpers/paths.ts';
 const config = {
   dataset: { name: 'kiba' },
   tasks: { top: 2 },
+  split: { useFolds: [0, 1] },
   model: { hidden: [16], maxSteps: 30, batchSize: 64 },
   study: { designs: ['single', 'all', 'contextual'], grid: { min: 64, max: 256, factor: 2 }, seeds: 2, contextFractions: [0, 1], bootstrap: 20, lookahead: { probes: [0.5], steps: 2, delta: 16 } },
 };
@@ -97,6 +98,25 @@ describe('pipeline steps on a folder store', () => {
     const again = await planStep(ctx());
     expect(again.pending).toHaveLength(0);
     expect(again.pointsDone).toBe(plan.pointsTotal);
+
+    // Corrupt stored state (a crash mid-write, a full disk): a truncated point and a truncated prepared data set.
+    const layout = runLayout(runId);
+    const victim = plan.pending[3];
+    const pointText = new TextDecoder().decode((await store.get(layout.point(victim)))!);
+    await store.put(layout.point(victim), pointText.slice(0, pointText.length >> 1));
+    const datasetBytes = (await store.get(layout.dataset))!;
+    await store.put(layout.dataset, datasetBytes.subarray(0, datasetBytes.length >> 1));
+    // Fit names the corrupt file instead of failing on JSON.parse.
+    await expect(fitStep(ctx())).rejects.toThrow(new RegExp(`${victim}\\.json is corrupt: not valid JSON`));
+    // Plan names what it repairs, rebuilds the data set, and retrains exactly the corrupt point.
+    const healed = await planStep(ctx());
+    expect(healed.pending).toEqual([victim]);
+    const status = await getJson<{ repaired?: string[] }>(store, layout.status);
+    expect(status?.repaired?.some((r) => r.startsWith(`rebuilding ${store.describe(layout.dataset)}`))).toBe(true);
+    expect(status?.repaired?.some((r) => r.includes(`${victim}.json: not valid JSON`))).toBe(true);
+    await trainStep({ ...ctx(), pointId: victim });
+    await fitStep(ctx());
+    expect((await getJson<CurvesFile>(store, layout.curves))!.fits.length).toBe(curves!.fits.length);
   });
 
   it('refuses a study larger than execution.maxPoints before anything trains, saying what to change', async () => {

@@ -46,7 +46,7 @@ describe('loadReportInput', () => {
     const input = await layOut('r1', { gzipDataset: true });
     const loaded = await loadReportInput(store, 'r1', { generatedAt: 'T' });
     expect(loaded.config.title).toBe(input.config.title);
-    expect(loaded.config.study.seeds).toBe(3); // defaults filled in
+    expect(loaded.config.study.seeds).toBe(1); // defaults filled in
     expect(loaded.dataset).toEqual({ name: 'kiba', summary: input.dataset.summary, excluded: input.dataset.excluded, invalidSmiles: 1, notes: input.dataset.notes });
     expect(loaded.environment.backend).toBe('wasm');
     expect(loaded.environment.device).toBe('cpu (2 cores)');

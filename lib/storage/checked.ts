@@ -1,0 +1,42 @@
+// One checked reader for stored documents: every JSON a step reads back is parsed and validated, and a corrupt
+// one (truncated by a crash or a full disk, edited by hand) is named by its location instead of failing later.
+import type { z } from 'zod';
+import { MtlcError } from '../errors.ts';
+import type { ObjectStore } from './port.ts';
+
+/** A stored document that cannot be read as what it should be: names where it is and what is wrong. */
+export class CorruptDocumentError extends MtlcError {
+  readonly key: string;
+  readonly reason: string;
+  constructor(where: string, key: string, reason: string) {
+    super(`${where} is corrupt: ${reason}`);
+    this.key = key;
+    this.reason = reason;
+  }
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** The document at `key` checked against `schema`; undefined when absent. Never throws for bad content. */
+export async function checkStored<T>(store: ObjectStore, key: string, schema: z.ZodType<T>): Promise<Checked<T> | undefined> {
+  const bytes = await store.get(key);
+  if (bytes === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: `not valid JSON (${bytes.byteLength} bytes; ${(err as Error).message.slice(0, 120)})` };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, reason: `${issue.path.length ? `field '${issue.path.join('.')}': ` : ''}${issue.message}` };
+}
+
+/** The document at `key`, validated; undefined when absent; a CorruptDocumentError naming it when it is not what it should be. */
+export async function readChecked<T>(store: ObjectStore, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const checked = await checkStored(store, key, schema);
+  if (checked === undefined) return undefined;
+  if (!checked.ok) throw new CorruptDocumentError(store.describe(key), key, checked.reason);
+  return checked.value;
+}
