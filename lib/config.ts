@@ -220,6 +220,8 @@ export function parseRunConfig(input: unknown): RunConfig {
 /** Parses config text (JSON), naming the position of a syntax error. */
 export function parseRunConfigText(text: string, source = 'config'): RunConfig {
   let json: unknown;
+  // A byte-order mark (as some editors save JSON) is accepted, as it is in CSV files.
+  text = text.replace(/^\uFEFF/, '');
   try {
     json = text.trim() ? JSON.parse(text) : {};
   } catch (err) {

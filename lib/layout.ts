@@ -28,9 +28,19 @@ export const runLayout = (runId: string) => {
 };
 
 /** The run id of a `runs/<runId>/config.json` key, or undefined for any other key. */
+/** The run-id rule (README "A study configuration"): 1–80 of A–Z a–z 0–9 . _ -, starting with a letter or digit. */
+export const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+export const RUN_ID_RULE = '1-80 characters of A-Z a-z 0-9 . _ - (starting with a letter or digit)';
+
 export function runIdFromConfigKey(key: string): string | undefined {
-  const m = /^runs\/([A-Za-z0-9][A-Za-z0-9._-]{0,79})\/config\.json$/.exec(key);
-  return m?.[1];
+  const m = /^runs\/([^/]+)\/config\.json$/.exec(key);
+  return m && RUN_ID.test(m[1]) ? m[1] : undefined;
+}
+
+/** The folder name of a `runs/<name>/config.json` key whose name breaks the run-id rule (undefined otherwise). */
+export function badRunIdOfConfigKey(key: string): string | undefined {
+  const m = /^runs\/([^/]+)\/config\.json$/.exec(key);
+  return m && !RUN_ID.test(m[1]) ? m[1] : undefined;
 }
 
 export interface RunStatus {

@@ -1,6 +1,6 @@
 // The run configuration: protocol and replicate defaults, retired fields named with what replaced them.
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig } from '../lib/config.ts';
+import { parseRunConfig, parseRunConfigText } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
 
 describe('run configuration', () => {
@@ -48,5 +48,11 @@ describe('a grid too coarse for a curve, known without data', () => {
   it('is refused by the validation the trigger runs', () => {
     expect(() => parseRunConfig({ study: { grid: { min: 64, max: 256, factor: 4 } } })).toThrow(/'study\.grid': gives 2 training size\(s\) \(64, 256\); an EXP3 curve needs at least 3/);
     expect(parseRunConfig({ study: { grid: { min: 64, max: 256, factor: 2 } } }).study.grid.max).toBe(256);
+  });
+});
+
+describe('config text', () => {
+  it('accepts a byte-order mark, as CSV files do', () => {
+    expect(parseRunConfigText('\uFEFF{"tasks":{"top":2}}').tasks.top).toBe(2);
   });
 });

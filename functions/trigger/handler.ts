@@ -6,10 +6,10 @@ import { z } from 'zod';
 import { StepFunctionsExecutions } from '../../lib/execution/sfn.ts';
 import { executionNameFor } from '../../lib/execution/names.ts';
 import type { ExecutionPort } from '../../lib/execution/port.ts';
-import { runIdFromConfigKey, runLayout } from '../../lib/layout.ts';
+import { badRunIdOfConfigKey, RUN_ID_RULE, RUNS_PREFIX, runIdFromConfigKey, runLayout, type RunStatus } from '../../lib/layout.ts';
 import { markStatus, validateConfigText } from '../../lib/pipeline/steps.ts';
 import { S3Store } from '../../lib/storage/s3.ts';
-import type { ObjectStore } from '../../lib/storage/port.ts';
+import { putJson, type ObjectStore } from '../../lib/storage/port.ts';
 import { consoleSink, structuredLogs, type LogSink } from '../shared/middleware/structured-logs.ts';
 import { validateInput } from '../shared/middleware/validate-input.ts';
 
@@ -44,12 +44,26 @@ export function decodeS3Key(key: string): string {
 }
 
 async function handleRecord(deps: TriggerDeps, record: S3NotificationEvent['Records'][number]): Promise<TriggerOutcome> {
-  const key = decodeS3Key(record.s3.object.key);
+  let key: string;
+  try {
+    key = decodeS3Key(record.s3.object.key);
+  } catch {
+    // One malformed record is ignored on its own; the rest of the batch goes on.
+    return { key: record.s3.object.key, outcome: 'ignored', reason: 'the key is not valid URL encoding' };
+  }
   if (!record.eventName.startsWith('ObjectCreated:')) return { key, outcome: 'ignored', reason: `event ${record.eventName}` };
   const runId = runIdFromConfigKey(key);
-  if (!runId) return { key, outcome: 'ignored', reason: 'not a runs/<runId>/config.json key' };
-
   const store = deps.storeFor(record.s3.bucket.name);
+  if (!runId) {
+    const bad = badRunIdOfConfigKey(key);
+    if (bad === undefined) return { key, outcome: 'ignored', reason: 'not a runs/<runId>/config.json key' };
+    // A config uploaded under a folder name that breaks the rule gets a status.json beside it saying so.
+    const message = `the run folder '${bad.slice(0, 100)}' breaks the run-id rule (${RUN_ID_RULE}): upload the config again as runs/<runId>/config.json`;
+    const status: RunStatus = { state: 'FAILED', runId: bad, updatedAt: new Date().toISOString(), step: 'Validate', error: { step: 'Validate', message } };
+    await putJson(store, `${RUNS_PREFIX}${bad}/status.json`, status);
+    return { key, runId: bad, outcome: 'invalid', errors: [{ field: '(key)', message }] };
+  }
+
   const ctx = { store, runId };
   const bytes = await store.get(key);
   if (bytes === undefined) return { key, outcome: 'ignored', reason: 'the object is gone' };

@@ -120,15 +120,15 @@ export function textCell(table: CsvTable, i: number, col: number): string {
   return v;
 }
 
-/** A finite number cell (no empty cells, no NaN/Infinity). */
-export function numberCell(table: CsvTable, i: number, col: number): number {
+/** Decimal notation only (`1`, `-0.5`, `1e-3`): JavaScript's Number() would also take `0x1`, `0b1` and `Infinity`. */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/** A finite number cell in decimal notation (no empty cells, no NaN/Infinity, no hex); |x| ≤ `maxAbs` when given. */
+export function numberCell(table: CsvTable, i: number, col: number, maxAbs?: { limit: number; why: string }): number {
   const v = table.rows[i][col];
-  const x = v === undefined || v === '' ? NaN : Number(v);
-  if (!Number.isFinite(x)) {
-    throw new InputError(
-      { file: table.file, row: table.rowNumbers[i], column: table.header[col] },
-      `expected a finite number, got '${v ?? ''}'`,
-    );
-  }
+  const where = { file: table.file, row: table.rowNumbers[i], column: table.header[col] };
+  const x = v !== undefined && DECIMAL.test(v) ? Number(v) : NaN;
+  if (!Number.isFinite(x)) throw new InputError(where, `expected a finite decimal number, got '${v ?? ''}'`);
+  if (maxAbs && Math.abs(x) > maxAbs.limit) throw new InputError(where, `${v} is too large: ${maxAbs.why}`);
   return x;
 }

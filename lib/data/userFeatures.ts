@@ -5,6 +5,9 @@ import { InputError } from '../errors.ts';
 import { numberCell, readCsv, requireColumns, textCell } from './csv.ts';
 import type { BinaryTable } from './table.ts';
 
+/** Features train as 32-bit floats: beyond ~3.4e38 a value is Infinity, and far below that sums overflow. */
+const FEATURE_RANGE = { limit: 1e15, why: 'features are trained as 32-bit floats, so |value| must be at most 1e15 (rescale or standardise this column)' };
+
 /**
  * Dense features for every compound of `table`, row r = table.compoundIds[r]. Every labelled compound
  * must have a row; extra rows in the features file are ignored (counted in `unused`). Errors: no numeric column, a compound
@@ -32,7 +35,7 @@ export function joinFeatureFile(file: string, table: BinaryTable): { features: F
   // Every cell is checked, also on rows no label uses: a broken file should not pass by luck.
   const all = new Float32Array(csv.rows.length * dim);
   for (let i = 0; i < csv.rows.length; i++) {
-    for (let k = 0; k < dim; k++) all[i * dim + k] = numberCell(csv, i, featureCols[k]);
+    for (let k = 0; k < dim; k++) all[i * dim + k] = numberCell(csv, i, featureCols[k], FEATURE_RANGE);
   }
   const values = new Float32Array(table.compoundIds.length * dim);
   table.compoundIds.forEach((id, r) => {

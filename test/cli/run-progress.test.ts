@@ -1,6 +1,6 @@
 // `mtlc run` with its output sent to a log: a progress line every 30 s and at the end, with the time left.
 import { describe, expect, it } from 'vitest';
-import { progressLines } from '../../lib/cli/commands/run.ts';
+import { defaultRunId, progressLines } from '../../lib/cli/commands/run.ts';
 import { describeStudySize } from '../../lib/design/size.ts';
 
 describe('progress lines for logs', () => {
@@ -23,5 +23,17 @@ describe('progress lines for logs', () => {
   it('states the size of a study in trainings and compute', () => {
     expect(describeStudySize({ points: 545, pending: 500, estimatedSeconds: 2100 })).toBe('545 trainings (500 to run), ≈ 35 CPU-minutes of training on one core each');
     expect(describeStudySize({ points: 9000, pending: 9000, estimatedSeconds: 36_000 })).toBe('9000 trainings (9000 to run), ≈ 10.0 CPU-hours of training on one core each');
+  });
+});
+
+describe('default run ids', () => {
+  it('are the config name when it follows the rule, and never shared by names that read alike', () => {
+    expect(defaultRunId('exp/study-1.json')).toBe('study-1');
+    expect(defaultRunId(undefined)).toBe('default');
+    const spaced = defaultRunId('a b.json');
+    expect(spaced).toMatch(/^a-b-[0-9a-f]{6}$/);
+    expect(defaultRunId('a-b.json')).toBe('a-b');
+    expect(defaultRunId('ü.json')).toMatch(/^run-[0-9a-f]{6}$/);
+    expect(defaultRunId('ü.json')).not.toBe(defaultRunId('é.json'));
   });
 });

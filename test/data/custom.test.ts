@@ -58,7 +58,7 @@ describe('user label CSV', () => {
     const file = writeCsv(dir, 'nan.csv', ['compound_id,smiles,target_id,value', 'a,C,T,1.5', 'b,CC,T,high']);
     const e = inputError(() => loadCustomLabels(file, { ...opts, threshold: 1 }));
     expect(e.location).toEqual({ file, row: 2, column: 'value' });
-    expect(e.message).toContain(`${file}, row 2, column 'value': expected a finite number, got 'high'`);
+    expect(e.message).toContain(`${file}, row 2, column 'value': expected a finite decimal number, got 'high'`);
   });
 
   it('rejects a label that is not 0 or 1', () => {
@@ -66,6 +66,13 @@ describe('user label CSV', () => {
     const e = inputError(() => loadCustomLabels(file, opts));
     expect(e.location).toEqual({ file, row: 3, column: 'label' });
     expect(e.message).toMatch(/expected 0 or 1, got '2'/);
+  });
+
+  it('reads numbers in decimal notation only: 0x1 is not a label', () => {
+    const file = writeCsv(dir, 'label-hex.csv', ['compound_id,smiles,target_id,label', 'a,C,T,1', 'b,CC,T,0x1']);
+    const e = inputError(() => loadCustomLabels(file, opts));
+    expect(e.location).toEqual({ file, row: 2, column: 'label' });
+    expect(e.message).toMatch(/expected a finite decimal number, got '0x1'/);
   });
 
   it('counts rows as a user does: blank lines keep their place', () => {
@@ -135,6 +142,13 @@ describe('user features CSV', () => {
   it('names a non-numeric cell by file, row and column', () => {
     const file = writeCsv(dir, 'f-nan.csv', ['compound_id,e1,e2', 'a,1,2', 'b,3,oops', 'c,5,6']);
     expect(inputError(() => joinFeatureFile(file, table)).location).toEqual({ file, row: 2, column: 'e2' });
+  });
+
+  it('refuses a value a 32-bit float cannot train on, naming file, row and column', () => {
+    const file = writeCsv(dir, 'f-huge.csv', ['compound_id,e1,e2', 'a,1,2', 'b,3,1e39', 'c,5,6']);
+    const e = inputError(() => joinFeatureFile(file, table));
+    expect(e.location).toEqual({ file, row: 2, column: 'e2' });
+    expect(e.message).toMatch(/1e39 is too large: features are trained as 32-bit floats/);
   });
 
   it('rejects a compound listed twice and a file without feature columns', () => {

@@ -115,6 +115,18 @@ describe('a killed run', () => {
   });
 });
 
+describe('a run id that holds another study', () => {
+  it('refuses a different config under it (no silent overwrite), and runs it with --replace', async () => {
+    const outDir = tmp();
+    await runLocal({ ...options(outDir, 'taken'), configText: '{"model":{"maxSteps":0}}' });
+    await expect(runLocal({ ...options(outDir, 'taken'), configText: '{"model":{"maxSteps":-1}}' })).rejects.toThrow(
+      /run 'taken' under .* already holds a different config .*: give this study its own --run-id, or pass --replace/,
+    );
+    const replaced = await runLocal({ ...options(outDir, 'taken'), configText: '{"model":{"maxSteps":-1}}', replace: true });
+    expect(replaced.trigger.outcome).toBe('invalid');
+  });
+});
+
 describe('an invalid config', () => {
   it('gets status.json FAILED naming the field, and no execution', async () => {
     const outDir = tmp();

@@ -117,3 +117,29 @@ describe('local Batch', () => {
     expect(() => parseTrainerArgs(['--run-id', 'a/b', '--point-id', 'p'])).toThrow(/--run-id/);
   });
 });
+
+describe('trigger: careless uploads', () => {
+  const upload = (key: string) => ({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key, eTag: '"e"' } } }] });
+  const executions = { start: async (name: string) => ({ executionArn: `arn:${name}`, started: true }), describe: async () => undefined };
+
+  it('writes a status.json beside a config uploaded under a folder name that breaks the run-id rule', async () => {
+    await store.put('runs/my study/config.json', '{}');
+    const trigger = createTriggerHandler(() => ({ storeFor: () => store, executions }), silent);
+    const { outcomes } = await trigger(upload('runs/my+study/config.json'), context);
+    expect(outcomes[0]).toMatchObject({ outcome: 'invalid', runId: 'my study' });
+    const status = await getJson<RunStatus>(store, 'runs/my study/status.json');
+    expect(status?.state).toBe('FAILED');
+    expect(status?.error?.message).toMatch(/run folder 'my study' breaks the run-id rule \(1-80 characters/);
+  });
+
+  it('ignores one record with a malformed %-escape and handles the rest of the batch', async () => {
+    await store.put('runs/fine/config.json', '{}');
+    const started: string[] = [];
+    const trigger = createTriggerHandler(() => ({ storeFor: () => store, executions: { ...executions, start: async (name: string) => (started.push(name), { executionArn: `arn:${name}`, started: true }) } }), silent);
+    const event = { Records: [...upload('runs/%E0%A4%A/config.json').Records, ...upload('runs/fine/config.json').Records] };
+    const { outcomes } = await trigger(event, context);
+    expect(outcomes.map((o: { outcome: string }) => o.outcome)).toEqual(['ignored', 'started']);
+    expect(outcomes[0]).toMatchObject({ reason: 'the key is not valid URL encoding' });
+    expect(started).toHaveLength(1);
+  });
+});

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, InputError } from '../../errors.ts';
-import { RUNS_PREFIX, runLayout } from '../../layout.ts';
+import { RUN_ID, RUNS_PREFIX, runLayout } from '../../layout.ts';
 import { generateReport } from '../../report/write.ts';
 import { FolderStore } from '../../storage/folder.ts';
 import type { ObjectStore } from '../../storage/port.ts';
@@ -73,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   // A bare run id (no such folder) means that run in `mtlc run`'s default output folder.
   const arg = parsed.positionals[0];
-  const byId = !existsSync(arg) && /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(arg) && !parsed.values['run-id'];
+  const byId = !existsSync(arg) && RUN_ID.test(arg) && !parsed.values['run-id'];
   const dir = path.resolve(byId ? DEFAULT_LOCAL_OUT : arg);
   if (byId && !existsSync(dir)) throw new InputError({ file: arg }, `neither a folder nor a run in ${dir} (the default of \`mtlc run --out\`)`);
   const bucket = await openRunDir(dir);

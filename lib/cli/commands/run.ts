@@ -1,6 +1,7 @@
 // `mtlc run`: a whole run on this machine — the same state machine as on AWS, against an embedded S3.
 import { SingleBar, Presets } from 'cli-progress';
 import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,11 +11,11 @@ import { bundleLocalInputs } from '../localInputs.ts';
 import { describeStudySize } from '../../design/size.ts';
 import { validateConfigText } from '../../pipeline/steps.ts';
 import type { LogLine } from '../../../functions/shared/middleware/structured-logs.ts';
-import type { RunStatus } from '../../layout.ts';
+import { RUN_ID, RUN_ID_RULE, type RunStatus } from '../../layout.ts';
 
 export const summary = 'run a study locally: embedded S3, the AWS state machine, one worker per core';
 
-const USAGE = `usage: mtlc run [--config FILE] [--out DIR] [--run-id ID] [--workers N] [--data-dir DIR] [--verbose]
+const USAGE = `usage: mtlc run [--config FILE] [--out DIR] [--run-id ID] [--replace] [--workers N] [--data-dir DIR] [--verbose]
 
 Uploads the config (default: {} = the default KIBA study) to an embedded S3 under DIR (default ./mtlc-out),
 lets the same trigger and state machine as on AWS run it, and copies the results to DIR/runs/<ID>/results/.
@@ -22,7 +23,10 @@ Running the same config again resumes it: only points missing from the bucket ar
 
   --config FILE    run configuration (JSON); see docs/config.md
   --out DIR        where the embedded bucket and the results live (default ./mtlc-out)
-  --run-id ID      run id (default: the config file's name, or 'default')
+  --run-id ID      run id (default: the config file's name when it follows the rule — 1-80 of A-Z a-z 0-9 . _ -,
+                   starting with a letter or digit — else that name made to follow it plus a 6-hex hash; 'default'
+                   without --config). A run id that holds a different config is refused.
+  --replace        run this config under a run id that holds another one (matching finished points are reused)
   --workers N      training processes (default: the config's execution.workers, else one per core)
   --data-dir DIR   folder with the KIBA/Davis files (default $MTLC_DATA_DIR, else download)
   --verbose        print the handlers' JSON log lines instead of a progress bar`;
@@ -54,10 +58,17 @@ function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/**
+ * The default run id: the config file's name without `.json`, when it already follows the run-id rule; otherwise
+ * that name made to follow it plus 6 hex digits of its hash, so two names that read alike (`a b.json`, `a-b.json`,
+ * two all-non-ASCII names) never share a run.
+ */
 export function defaultRunId(configFile: string | undefined): string {
   if (!configFile) return 'default';
-  const base = path.basename(configFile).replace(/\.json$/i, '').replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  return (base || 'run').slice(0, 80);
+  const name = path.basename(configFile).replace(/\.json$/i, '');
+  if (RUN_ID.test(name)) return name;
+  const base = name.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 72) || 'run';
+  return `${base}-${createHash('sha256').update(name).digest('hex').slice(0, 6)}`;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -70,6 +81,7 @@ export async function run(argv: string[]): Promise<number> {
       workers: { type: 'string' },
       'data-dir': { type: 'string' },
       verbose: { type: 'boolean' },
+      replace: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -84,7 +96,7 @@ export async function run(argv: string[]): Promise<number> {
   const checked = validateConfigText(configText);
   if (!checked.ok) throw new ConfigError(checked.errors);
   const runId = values['run-id'] ?? defaultRunId(configFile);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(runId)) throw new InputError({ column: '--run-id' }, 'expected 1-80 characters of A-Z a-z 0-9 . _ - starting with a letter or digit');
+  if (!RUN_ID.test(runId)) throw new InputError({ column: '--run-id' }, `expected ${RUN_ID_RULE}`);
   let workers: number | undefined = checked.config.execution.workers;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
@@ -121,7 +133,7 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`mtlc run ${runId}: embedded bucket under ${path.join(outDir, 's3')}`);
   let result;
   try {
-    result = await runLocal({ configText, files, outDir, runId, workers, dataDir: values['data-dir'], onProgress, log });
+    result = await runLocal({ configText, files, outDir, runId, workers, replace: values.replace === true, dataDir: values['data-dir'], onProgress, log });
   } finally {
     if (barStarted) bar?.stop();
   }

@@ -33,6 +33,8 @@ export interface LocalProgress {
 export interface LocalRunOptions {
   /** The run configuration as a user would upload it (JSON text; '{}' is the default study). */
   configText: string;
+  /** Run this config under a run id that holds a different one (its stored points are reused where they match). */
+  replace?: boolean;
   /** Files the user uploads next to config.json first (names relative to the run folder), e.g. a custom data set. */
   files?: { name: string; bytes: Uint8Array }[];
   /** Folder of the embedded bucket (<outDir>/s3) and of the copied results (<outDir>/runs/<runId>/results). */
@@ -224,6 +226,14 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
   return withLocalPipeline(options, async ({ bucket, machine, trigger }) => {
     const key = runLayout(options.runId).config;
+    // A run id is one study: another config under it would silently replace the first's config and report.
+    const previous = await bucket.store.get(key);
+    if (previous !== undefined && Buffer.from(previous).toString('utf8') !== options.configText && !options.replace) {
+      throw new InputError(
+        { column: '--run-id' },
+        `run '${options.runId}' under ${options.outDir} already holds a different config (${bucket.store.describe(key)}): give this study its own --run-id, or pass --replace to run this config as '${options.runId}' (finished points that train the same are reused)`,
+      );
+    }
     // Upload as a user would; the notification the embedded S3 emits is the trigger's event.
     for (const file of options.files ?? []) {
       await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: `${runLayout(options.runId).root}${file.name}`, Body: file.bytes }));
