@@ -1,6 +1,6 @@
 // Reading a CSV (plain or gzip) into rows with their 1-based data-row numbers, and typed cell access
 // that turns every bad cell into an InputError naming file, row and column.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
@@ -13,18 +13,25 @@ export interface CsvTable {
   rowNumbers: Int32Array;
 }
 
-/** Reads a whole file, gunzipping when it starts with the gzip magic bytes. */
-export function readTextFile(file: string): string {
+/** The largest text a data file may hold (after gunzip): below V8's longest string, with room to parse it. */
+export const MAX_TEXT_BYTES = 400 * 2 ** 20;
+
+/** Reads a whole file, gunzipping when it starts with the gzip magic bytes; bounded (a gzip bomb stops at the limit). */
+export function readTextFile(file: string, maxBytes = MAX_TEXT_BYTES): string {
+  const limit = `mtlc reads data files of at most ${Math.round(maxBytes / 2 ** 20)} MiB of text: split the file or keep only the targets you study`;
   let bytes: Buffer;
   try {
+    if (statSync(file).size > maxBytes) throw new InputError({ file }, `the file is larger than the limit: ${limit}`);
     bytes = readFileSync(file);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError({ file }, `cannot read the file: ${(err as Error).message}`);
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes);
+      bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new InputError({ file }, `it decompresses to more than the limit: ${limit}`);
       throw new InputError({ file }, `not a valid gzip file: ${(err as Error).message}`);
     }
   }

@@ -176,3 +176,19 @@ describe('CSV reading', () => {
     expect(Array.from(loadCustomLabels(file, opts).label)).toEqual([1, 0]);
   });
 });
+
+describe('data files beyond the limit', () => {
+  it('stops a gzip bomb at the limit and a large file before reading it, naming the file and the limit', async () => {
+    const { readTextFile } = await import('../../lib/data/csv.ts');
+    const { gzipSync } = await import('node:zlib');
+    const { writeFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const bomb = path.join(dir, 'bomb.csv.gz');
+    writeFileSync(bomb, gzipSync(Buffer.alloc(4 * 2 ** 20, 0x61)));
+    const e = inputError(() => readTextFile(bomb, 2 ** 20));
+    expect(e.message).toMatch(/bomb\.csv\.gz: it decompresses to more than the limit: mtlc reads data files of at most 1 MiB of text/);
+    const big = path.join(dir, 'big.csv');
+    writeFileSync(big, Buffer.alloc(2 * 2 ** 20, 0x61));
+    expect(inputError(() => readTextFile(big, 2 ** 20)).message).toMatch(/big\.csv: the file is larger than the limit/);
+  });
+});
