@@ -56,8 +56,9 @@ export function datasetFromDocument(doc: Record<string, unknown>, file: string, 
   if (!Array.isArray(excluded)) throw new InputError({ file, column: 'excluded' }, `expected an array of {task, reason}, got ${describe(excluded)}`);
   const invalid = doc.invalidSmiles;
   const invalidSmiles = Array.isArray(invalid) ? invalid.length : typeof invalid === 'number' ? invalid : 0;
+  const skippedCompounds = Array.isArray(invalid) ? invalid.map((x) => String((x as { compoundId?: unknown })?.compoundId ?? x)) : [];
   const notes = Array.isArray(doc.notes) ? doc.notes.map(String) : [];
-  return { name: typeof doc.name === 'string' ? doc.name : fallbackName, summary, excluded, invalidSmiles, notes };
+  return { name: typeof doc.name === 'string' ? doc.name : fallbackName, summary, excluded, invalidSmiles, ...(skippedCompounds.length ? { skippedCompounds } : {}), notes };
 }
 
 /** Backend and device of the run from the compute-cost records (one value, or the distinct values joined). */

@@ -65,6 +65,13 @@ export function glanceHtml(input: ReportInput, splits: readonly SplitKind[]): st
   return `<ul class="glance">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
 }
 
+/** "2: c17, c42" — the count and the compound ids (the first 50, then how many more). */
+function skippedText(count: number, ids: readonly string[] | undefined): string {
+  if (!ids?.length) return String(count);
+  const shown = ids.slice(0, 50).join(', ');
+  return `${count}: ${shown}${ids.length > 50 ? `, and ${ids.length - 50} more` : ''}`;
+}
+
 export function studyHtml(input: ReportInput): string {
   const { config, dataset, environment } = input;
   const designs = config.study.designs.join(', ');
@@ -73,7 +80,7 @@ export function studyHtml(input: ReportInput): string {
     ['Run', esc(input.runId)],
     ['Data set', esc(dataset.name)],
     ['Tasks', `${dataset.summary.length} selected, ${dataset.excluded.length} excluded`],
-    ['Invalid SMILES skipped', esc(dataset.invalidSmiles)],
+    ['Invalid SMILES skipped', esc(skippedText(dataset.invalidSmiles, dataset.skippedCompounds))],
     ['Split', esc(`${config.split.kinds.join(' and ')} by compound, ${config.split.folds} folds, test fold(s) ${config.split.useFolds.join(', ')}, split seed ${config.split.seed}`)],
     ['Seeds', esc(config.study.seeds)],
     ['Designs', esc(designs)],

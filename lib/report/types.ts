@@ -9,6 +9,8 @@ export interface ReportDataset {
   excluded: ExcludedTask[];
   /** Compounds dropped because RDKit could not parse their SMILES. */
   invalidSmiles: number;
+  /** Ids of the compounds skipped for an invalid SMILES (when the data set lists them). */
+  skippedCompounds?: string[];
   notes: string[];
 }
 

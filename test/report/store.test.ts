@@ -47,7 +47,7 @@ describe('loadReportInput', () => {
     const loaded = await loadReportInput(store, 'r1', { generatedAt: 'T' });
     expect(loaded.config.title).toBe(input.config.title);
     expect(loaded.config.study.seeds).toBe(1); // defaults filled in
-    expect(loaded.dataset).toEqual({ name: 'kiba', summary: input.dataset.summary, excluded: input.dataset.excluded, invalidSmiles: 1, notes: input.dataset.notes });
+    expect(loaded.dataset).toEqual({ name: 'kiba', summary: input.dataset.summary, excluded: input.dataset.excluded, invalidSmiles: 1, skippedCompounds: ['c1'], notes: input.dataset.notes });
     expect(loaded.environment.backend).toBe('wasm');
     expect(loaded.environment.device).toBe('cpu (2 cores)');
     expect(loaded.environment.versions['node (report)']).toBe(process.version);
@@ -81,6 +81,8 @@ describe('writeReport', () => {
     expect(await store.list(l.results)).toEqual([...keys, l.curves, l.transfer].sort());
     const html = await readFile(path.join(root, l.report), 'utf8');
     expect(html).toContain('id="warnings"');
+    // The compounds skipped for an invalid SMILES are named, not only counted.
+    expect(html).toContain("<dt>Invalid SMILES skipped</dt><dd>1: c1</dd>");
     // KDR's unbounded profile end went through transfer.json as null and is shown as ∞ again.
     const stored = JSON.parse(await readFile(path.join(root, l.transfer), 'utf8')) as { contextual: { task: string; profileCi: (number | null)[] }[] };
     expect(stored.contextual.find((c) => c.task === 'KDR')!.profileCi[1]).toBeNull();
