@@ -1,6 +1,6 @@
 // `mtlc invoke` with the sample events on a fresh folder: the upload event names a config that is not there yet,
 // which is a clear one-line error; --config puts it there first, as a user's upload would have.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
@@ -36,4 +36,16 @@ it('runs the plan handler on the sample event after --config uploads the example
   expect(result.runId).toBe('example');
   expect(result.pointsTotal).toBeGreaterThan(0);
   expect(result.pending).toHaveLength(result.pointsTotal);
+});
+
+it('answers an event with a bad run id in one line (no stack), and puts the config under no key', async () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'mtlc-invoke-'));
+  const event = path.join(out, 'bad-event.json');
+  writeFileSync(event, JSON.stringify({ runId: '../escape' }));
+  const { code, stderr } = await invoke(['plan', '--event', event, '--config', events('example-config.json'), '--out', out]);
+  expect(code).toBe(1);
+  expect(stderr.trim().split('\n').at(-1)).toBe("mtlc invoke: plan: invalid input: 'runId' must be 1-80 characters of A-Z a-z 0-9 . _ - (starting with a letter or digit)");
+  expect(stderr).not.toMatch(/\n\s+at /);
+  expect(existsSync(path.join(out, 's3', 'mtlc-local', 'runs'))).toBe(false);
+  expect(existsSync(path.join(out, 's3', 'mtlc-local', 'escape'))).toBe(false);
 });

@@ -2,12 +2,13 @@
 // with an InvalidInput error naming each bad field (Step Functions sees errorType "InvalidInput").
 import type middy from '@middy/core';
 import type { z } from 'zod';
+import { MtlcError } from '../../../lib/errors.ts';
 
-export class InvalidInput extends Error {
+/** A handler's event that fails its schema: a user-facing error (the CLI prints its one line, no stack). */
+export class InvalidInput extends MtlcError {
   readonly issues: { field: string; message: string }[];
   constructor(fn: string, issues: { field: string; message: string }[]) {
     super(`${fn}: invalid input: ` + issues.map((i) => `'${i.field}' ${i.message}`).join('; '));
-    this.name = 'InvalidInput';
     this.issues = issues;
   }
 }

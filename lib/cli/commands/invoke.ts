@@ -12,7 +12,7 @@ import { createStatusHandler } from '../../../functions/status/handler.ts';
 import { trainerMain } from '../../../functions/trainer/main.ts';
 import { createTransferHandler } from '../../../functions/transfer/handler.ts';
 import { InputError } from '../../errors.ts';
-import { runLayout } from '../../layout.ts';
+import { RUN_ID, runLayout } from '../../layout.ts';
 import { openLocalBucket } from '../../execution/local/bucket.ts';
 import { runUploadEvent } from '../../execution/local/run.ts';
 
@@ -66,7 +66,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const deps: DepsProvider = () => ({ store: bucket.store, dataDir });
     const runId = (event as { runId?: unknown }).runId;
-    if (configText !== undefined && typeof runId === 'string') await bucket.store.put(runLayout(runId).config, configText, 'application/json');
+    // The config goes under the event's run only when that is a run id: a name like '../x' reaches no key.
+    if (configText !== undefined && typeof runId === 'string' && RUN_ID.test(runId)) await bucket.store.put(runLayout(runId).config, configText, 'application/json');
     const context = { awsRequestId: 'mtlc-invoke', functionName: `mtlc-${fn}` } as never;
     let result: unknown;
     if (fn === 'trainer') {
