@@ -3,7 +3,8 @@
 import { mkdtempSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../lib/cli/main.ts';
 import { runLayout } from '../../lib/layout.ts';
 import { fitShardKey, fitShardsPrefix } from '../../lib/pipeline/steps.ts';
 import type { CurvesFile } from '../../lib/results.ts';
@@ -106,6 +107,12 @@ describe('a killed run', () => {
     expect(first.trainedPoints).toHaveLength(2);
     const afterKill = pointIds(await bucketKeys(outDir, runLayout(runId).points), runId);
     expect(afterKill).toEqual([...first.trainedPoints].sort());
+    // status.json still says RUNNING (the run was killed), and `mtlc status` says its process is gone.
+    const said: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void said.push(a.join(' ')));
+    await main(['status', runId, '--out', outDir]);
+    spy.mockRestore();
+    expect(said.join('\n')).toMatch(/RUNNING[\s\S]*but no mtlc run is running it: the process died; run `mtlc run` again/);
 
     const second = await runLocal(options(outDir, runId));
     expect(second).toMatchObject({ state: 'SUCCEEDED', ran: true, trigger: { outcome: 'duplicate' } });

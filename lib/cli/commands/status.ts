@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../../errors.ts';
 import { openLocalBucket } from '../../execution/local/bucket.ts';
+import { liveLock } from '../../execution/local/lock.ts';
 import type { ExecutionDescription } from '../../execution/port.ts';
 import { StepFunctionsExecutions } from '../../execution/sfn.ts';
 import type { RunStatus } from '../../layout.ts';
@@ -66,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   const runId = positionals[0];
   if (!runId) throw new InputError({ column: '<runId>' }, `required\n${USAGE}`);
 
-  let report: { status?: RunStatus; progress: { pointsDone: number; pointsTotal: number; pointsFailed: number }; executions: ExecutionDescription[] };
+  let report: { status?: RunStatus; progress: { pointsDone: number; pointsTotal: number; pointsFailed: number }; executions: ExecutionDescription[]; processGone?: true };
   if (values.cloud) {
     const bucketName = values.bucket ?? process.env.MTLC_BUCKET;
     if (!bucketName) throw new InputError({ column: '--bucket' }, 'required with --cloud (or set MTLC_BUCKET)');
@@ -88,11 +89,17 @@ export async function run(argv: string[]): Promise<number> {
     try {
       const { status, progress } = await describeRun(bucket.store, runId);
       report = { status, progress, executions: localExecutions(outDir, runId) };
+      // A local run is RUNNING only while an mtlc run holds the folder's lock.
+      const lock = liveLock(outDir);
+      if (status?.state === 'RUNNING' && lock?.runId !== runId) report.processGone = true;
     } finally {
       await bucket.close();
     }
   }
   if (values.json) console.log(JSON.stringify({ runId, ...report }, null, 2));
-  else print(runId, report.status, report.progress, report.executions);
+  else {
+    print(runId, report.status, report.progress, report.executions);
+    if (report.processGone) console.log(`  but no mtlc run is running it: the process died; run \`mtlc run\` again with the same config and --out to resume (finished points are kept)`);
+  }
   return report.status?.state === 'FAILED' ? 1 : 0;
 }

@@ -20,6 +20,7 @@ import { LocalExecutions, type LocalHandler } from './adapter.ts';
 import { openLocalBucket, type LocalBucket } from './bucket.ts';
 import { eventMatches, runMachineFrom, synthesizeTemplate, type CfnTemplate, type RunMachine } from './template.ts';
 import { WorkerPool } from './worker-pool.ts';
+import { acquireLock } from './lock.ts';
 import type { StudySize } from '../../design/size.ts';
 
 export interface LocalProgress {
@@ -224,6 +225,16 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
 }
 
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
+  mkdirSync(path.resolve(options.outDir), { recursive: true });
+  const release = acquireLock(path.resolve(options.outDir), options.runId);
+  try {
+    return await runLocalLocked(options);
+  } finally {
+    release();
+  }
+}
+
+async function runLocalLocked(options: LocalRunOptions): Promise<LocalRunResult> {
   return withLocalPipeline(options, async ({ bucket, machine, trigger }) => {
     const key = runLayout(options.runId).config;
     // A run id is one study: another config under it would silently replace the first's config and report.
