@@ -217,6 +217,51 @@ export function parseRunConfig(input: unknown): RunConfig {
   throw new ConfigError([...retired, ...issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(root)', message: i.message }))]);
 }
 
+/** Paths of keys that appear twice in one object of valid JSON text (e.g. `model.dropout`). */
+export function duplicateKeys(text: string): string[] {
+  const out: string[] = [];
+  // One frame per open container: its keys so far (objects) and the path to it.
+  const stack: { keys?: Set<string>; path: string[]; pendingKey?: string; index: number }[] = [];
+  let i = 0;
+  const readString = (): string => {
+    let j = i + 1;
+    while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+    const s = JSON.parse(text.slice(i, j + 1)) as string;
+    i = j + 1;
+    return s;
+  };
+  const childPath = () => {
+    const top = stack.at(-1);
+    if (!top) return [];
+    return top.keys ? [...top.path, top.pendingKey ?? ''] : [...top.path, String(top.index)];
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      stack.push(c === '{' ? { keys: new Set(), path: childPath(), index: 0 } : { path: childPath(), index: 0 });
+      i++;
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+      i++;
+    } else if (c === ',') {
+      const top = stack.at(-1);
+      if (top && !top.keys) top.index++;
+      i++;
+    } else if (c === '"') {
+      const s = readString();
+      const top = stack.at(-1);
+      let k = i;
+      while (/\s/.test(text[k] ?? '')) k++;
+      if (top?.keys && text[k] === ':') {
+        if (top.keys.has(s)) out.push([...top.path, s].join('.'));
+        top.keys.add(s);
+        top.pendingKey = s;
+      }
+    } else i++;
+  }
+  return out;
+}
+
 /** Parses config text (JSON), naming the position of a syntax error. */
 export function parseRunConfigText(text: string, source = 'config'): RunConfig {
   let json: unknown;
@@ -227,5 +272,8 @@ export function parseRunConfigText(text: string, source = 'config'): RunConfig {
   } catch (err) {
     throw new ConfigError([{ field: '(root)', message: `${source} is not valid JSON: ${(err as Error).message}` }]);
   }
+  // JSON.parse keeps the last of two equal keys without a word; a config that says a thing twice is a mistake.
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length) throw new ConfigError(duplicates.map((field) => ({ field, message: 'given twice in the same object (JSON keeps only the last)' })));
   return parseRunConfig(json);
 }

@@ -1,6 +1,6 @@
 // The run configuration: protocol and replicate defaults, retired fields named with what replaced them.
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig, parseRunConfigText } from '../lib/config.ts';
+import { duplicateKeys, parseRunConfig, parseRunConfigText } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
 
 describe('run configuration', () => {
@@ -54,5 +54,13 @@ describe('a grid too coarse for a curve, known without data', () => {
 describe('config text', () => {
   it('accepts a byte-order mark, as CSV files do', () => {
     expect(parseRunConfigText('\uFEFF{"tasks":{"top":2}}').tasks.top).toBe(2);
+  });
+});
+
+describe('duplicate keys', () => {
+  it('are named by their path instead of silently keeping the last', () => {
+    expect(duplicateKeys('{"model":{"dropout":0.5,"hidden":[1,{"a":1,"a":2}],"dropout":0.2},"title":"a \\"model\\" x"}')).toEqual(['model.hidden.1.a', 'model.dropout']);
+    expect(() => parseRunConfigText('{"study":{"seeds":2,"seeds":3}}')).toThrow(/'study\.seeds': given twice in the same object/);
+    expect(duplicateKeys('{"a":{"x":1},"b":{"x":1}}')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // Storage adapter over a local folder: keys are relative paths. Writes are atomic (temp file + rename) so a crash never leaves half a result.
-import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectStore } from './port.ts';
 
@@ -25,8 +25,14 @@ export class FolderStore implements ObjectStore {
     const file = this.file(key);
     await mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, body);
-    await rename(tmp, file);
+    try {
+      await writeFile(tmp, body);
+      await rename(tmp, file);
+    } catch (err) {
+      // A failed write (a full disk) leaves neither half a file nor its temporary copy behind.
+      await rm(tmp, { force: true });
+      throw err;
+    }
   }
 
   async list(prefix: string): Promise<string[]> {
