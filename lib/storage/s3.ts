@@ -10,6 +10,10 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import type { ObjectStore } from './port.ts';
+import { MtlcError } from '../errors.ts';
+
+/** A write the store refused: says where, and why. */
+export class StorageError extends MtlcError {}
 
 export class S3Store implements ObjectStore {
   readonly client: S3Client;
@@ -31,7 +35,13 @@ export class S3Store implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array | string, contentType?: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    } catch (err) {
+      // One line that says what could not be written (a full disk under a local bucket, a denied write on AWS).
+      const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+      throw new StorageError(`cannot write ${this.describe(key)}: ${e.name ?? 'Error'}${e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : ''}: ${e.message ?? String(err)}; a local run's bucket fails so when its disk is full`);
+    }
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -23,3 +23,10 @@ it('lists 1005 keys under a prefix, in order, and reads them back', async () => 
   expect(await bucket.store.list('runs/r/points/')).toEqual(keys);
   expect(Buffer.from((await bucket.store.get(keys[1004]))!).toString()).toBe('{}');
 });
+
+it('a write the bucket cannot store is one line naming the key, not an SDK stack', async () => {
+  // A plain file where the key needs a folder: the embedded S3 fails the write as a full disk would.
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(path.join(dir, 's3', bucket.bucket, 'blocked'), '');
+  await expect(bucket.store.put('blocked/x.json', '{}')).rejects.toThrow(/^cannot write s3:\/\/mtlc-local\/blocked\/x\.json: \w+ \(HTTP 5\d\d\): .*disk is full$/);
+});
