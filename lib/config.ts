@@ -88,7 +88,7 @@ export const ModelConfig = z
     learningRate: z.number().positive().max(10).default(MODEL_DEFAULTS.learningRate),
     /** Training protocol (docs/methods.md): a step budget that does not grow with the rows ... */
     maxSteps: upTo(1_000_000).default(MODEL_DEFAULTS.maxSteps),
-    /** ... a check of every task's inner-validation loss every evalEvery steps ... */
+    /** ... a check of every task's inner-validation AUROC every evalEvery steps ... */
     evalEvery: upTo(100_000).default(MODEL_DEFAULTS.evalEvery),
     /** ... and a stop after `patience` checks in a row that improved no task ... */
     patience: upTo(10_000).default(MODEL_DEFAULTS.patience),
@@ -144,7 +144,11 @@ export const StudyConfig = z
      * next to every transfer estimate. 'all' (default), a list of selected tasks, or [] for none.
      */
     placebo: z
-      .object({ sources: z.union([z.literal('all'), z.array(z.string().min(1))]).default('all') })
+      .object({
+        sources: z
+          .union([z.literal('all'), z.array(z.string().min(1)).refine((s) => new Set(s).size === s.length, 'a task is listed twice')])
+          .default('all'),
+      })
       .strict()
       .default({ sources: 'all' }),
     /** Significance level of the transfer verdicts. */

@@ -37,10 +37,16 @@ export function runIdFromConfigKey(key: string): string | undefined {
   return m && RUN_ID.test(m[1]) ? m[1] : undefined;
 }
 
-/** The folder name of a `runs/<name>/config.json` key whose name breaks the run-id rule (undefined otherwise). */
+/**
+ * The folder name of a `runs/<name>/config.json` key whose name breaks the run-id rule but can safely hold a
+ * status.json beside the upload (undefined otherwise: '.', '..', control characters, over 200 characters).
+ */
 export function badRunIdOfConfigKey(key: string): string | undefined {
   const m = /^runs\/([^/]+)\/config\.json$/.exec(key);
-  return m && !RUN_ID.test(m[1]) ? m[1] : undefined;
+  if (!m || RUN_ID.test(m[1])) return undefined;
+  const name = m[1];
+  // eslint-disable-next-line no-control-regex
+  return name === '.' || name === '..' || name.length > 200 || /[\u0000-\u001f\u007f\\]/.test(name) ? undefined : name;
 }
 
 export interface RunStatus {

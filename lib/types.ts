@@ -109,7 +109,7 @@ export interface PointResult {
   /** Optimisation steps taken, and whether patience ended the run before the step budget. */
   steps: number;
   stoppedEarly: boolean;
-  /** Per task, the step its metrics were read at (its lowest inner-validation loss). */
+  /** Per task, the step its metrics were read at (its best inner-validation AUROC). */
   bestSteps: Record<string, number>;
   finishedAt: string;
   /** TAG affinities Z[source][target], when probed. */

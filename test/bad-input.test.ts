@@ -36,6 +36,8 @@ const cases: [string, unknown, string][] = [
   ['a test fold listed twice', { split: { useFolds: [0, 0] } }, `'split.useFolds.1' fold 0 is listed twice`],
   ['a retired field', { model: { epochs: 10 } }, `'model.epochs' retired: every point now trains by one protocol`],
   ['an unknown field', { study: { seed: 1 } }, `'study' Unrecognized key: "seed"`],
+  ['a data folder named by the config', { dataset: { dataDir: '/etc' } }, `'dataset.dataDir' is for local commands only`],
+  ['a placebo source listed twice', { study: { placebo: { sources: ['A', 'A'] } } }, `'study.placebo.sources' a task is listed twice`],
 ];
 
 describe('bad input through the AWS path (upload → trigger → status.json)', () => {

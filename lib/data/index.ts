@@ -9,4 +9,4 @@ export { countTargets, selectTasks } from './select.ts';
 export { locateBuiltin } from './location.ts';
 export { downloadBuiltin, DEEPDTA_COMMIT, DEFAULT_DEEPDTA_BASE_URL, DownloadError } from './download.ts';
 export type { BinaryTable } from './table.ts';
-export { withPlaceboTasks, placeboName, placeboSources, isPlacebo } from './placebo.ts';
+export { withPlaceboTasks, placeboName, placeboSources, isPlacebo, checkNoReservedNames } from './placebo.ts';

@@ -15,6 +15,14 @@ export function placeboName(task: string): string {
   return `${task}~placebo`;
 }
 
+/** Real task ids may not end with the placebo suffix: mtlc would take them for placebo copies. */
+export function checkNoReservedNames(tasks: readonly string[]): void {
+  const reserved = tasks.filter(isPlacebo);
+  if (reserved.length) {
+    throw new ConfigError([{ field: 'tasks', message: `target id(s) ${reserved.slice(0, 5).map((t) => `'${t}'`).join(', ')} end with '~placebo', which mtlc reserves for placebo copies: rename them in the data` }]);
+  }
+}
+
 /** Whether a task is a placebo copy. */
 export function isPlacebo(task: string): boolean {
   return task.endsWith('~placebo');

@@ -140,7 +140,7 @@ export function enumeratePoints(config: RunConfig, available: AvailableCount[]):
         full.set(task, size);
         grids.set(task, geometricGrid(grid.min, grid.factor, size));
       }
-      checkAnchors(config, tasks, grids, split, fold);
+      checkAnchors(config, tasks, grids, split, fold, new Set(pairs.map(([, target]) => target)));
       const ctx: DesignContext = { tasks, placebos, full, grid: grids, config, pairs };
       const requests = designs.flatMap((d) => DESIGNS[d](ctx));
       for (let seed = 0; seed < config.study.seeds; seed++) {
@@ -177,7 +177,7 @@ export function enumeratePoints(config: RunConfig, available: AvailableCount[]):
  * EXP3.2 (contextual: sizes × fractions; pairwise: sizes × (source sizes + 0)) 4 cells. Fewer is a config error,
  * not a run whose every fit fails.
  */
-function checkAnchors(config: RunConfig, tasks: string[], grids: Map<string, number[]>, split: SplitKind, fold: number): void {
+function checkAnchors(config: RunConfig, tasks: string[], grids: Map<string, number[]>, split: SplitKind, fold: number, pairTargets: ReadonlySet<string>): void {
   const { designs, contextFractions, grid } = config.study;
   const issues: { field: string; message: string }[] = [];
   const fix = `widen study.grid (min ${grid.min}, max ${grid.max}, factor ${grid.factor}): a smaller min or factor gives more sizes`;
@@ -189,6 +189,8 @@ function checkAnchors(config: RunConfig, tasks: string[], grids: Map<string, num
       issues.push({ field: 'study.grid', message: `gives ${where} ${sizes} training size(s); an EXP3 curve needs at least 3: ${fix}` });
     } else if (designs.includes('contextual') && sizes * new Set(contextFractions).size < 4) {
       issues.push({ field: 'study.grid', message: `gives ${where} ${sizes} size(s) × ${contextFractions.length} fractions; an EXP3.2 surface needs at least 4 cells: ${fix}` });
+    } else if (pairTargets.has(task) && sizes < 2) {
+      issues.push({ field: 'study.grid', message: `gives ${where} ${sizes} training size; a pairwise curve needs at least 2 of the target to tell a_i from b: ${fix}` });
     }
   }
   if (issues.length) throw new ConfigError(issues.slice(0, 5));

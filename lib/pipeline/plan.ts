@@ -4,11 +4,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunConfig } from '../config.ts';
-import { deserializePrepared, placeboName, placeboSources, prepareDataset, serializePrepared, withPlaceboTasks, type PreparedDataset } from '../data/index.ts';
+import { checkNoReservedNames, deserializePrepared, placeboName, placeboSources, prepareDataset, serializePrepared, withPlaceboTasks, type PreparedDataset } from '../data/index.ts';
 import { checkStudySize, enumeratePoints, studySize, type AvailableCount, type StudySize } from '../design/index.ts';
 import { InputError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
-import { assignFolds, trainingOrder } from '../splits/index.ts';
+import { assignFolds, availableCounts } from '../splits/index.ts';
 import { getJson, putJson } from '../storage/port.ts';
 import type { FoldAssignment } from '../types.ts';
 import { readRunConfig } from './config.ts';
@@ -51,7 +51,7 @@ async function localiseCustomFiles(ctx: StepContext, config: RunConfig): Promise
       const bytes = await ctx.store.get(key);
       if (!bytes) throw new InputError({ file: 'config.json', column: `dataset.${field}` }, `no object at ${ctx.store.describe(key)}: upload '${value}' next to config.json`);
       tmp ??= await mkdtemp(path.join(os.tmpdir(), 'mtlc-data-'));
-      const file = path.join(tmp, path.basename(key));
+      const file = path.join(tmp, `${field}-${path.basename(key)}`);
       await writeFile(file, bytes);
       dataset[field] = file;
     }
@@ -93,6 +93,7 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
       await local.cleanup();
     }
     // Placebo sources are extra label columns: every trainer reads them from the prepared data set.
+    checkNoReservedNames(dataset.labels.tasks);
     const placebo = placeboSources(config.study.placebo.sources, dataset.labels.tasks);
     const notes = [...dataset.notes];
     if (placebo.length > 0) {
@@ -111,15 +112,7 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
     await putJson(ctx.store, layout.splits, splitsDoc);
   }
 
-  const available: AvailableCount[] = [];
-  for (const assignment of decodeSplits(splitsDoc).values()) {
-    for (const fold of config.split.useFolds) {
-      for (const task of dataset.labels.tasks) {
-        // Any seed gives the same count; the order differs, the set does not.
-        available.push({ split: assignment.kind, fold, task, nTrain: trainingOrder(dataset.labels, assignment, fold, 0, task).length });
-      }
-    }
-  }
+  const available: AvailableCount[] = availableCounts(dataset.labels, decodeSplits(splitsDoc).values(), config.split.useFolds);
   const plan = enumeratePoints(config, available);
   checkStudySize(config, plan.points.length);
   const stored: StoredPlan = { ...plan, runId: ctx.runId, config, hash, createdAt: new Date().toISOString() };

@@ -30,6 +30,10 @@ export function runFileKey(runId: string, name: string, field: string): string {
 /** The config's own file names (dataset.labels, dataset.features), each checked: found by the trigger, before any work. */
 export function checkRunFileNames(config: RunConfig): void {
   const issues: { field: string; message: string }[] = [];
+  // A run reads the built-in data sets from the deployment's data folder, never from a folder its config names.
+  if (config.dataset.dataDir !== undefined) {
+    issues.push({ field: 'dataset.dataDir', message: "is for local commands only (mtlc data/train); a run's config cannot name a folder to read: locally pass mtlc run --data-dir" });
+  }
   for (const field of ['labels', 'features'] as const) {
     const name = config.dataset[field];
     if (name === undefined) continue;

@@ -39,8 +39,8 @@ export function reportCsvs(curves: CurvesFile, transfer: TransferFile): ReportCs
     {
       name: 'curves-observations',
       text: toCsv(
-        ['point_id', 'task', 'design', 'split', 'fold', 'seed', 'n', 'n_other', 'source', 'auroc'],
-        curves.observations.map((o) => [o.pointId, o.task, o.design, o.split, o.fold, o.seed, o.n, o.nOther, o.source, o.y]),
+        ['point_id', 'task', 'design', 'split', 'fold', 'seed', 'n', 'n_other', 'source', 'placebo_context', 'auroc'],
+        curves.observations.map((o) => [o.pointId, o.task, o.design, o.split, o.fold, o.seed, o.n, o.nOther, o.source, o.placeboContext === true, o.y]),
       ),
     },
     {

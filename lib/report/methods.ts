@@ -12,7 +12,7 @@ export function methodsHtml(config: RunConfig): string {
     ],
     [
       'Model',
-      `Hard parameter sharing: a shared trunk (dense ${model.hidden.join('→')}, ReLU, dropout ${model.dropout}) and one logistic head per task; binary cross-entropy over the observed labels only; Adam (learning rate ${model.learningRate}, batch ${model.batchSize}). Every point trains by the same protocol whatever its number of rows: at most ${model.maxSteps} steps, every task's loss checked on an inner validation set of the training folds every ${model.evalEvery} steps, a stop after ${model.patience} checks without improvement, and each task read at its own best check. The single-task learner is the same model with one task.`,
+      `Hard parameter sharing: a shared trunk (dense ${model.hidden.join('→')}, ReLU, dropout ${model.dropout}) and one logistic head per task; binary cross-entropy over the observed labels only; Adam (learning rate ${model.learningRate}, batch ${model.batchSize}). Every point trains by the same protocol whatever its number of rows: at most ${model.maxSteps} steps, every task's AUROC checked on an inner validation set of the training folds every ${model.evalEvery} steps, a stop after ${model.patience} checks without improvement, and each task read at its own best check. The single-task learner is the same model with one task.`,
     ],
     [
       'Learning curves',

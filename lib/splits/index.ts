@@ -3,5 +3,5 @@ export { assignFolds, randomFolds, groupFolds, scaffoldGroups, type AssignFoldsO
 export { compoundGroups } from './groups.ts';
 export { testRows, validationRows } from './heldOut.ts';
 export { trainingOrder } from './order.ts';
-export { pointRows, modelSeed, type PointRows } from './pointRows.ts';
+export { pointRows, modelSeed, availableCounts, type PointRows } from './pointRows.ts';
 export { murckoScaffold } from './scaffold.ts';

@@ -27,6 +27,20 @@ export function pointRows(labels: LabelMatrix, assignment: FoldAssignment, spec:
   return { tasks, trainRows, testRows: testRows(assignment, spec.fold), validationRows: validationRows(assignment, spec.fold) };
 }
 
+/** Training compounds each task has per (split kind, test fold): what the designs size their grids by. */
+export function availableCounts(
+  labels: LabelMatrix,
+  assignments: Iterable<FoldAssignment>,
+  folds: readonly number[],
+): { split: FoldAssignment['kind']; fold: number; task: string; nTrain: number }[] {
+  const out: { split: FoldAssignment['kind']; fold: number; task: string; nTrain: number }[] = [];
+  for (const a of assignments) {
+    // Any seed gives the same count: the order differs, the set does not.
+    for (const fold of folds) for (const task of labels.tasks) out.push({ split: a.kind, fold, task, nTrain: trainingOrder(labels, a, fold, 0, task).length });
+  }
+  return out;
+}
+
 /**
  * The model seed (initialisation, batch order, dropout) of a replicate: derived from the split kind, the fold
  * and the seed index together, so two replicates never share an initialisation.

@@ -1,18 +1,9 @@
 // Trains a plan on an in-memory data set with the point trainer (lib/training): the harness of the power tests.
 // (The pipeline's trainer reads prepared data from the bucket; this harness holds a synthetic set in memory.)
 import type { ModelConfig } from '../config.ts';
-import type { AvailableCount } from '../design/enumerate.ts';
 import type { LoadedBackend } from '../model/index.ts';
-import { trainingOrder } from '../splits/index.ts';
 import { trainSpec, type TrainingSource } from '../training/point.ts';
 import type { PointResult, PointSpec } from '../types.ts';
-
-/** Training compounds each task has per test fold of the source's assignment (what enumeratePoints needs). */
-export function availableCounts(source: TrainingSource, folds: number[]): AvailableCount[] {
-  return folds.flatMap((fold) =>
-    source.labels.tasks.map((task) => ({ split: source.assignment.kind, fold, task, nTrain: trainingOrder(source.labels, source.assignment, fold, 0, task).length })),
-  );
-}
 
 export interface TrainPlanInput {
   source: TrainingSource;

@@ -37,3 +37,11 @@ describe('placebo tasks', () => {
     expect(() => withPlaceboTasks(labels, ['Z'], 0)).toThrow(/study\.placebo\.sources.*'Z'/);
   });
 });
+
+describe('reserved task names', () => {
+  it("refuses a real target id ending with '~placebo', naming it", async () => {
+    const { checkNoReservedNames } = await import('../../lib/data/placebo.ts');
+    expect(() => checkNoReservedNames(['A', 'B~placebo'])).toThrow(/'tasks'.*'B~placebo' end with '~placebo', which mtlc reserves/);
+    expect(() => checkNoReservedNames(['A', 'placebo'])).not.toThrow();
+  });
+});

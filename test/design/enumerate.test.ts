@@ -157,6 +157,8 @@ describe('enumeratePoints: a grid too coarse for its curves', () => {
       /study\.grid.*task 'B' \(random split, test fold 0\) 2 training size\(s\); an EXP3 curve needs at least 3/,
     );
     expect(enumeratePoints(config({ designs: ['single'], grid: { min: 16, max: 'full', factor: 2 } }), twoTasks).points.length).toBeGreaterThan(0);
+    // pairwise: the target needs 2 sizes at least
+    expect(() => enumeratePoints(config({ designs: ['pairwise'], grid: { min: 64, max: 'full', factor: 2 } }), twoTasks)).toThrow(/task 'B'.*a pairwise curve needs at least 2/);
     // contextual: 2 sizes × 2 fractions = 4 cells is enough for EXP3.2
     expect(enumeratePoints(config({ designs: ['contextual'], contextFractions: [0, 1], grid: { min: 32, max: 'full', factor: 2 } }), twoTasks).points.length).toBeGreaterThan(0);
   });

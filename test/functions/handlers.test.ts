@@ -132,6 +132,17 @@ describe('trigger: careless uploads', () => {
     expect(status?.error?.message).toMatch(/run folder 'my study' breaks the run-id rule \(1-80 characters/);
   });
 
+  it("ignores an upload whose folder is '..' or '.', writing nothing outside runs/", async () => {
+    await store.put('runs/x/config.json', '{}');
+    const trigger = createTriggerHandler(() => ({ storeFor: () => store, executions }), silent);
+    for (const key of ['runs/../config.json', 'runs/./config.json']) {
+      const { outcomes } = await trigger(upload(key), context);
+      expect(outcomes[0]).toMatchObject({ outcome: 'ignored' });
+    }
+    expect(await store.exists('status.json')).toBe(false);
+    expect(await store.exists('runs/status.json')).toBe(false);
+  });
+
   it('ignores one record with a malformed %-escape and handles the rest of the batch', async () => {
     await store.put('runs/fine/config.json', '{}');
     const started: string[] = [];

@@ -56,8 +56,11 @@ describe('mtlc run --config with local files', () => {
     writeFileSync(path.join(root, 'study', 'labels.csv'), 'compound_id,smiles,target_id,label\n');
     const configFile = path.join(root, 'study', 'config.json');
     const out = bundleLocalInputs(JSON.stringify({ dataset: { name: 'custom', labels: 'labels.csv' } }), configFile);
-    expect(JSON.parse(out.configText).dataset.labels).toBe('inputs/labels.csv');
-    expect(out.files.map((f) => f.name)).toEqual(['inputs/labels.csv']);
+    expect(JSON.parse(out.configText).dataset.labels).toMatch(/^inputs\/labels-[0-9a-f]{12}\.csv$/);
+    expect(out.files.map((f) => f.name)).toEqual([JSON.parse(out.configText).dataset.labels]);
+    // An edited file is another input: another name, so another config text, prepared data set and points.
+    writeFileSync(path.join(root, 'study', 'labels.csv'), 'compound_id,smiles,target_id,label\nc1,C,T,1\n');
+    expect(bundleLocalInputs(JSON.stringify({ dataset: { name: 'custom', labels: 'labels.csv' } }), configFile).configText).not.toBe(out.configText);
     expect(Buffer.from(out.files[0].bytes).toString()).toContain('compound_id');
     expect(validateConfigText(out.configText).ok).toBe(true);
   });

@@ -7,8 +7,8 @@ import { enumeratePoints } from '../../lib/design/index.ts';
 import { auroc } from '../../lib/metrics/auroc.ts';
 import { loadBackend } from '../../lib/model/index.ts';
 import { plantedGroups } from '../../lib/synthetic/plantedGroups.ts';
-import { randomFolds } from '../../lib/splits/index.ts';
-import { availableCounts, trainPlan } from '../../lib/synthetic/trainPlan.ts';
+import { availableCounts, randomFolds } from '../../lib/splits/index.ts';
+import { trainPlan } from '../../lib/synthetic/trainPlan.ts';
 import type { TrainingSource } from '../../lib/training/point.ts';
 import { analyseRun } from '../../lib/transfer/index.ts';
 
@@ -38,7 +38,7 @@ function separation(entries: { source: string; target: string; value: number }[]
 
 describe('power of the transfer scores on planted task groups', () => {
   it('the learning-curve rate s_ij separates related from unrelated pairs (AUROC ≥ 0.9)', async () => {
-    const plan = enumeratePoints(config, availableCounts(source, [0]));
+    const plan = enumeratePoints(config, availableCounts(source.labels, [source.assignment], [0]));
     const backend = await loadBackend();
     const started = performance.now();
     const results = await trainPlan({ source, points: plan.points, model: config.model, backend });

@@ -92,7 +92,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const configFile = values.config;
   if (configFile && !existsSync(configFile)) throw new InputError({ file: configFile }, 'no such config file');
-  const { configText, files } = configFile ? bundleLocalInputs(readFileSync(configFile, 'utf8'), configFile) : { configText: '{}', files: [] };
+  const inputs = configFile ? bundleLocalInputs(readFileSync(configFile, 'utf8'), configFile) : { configText: '{}', files: [] };
+  const { configText, files } = inputs;
   const checked = validateConfigText(configText);
   if (!checked.ok) throw new ConfigError(checked.errors);
   const runId = values['run-id'] ?? defaultRunId(configFile);
@@ -133,7 +134,7 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`mtlc run ${runId}: embedded bucket under ${path.join(outDir, 's3')}`);
   let result;
   try {
-    result = await runLocal({ configText, files, outDir, runId, workers, replace: values.replace === true, dataDir: values['data-dir'], onProgress, log });
+    result = await runLocal({ configText, files, outDir, runId, workers, replace: values.replace === true, dataDir: values['data-dir'] ?? inputs.dataDir, onProgress, log });
   } finally {
     if (barStarted) bar?.stop();
   }

@@ -2,6 +2,7 @@
 import type { PairwiseTransfer } from '../../results.ts';
 import { VEGA_LITE_SCHEMA, type ChartDef } from './chart.ts';
 
+/** `order`: the source axis (placebo sources last); the target axis holds the tasks that are targets, in that order. */
 export function pairwiseHeatmap(name: string, title: string, rows: readonly PairwiseTransfer[], order: readonly string[]): ChartDef | undefined {
   const mine = rows.filter((r) => Number.isFinite(r.s));
   if (mine.length === 0) return undefined;
@@ -9,7 +10,8 @@ export function pairwiseHeatmap(name: string, title: string, rows: readonly Pair
   const values = mine.map((r) => ({ source: r.source, target: r.target, s: r.s, p: r.p, significant: r.verdict !== 'none' }));
   const step = order.length > 30 ? 12 : order.length > 15 ? 22 : 34;
   const x = { field: 'source', type: 'nominal' as const, sort: [...order], title: 'source task j', scale: { domain: [...order] }, axis: { labelAngle: -40 } };
-  const y = { field: 'target', type: 'nominal' as const, sort: [...order], title: 'target task i', scale: { domain: [...order] } };
+  const targets = order.filter((t) => mine.some((r) => r.target === t));
+  const y = { field: 'target', type: 'nominal' as const, sort: targets, title: 'target task i', scale: { domain: targets } };
   return {
     name,
     title,
