@@ -3,7 +3,7 @@ export { loadBackend, type LoadedBackend, type BackendPreference, type BackendOp
 export { TaskData, densify, type Batch, type BatchMask, type SparseFeatures } from './data.ts';
 export { MultiTaskNetwork, type NetworkOptions, type ForwardOptions, type ModelSnapshot } from './network.ts';
 export { Adam, type AdamOptions, type AdamState } from './adam.ts';
-export { fit, evaluateLoss, taskLossesOn, type StoppingRule, type TrainingHooks, type StepContext, type EpochContext, type FitOptions, type FitResult } from './train.ts';
+export { fit, taskLossesOn, type StoppingRule, type TrainingHooks, type StepContext, type EpochContext, type FitOptions, type FitResult } from './train.ts';
 export { trainPoint, unionRows, predictRows, type PointInput, type PointOutput } from './point.ts';
 export { createNetwork } from './create.ts';
 export { linearInit } from './init.ts';

@@ -50,15 +50,15 @@ export function unionRows(tasks: readonly string[], trainRows: Record<string, In
   return Int32Array.from([...set].sort((a, b) => a - b));
 }
 
-/** Labels and probabilities of task k on those of `rows` labelled for it; row i's probabilities are row `offset + i` of `probabilities` [· × K]. */
-function labelledColumn(data: TaskData, rows: Int32Array, probabilities: Float32Array, k: number, offset = 0): { y: number[]; p: number[] } {
+/** Labels and probabilities of task k on those of `rows` labelled for it; row i's probabilities are row i of `probabilities` [· × K]. */
+function labelledColumn(data: TaskData, rows: Int32Array, probabilities: Float32Array, k: number): { y: number[]; p: number[] } {
   const K = data.tasks.length;
   const y: number[] = [];
   const p: number[] = [];
   rows.forEach((r, i) => {
     if (data.hostObserved[r * K + k]) {
       y.push(data.hostY[r * K + k]);
-      p.push(probabilities[(offset + i) * K + k]);
+      p.push(probabilities[i * K + k]);
     }
   });
   return { y, p };
@@ -81,8 +81,9 @@ export function predictRows(model: MultiTaskNetwork, data: TaskData, rows: Int32
 /**
  * Trains one point. A compound is a training sample of task t only if its row is in trainRows[t] (and labelled
  * for t): in a multi-task point every (row, task) label is admitted or masked individually. Training follows
- * the protocol of docs/methods.md: a step budget independent of the rows, checks of every task's loss on the
- * validation rows, and each task's test metrics taken at its own best check (per-task early stopping).
+ * the protocol of docs/methods.md: a step budget independent of the rows, checks of every task's AUROC on the
+ * validation rows, and each task's test metrics taken at its own best check (per-task early stopping). Without
+ * validation rows the whole budget is trained and every task is read at the last step.
  * Fingerprints stay sparse on wasm/cpu (the sparse first layer); on tfjs-node they are densified for its
  * native matMul.
  */
@@ -138,8 +139,10 @@ export async function trainPoint(input: PointInput): Promise<PointOutput> {
       stopping: input.model,
       rng: createRng(rng.int()),
       hooks: input.hooks,
-      check,
+      // No validation rows: nothing to check along the way; the one reading is at the last step.
+      ...(nValidation > 0 ? { check } : {}),
     });
+    if (nValidation === 0) check(result.steps);
     const metrics: Record<string, TaskMetrics> = {};
     const bestSteps: Record<string, number> = {};
     input.tasks.forEach((task, k) => {

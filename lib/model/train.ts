@@ -59,7 +59,7 @@ export interface StoppingRule {
   maxSteps: number;
   /** Steps between two validation checks. */
   evalEvery: number;
-  /** Stop after this many checks in a row in which no task's validation loss improved. */
+  /** Stop after this many checks in a row that improved nothing (`check` returned false). */
   patience: number;
 }
 
@@ -99,21 +99,6 @@ export function taskLossesOn(tf: typeof tfType, model: MultiTaskNetwork, data: T
     batch.dispose();
   }
   return Array.from(sums, (s, t) => (counts[t] > 0 ? s / counts[t] : null));
-}
-
-/** Mean training-mask loss over rows, dropout off, in chunks (two scalar host reads per chunk). */
-export function evaluateLoss(tf: typeof tfType, model: MultiTaskNetwork, data: TaskData, rows: Int32Array, chunk = 1024): number {
-  let sum = 0;
-  let count = 0;
-  for (let start = 0; start < rows.length; start += chunk) {
-    const batch = data.batch(rows.subarray(start, start + chunk), 'train');
-    const [s, c] = tf.tidy(() => [tf.sum(model.maskedPairLoss(batch, { training: false })), tf.sum(batch.mask)]);
-    sum += s.dataSync()[0];
-    count += c.dataSync()[0];
-    tf.dispose([s, c]);
-    batch.dispose();
-  }
-  return count > 0 ? sum / count : 0;
 }
 
 /**
