@@ -3,7 +3,7 @@
 //          [--no-kernels] [--no-matmul-fix] [--epochs N]
 import { parseArgs } from 'node:util';
 import { importBenchData } from './data.ts';
-import { loadBackend, TaskData, createNetwork, fit, predictRows, unionRows, type BackendPreference } from '../lib/model/index.ts';
+import { loadBackend, TaskData, createNetwork, fit, labelledColumn, predictRows, unionRows, type BackendPreference } from '../lib/model/index.ts';
 import { createRng } from '../lib/stats/rng.ts';
 import { MODEL_DEFAULTS } from '../lib/config.ts';
 import { auroc } from '../lib/metrics/index.ts';
@@ -37,17 +37,9 @@ const maxSteps = epochs * Math.ceil(rows.length / meta.batchSize);
 await fit(loaded.tf, net, data, rows, { batchSize: meta.batchSize, rng: createRng(seed + 1), stopping: { maxSteps, evalEvery: maxSteps, patience: 1 } });
 const seconds = (performance.now() - started) / 1000;
 const p = predictRows(net, data, testRows);
-const K = meta.tasks.length;
 const aurocs: Record<string, number | null> = {};
 meta.tasks.forEach((t, k) => {
-  const y: number[] = [];
-  const s: number[] = [];
-  testRows.forEach((r, i) => {
-    if (data.hostObserved[r * K + k]) {
-      y.push(data.hostY[r * K + k]);
-      s.push(p[i * K + k]);
-    }
-  });
+  const { y, p: s } = labelledColumn(data, testRows, p, k);
   aurocs[t] = auroc(y, s);
 });
 const defined = Object.values(aurocs).filter((a): a is number => a !== null);

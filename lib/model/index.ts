@@ -4,6 +4,6 @@ export { TaskData, densify, type Batch, type BatchMask, type SparseFeatures } fr
 export { MultiTaskNetwork, type NetworkOptions, type ForwardOptions, type ModelSnapshot } from './network.ts';
 export { Adam, type AdamOptions, type AdamState } from './adam.ts';
 export { fit, taskLossesOn, type StoppingRule, type TrainingHooks, type StepContext, type EpochContext, type FitOptions, type FitResult } from './train.ts';
-export { trainPoint, unionRows, predictRows, type PointInput, type PointOutput } from './point.ts';
+export { trainPoint, unionRows, predictRows, labelledColumn, type PointInput, type PointOutput } from './point.ts';
 export { createNetwork } from './create.ts';
 export { linearInit } from './init.ts';

@@ -51,7 +51,7 @@ export function unionRows(tasks: readonly string[], trainRows: Record<string, In
 }
 
 /** Labels and probabilities of task k on those of `rows` labelled for it; row i's probabilities are row i of `probabilities` [· × K]. */
-function labelledColumn(data: TaskData, rows: Int32Array, probabilities: Float32Array, k: number): { y: number[]; p: number[] } {
+export function labelledColumn(data: TaskData, rows: Int32Array, probabilities: Float32Array, k: number): { y: number[]; p: number[] } {
   const K = data.tasks.length;
   const y: number[] = [];
   const p: number[] = [];
