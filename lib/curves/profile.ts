@@ -1,7 +1,8 @@
 // Profile (F-inversion) confidence interval of a transfer rate: the rates the nested F-test does not reject.
-import fCdf from '@stdlib/stats-base-dists-f-cdf';
 import { ComputationError } from '../errors.ts';
-import { nestedFTest } from '../stats/ftest.ts';
+import { fCriticalValue, nestedFTest } from '../stats/ftest.ts';
+
+export { fCriticalValue };
 import type { CurveData } from './data.ts';
 import { sourceNamesOf } from './data.ts';
 import { type CurveFitResult, fitCurve, fitWithFixedRate } from './fit.ts';
@@ -39,25 +40,6 @@ export interface ProfileInterval {
   sseThreshold: number;
   /** Constrained fits made (a measure of cost). */
   evaluations: number;
-}
-
-/** The (1 − α) quantile of F(df1, df2): the root of 1 − F_cdf(F) = α, by bisection on a bracket found by doubling. */
-export function fCriticalValue(alpha: number, df1: number, df2: number): number {
-  if (!(alpha > 0 && alpha < 1)) throw new ComputationError(`F quantile: alpha must be in (0, 1), got ${alpha}`);
-  const upper = (f: number) => 1 - fCdf(f, df1, df2);
-  let lo = 0;
-  let hi = 1;
-  while (upper(hi) > alpha) {
-    lo = hi;
-    hi *= 2;
-    if (hi > 1e300) throw new ComputationError(`F quantile: no critical value for alpha ${alpha}, df (${df1}, ${df2})`);
-  }
-  for (let k = 0; k < 200 && hi - lo > 1e-13 * hi; k++) {
-    const mid = (lo + hi) / 2;
-    if (upper(mid) > alpha) lo = mid;
-    else hi = mid;
-  }
-  return hi;
 }
 
 /** The covariate a transfer rate multiplies (n_Σ / n_j), per data point. */

@@ -38,3 +38,24 @@ export function transferVerdict(estimate: number, p: number, alpha: number): Ver
   if (!(p < alpha) || estimate === 0) return 'none';
   return estimate > 0 ? 'positive' : 'negative';
 }
+
+/** The (1 − α) quantile of F(df1, df2): the root of 1 − F_cdf(F) = α, by bisection on a bracket found by doubling. */
+export function fCriticalValue(alpha: number, df1: number, df2: number): number {
+  if (!(alpha > 0 && alpha < 1)) throw new ComputationError(`F quantile: alpha must be in (0, 1), got ${alpha}`);
+  const upper = (f: number) => 1 - fCdf(f, df1, df2);
+  let lo = 0;
+  let hi = 1;
+  while (upper(hi) > alpha) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e300) throw new ComputationError(`F quantile: no critical value for alpha ${alpha}, df (${df1}, ${df2})`);
+  }
+  for (let k = 0; k < 200 && hi - lo > 1e-13 * hi; k++) {
+    const mid = (lo + hi) / 2;
+    if (upper(mid) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+export { fCdf };
