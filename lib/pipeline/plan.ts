@@ -14,7 +14,7 @@ import type { FoldAssignment } from '../types.ts';
 import { readRunConfig } from './config.ts';
 import type { StepContext } from './context.ts';
 import { decodeSplits, encodeSplits, preparedHash, StoredSplitsSchema, type StoredPlan, type StoredSplits } from './prepared.ts';
-import { checkStored } from '../storage/checked.ts';
+import { checkStored, CorruptDocumentError } from '../storage/checked.ts';
 import { checkStoredPoints } from './points.ts';
 import { markStatus } from './status.ts';
 import { runFileKey } from './runFiles.ts';
@@ -67,7 +67,6 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   const config = await readRunConfig(ctx);
   const hash = preparedHash(config);
 
-  // Prepared data is reused when it was made for the same data/feature/split/model settings.
   // Prepared data is reused when it was made for the same settings and reads back whole; a corrupt file is rebuilt.
   const preparedRepairs: string[] = [];
   let splitsDoc: StoredSplits | undefined;
@@ -116,7 +115,12 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   const plan = enumeratePoints(config, available);
   checkStudySize(config, plan.points.length);
   const stored: StoredPlan = { ...plan, runId: ctx.runId, config, hash, createdAt: new Date().toISOString() };
-  const previous = await getJson<StoredPlan>(ctx.store, layout.plan);
+  // The previous plan only decides whether createdAt may stay: a corrupt one is simply replaced.
+  const previous = await getJson<StoredPlan>(ctx.store, layout.plan).catch((err: unknown) => {
+    if (!(err instanceof CorruptDocumentError)) throw err;
+    preparedRepairs.push(`rewriting ${ctx.store.describe(layout.plan)}: ${err.reason}`);
+    return undefined;
+  });
   // Keep createdAt when nothing changed, so trainers' per-process caches stay valid across a redrive.
   if (previous && previous.hash === hash && JSON.stringify(previous.points) === JSON.stringify(plan.points)) stored.createdAt = previous.createdAt;
   await putJson(ctx.store, layout.plan, stored);

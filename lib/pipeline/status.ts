@@ -1,4 +1,5 @@
 // status.json: the one file a user looks at to know whether a run is going, done, or why it failed.
+import { CorruptDocumentError } from '../storage/checked.ts';
 import { getJson, putJson } from '../storage/port.ts';
 import { runLayout, type RunStatus } from '../layout.ts';
 import type { PointSpec } from '../types.ts';
@@ -10,7 +11,13 @@ import { storedPointIds } from './points.ts';
  * `fresh` (a new upload or a new execution: nothing of an earlier run may show through).
  */
 export async function markStatus(ctx: StepContext, status: Omit<RunStatus, 'runId' | 'updatedAt'>, options: { fresh?: boolean } = {}): Promise<void> {
-  const previous = options.fresh ? undefined : await getJson<RunStatus>(ctx.store, runLayout(ctx.runId).status);
+  // A corrupt status.json (a crash mid-write) is rewritten, never a reason to fail the step that reports.
+  const previous = options.fresh
+    ? undefined
+    : await getJson<RunStatus>(ctx.store, runLayout(ctx.runId).status).catch((err: unknown) => {
+        if (err instanceof CorruptDocumentError) return undefined;
+        throw err;
+      });
   const next: RunStatus = {
     ...status,
     runId: ctx.runId,

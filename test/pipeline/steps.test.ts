@@ -108,12 +108,16 @@ describe('pipeline steps on a folder store', () => {
     await store.put(layout.dataset, datasetBytes.subarray(0, datasetBytes.length >> 1));
     // Fit names the corrupt file instead of failing on JSON.parse.
     await expect(fitStep(ctx())).rejects.toThrow(new RegExp(`${victim}\\.json is corrupt: not valid JSON`));
+    // A truncated plan.json and status.json do not stop the rerun either.
+    await store.put(layout.plan, '{"points": [');
+    await store.put(layout.status, '{"state": "RUN');
     // Plan names what it repairs, rebuilds the data set, and retrains exactly the corrupt point.
     const healed = await planStep(ctx());
     expect(healed.pending).toEqual([victim]);
     const status = await getJson<{ repaired?: string[] }>(store, layout.status);
     expect(status?.repaired?.some((r) => r.startsWith(`rebuilding ${store.describe(layout.dataset)}`))).toBe(true);
     expect(status?.repaired?.some((r) => r.includes(`${victim}.json: not valid JSON`))).toBe(true);
+    expect(status?.repaired?.some((r) => r.startsWith(`rewriting ${store.describe(layout.plan)}: not valid JSON`))).toBe(true);
     await trainStep({ ...ctx(), pointId: victim });
     await fitStep(ctx());
     expect((await getJson<CurvesFile>(store, layout.curves))!.fits.length).toBe(curves!.fits.length);
