@@ -153,6 +153,8 @@ export const StudyConfig = z
       .default({ sources: 'all' }),
     /** Significance level of the transfer verdicts. */
     alpha: z.number().gt(0).lt(1).default(0.05),
+    /** False discovery rate of the replicate-level verdicts, per family of rates (Benjamini–Hochberg). */
+    fdr: z.number().gt(0).lt(1).default(0.05),
     /** Bootstrap resamples per fit (each refits the curve; 10,000 keeps a fit shard inside a Lambda's 15 minutes). */
     bootstrap: upTo(10_000).default(200),
   })

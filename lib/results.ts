@@ -62,6 +62,30 @@ export interface CurveFit {
    * CurvesFile.failed with the reason.
    */
   tests?: Record<string, RateTest>;
+  /**
+   * Transfer fits: the replicate-level inference of each transfer rate (keys like `tests`): jackknife over the
+   * replicate groups, t on G − 1 df (lib/curves/replicates.ts). Calibrated where the F-test is not (docs/methods.md).
+   */
+  replicate?: Record<string, ReplicateTest>;
+}
+
+/** Replicate-level inference of one rate: null fields (and `note`) when it could not be made, e.g. G < 4. */
+export interface ReplicateTest {
+  groups: number;
+  se: number | null;
+  t: number | null;
+  p: number | null;
+  ci: [number, number] | null;
+  note?: string;
+}
+
+/** A rate's replicate-level reading in transfer.json: the test, its Benjamini–Hochberg q within its family, and the verdict at `study.fdr`. */
+export interface ReplicateReading extends ReplicateTest {
+  q: number | null;
+  /** positive / negative when q < study.fdr (by the sign of s), none otherwise; null when there is no p. */
+  verdict: Verdict | null;
+  /** The family the q-value is computed in, e.g. "pairwise random" or "contextual random placebo". */
+  family: string;
 }
 
 /** Nested F-test of one transfer rate: the fit against the same model with that rate fixed at 0 (lib/curves transferTest). */
@@ -134,6 +158,8 @@ export interface ContextualTransfer {
   profileCiNote?: string;
   /** Replicate groups (fold × seed) behind the bootstrap interval `ci`; with fewer than 5 it is coarse. */
   bootstrapGroups?: number;
+  /** Replicate-level inference with its FDR-controlled verdict (not yet the report's verdict: docs/methods.md). */
+  replicate?: ReplicateReading;
 }
 
 export interface PairwiseTransfer {
@@ -158,6 +184,8 @@ export interface PairwiseTransfer {
   profileCiNote?: string;
   /** Replicate groups (fold × seed) behind the bootstrap interval `ci`; with fewer than 5 it is coarse. */
   bootstrapGroups?: number;
+  /** Replicate-level inference with its FDR-controlled verdict (not yet the report's verdict: docs/methods.md). */
+  replicate?: ReplicateReading;
 }
 
 export interface SingleVsAll {

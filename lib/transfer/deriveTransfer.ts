@@ -1,6 +1,7 @@
 // The Transfer step's science: transfer.json from the fits in curves.json and the points, without fitting any curve.
 import { ComputationError } from '../errors.ts';
-import type { ContextualTransfer, CurveFit, CurvesFile, PairwiseTransfer, SingleVsAll, TransferFile } from '../results.ts';
+import type { ContextualTransfer, CurveFit, CurvesFile, PairwiseTransfer, ReplicateReading, SingleVsAll, TransferFile } from '../results.ts';
+import { bhQValues } from '../stats/bh.ts';
 import { agreementTable, pairMap } from './agreement.ts';
 import type { AnalyseInput } from './analyse.ts';
 import { costTable } from './cost.ts';
@@ -65,7 +66,9 @@ function readRate(stored: StoredFits, fit: CurveFit, rate: string, exchangeRateN
   const profile = fit.profileCi?.[rate];
   const profileCi: [number, number] | undefined = profile ? [profile[0] ?? -Infinity, profile[1] ?? Infinity] : undefined;
   const profileCiNote = fit.profileCiNote?.[rate];
+  const replicate = fit.replicate?.[rate];
   return {
+    ...(replicate ? { replicate: { ...replicate, q: null, verdict: null, family: '' } } : {}),
     a,
     s,
     exchangeRate: s / a,
@@ -77,6 +80,27 @@ function readRate(stored: StoredFits, fit: CurveFit, rate: string, exchangeRateN
     ...(profileCiNote ? { profileCiNote } : {}),
     ...(fit.bootstrapGroups !== undefined ? { bootstrapGroups: fit.bootstrapGroups } : {}),
   };
+}
+
+/**
+ * Benjamini–Hochberg within each family (one design and split; placebo rates a family of their own): q of every
+ * replicate-level p, and the verdict at `fdr` (positive / negative by the sign of s when q < fdr).
+ */
+function assignFdrVerdicts<R extends { s: number; replicate?: ReplicateReading }>(rows: R[], familyOf: (r: R) => string, fdr: number): void {
+  const families = new Map<string, R[]>();
+  for (const r of rows) {
+    if (!r.replicate) continue;
+    const family = familyOf(r);
+    r.replicate.family = family;
+    families.set(family, [...(families.get(family) ?? []), r]);
+  }
+  for (const members of families.values()) {
+    const q = bhQValues(members.map((r) => r.replicate!.p));
+    members.forEach((r, k) => {
+      r.replicate!.q = q[k];
+      r.replicate!.verdict = q[k] === null ? null : q[k]! < fdr ? (r.s > 0 ? 'positive' : 'negative') : 'none';
+    });
+  }
 }
 
 /**
@@ -128,6 +152,9 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
       }
     }
   }
+
+  assignFdrVerdicts(contextual, (c) => `contextual ${c.split}${c.placebo ? ' placebo' : ''}`, input.config.study.fdr);
+  assignFdrVerdicts(pairwise, (p) => `pairwise ${p.design} ${p.split}${p.placebo ? ' placebo' : ''}`, input.config.study.fdr);
 
   const tag = tagScores(completed);
   const lookahead = lookaheadScores(completed);

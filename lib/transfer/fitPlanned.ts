@@ -1,7 +1,8 @@
 // One planned curve fitted exactly as the Fit step stores it: the fit, its bootstrap intervals and, for a transfer
 // model, the F-test and profile interval of each rate. Shared by every shard of the Fit step (fitShards.ts).
 import { transferParamNames } from '../curves/models.ts';
-import type { CurveFit, FitFailure, RateTest } from '../results.ts';
+import type { CurveFit, FitFailure, RateTest, ReplicateTest } from '../results.ts';
+import { replicateInference } from '../curves/replicates.ts';
 import type { AnalyseInput } from './analyse.ts';
 import type { PlannedFit } from './fitPlan.ts';
 import { fitWithIntervals, profileRate, testRate, type FitOptions } from './fits.ts';
@@ -31,6 +32,7 @@ export function fitPlanned(planned: PlannedFit, options: FitOptions, failed: Fit
   }
   if (!isTransferModel(planned.model)) return outcome.curve;
   const tests: Record<string, RateTest> = {};
+  const replicate: Record<string, ReplicateTest> = {};
   const profileCi: Record<string, [number, number]> = {};
   const notes: Record<string, string> = {};
   for (const rate of transferParamNames(planned.model, selected.data)) {
@@ -40,6 +42,8 @@ export function fitPlanned(planned: PlannedFit, options: FitOptions, failed: Fit
       continue;
     }
     tests[rate] = { F: test.F, df1: test.df1, df2: test.df2, p: test.p, verdict: test.verdict, alpha: test.alpha, sseReduced: test.sseReduced };
+    const r = replicateInference(planned.model, selected.data, rate, { alpha: options.alpha, full: outcome.fit });
+    replicate[rate] = { groups: r.groups, se: r.se, t: r.t, p: r.p, ci: r.ci, ...(r.note ? { note: r.note } : {}) };
     const profile = profileRate(planned.model, selected, rate, outcome.fit, test);
     if ('error' in profile) {
       notes[rate] = `no profile interval: ${profile.error}`;
@@ -49,7 +53,7 @@ export function fitPlanned(planned: PlannedFit, options: FitOptions, failed: Fit
     const open = unboundedNote(profile.lo, profile.hi);
     if (open) notes[rate] = open;
   }
-  return { ...outcome.curve, tests, ...(Object.keys(profileCi).length ? { profileCi } : {}), ...(Object.keys(notes).length ? { profileCiNote: notes } : {}) };
+  return { ...outcome.curve, tests, ...(Object.keys(replicate).length ? { replicate } : {}), ...(Object.keys(profileCi).length ? { profileCi } : {}), ...(Object.keys(notes).length ? { profileCiNote: notes } : {}) };
 }
 
 /** Which ends of a profile interval are unbounded, in words (undefined when both are finite). */

@@ -157,7 +157,10 @@ describe('deriveTransfer: transfer.json from the stored fits, without fitting', 
       verdict: contextualA.tests!.s.verdict,
       profileCi: contextualA.profileCi!.s,
       bootstrapGroups: 2,
+      // 2 replicate groups: too few for a replicate-level interval, so no p, no q, no verdict — and it says so.
+      replicate: { ...contextualA.replicate!.s, q: null, verdict: null, family: 'contextual random' },
     });
+    expect(contextualA.replicate!.s).toMatchObject({ groups: 2, p: null, note: expect.stringMatching(/2 replicate group\(s\): at least 4/) });
     const jointB = fitOf(curves, 'random', 'B');
     const fromJoint = transfer.pairwise.find((p) => p.design === 'random' && p.source === 'C' && p.target === 'B')!;
     expect(fromJoint).toMatchObject({
