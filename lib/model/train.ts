@@ -53,7 +53,7 @@ export interface TrainingHooks {
   onEpochEnd?(ctx: EpochContext): void | Promise<void>;
 }
 
-/** When a point's training ends (config `model.training`). */
+/** When a point's training ends (config `model.maxSteps`, `model.evalEvery`, `model.patience`). */
 export interface StoppingRule {
   /** Step budget: the same for every point, whatever its number of rows. */
   maxSteps: number;

@@ -19,23 +19,29 @@ export async function storedPointIds(ctx: StepContext): Promise<Set<string>> {
   return new Set((await ctx.store.list(prefix)).map((k) => k.slice(prefix.length).replace(/\.json$/, '')));
 }
 
+/** A stored point's state: 'done' when it reads back complete with its own id, else why not; undefined when absent. */
+async function storedPointState(ctx: StepContext, pointId: string): Promise<'done' | { corrupt: string } | undefined> {
+  const checked = await checkStored(ctx.store, runLayout(ctx.runId).point(pointId), StoredPoint);
+  if (checked === undefined) return undefined;
+  if (!checked.ok) return { corrupt: checked.reason };
+  return checked.value.id === pointId ? 'done' : { corrupt: 'its id is not its file name' };
+}
+
 /** Whether a stored point is complete and valid (a crash or a full disk can leave a truncated one). */
 export async function pointIsDone(ctx: StepContext, pointId: string): Promise<boolean> {
-  const checked = await checkStored(ctx.store, runLayout(ctx.runId).point(pointId), StoredPoint);
-  return checked?.ok === true && checked.value.id === pointId;
+  return (await storedPointState(ctx, pointId)) === 'done';
 }
 
 /** The plan's points already done, and the stored ones that are corrupt (to retrain), each with its location and why. */
 export async function checkStoredPoints(ctx: StepContext, ids: readonly string[]): Promise<{ done: Set<string>; corrupt: string[] }> {
   const stored = await storedPointIds(ctx);
   const present = ids.filter((id) => stored.has(id));
-  const layout = runLayout(ctx.runId);
-  const checks = await mapBounded(present, async (id) => ({ id, checked: await checkStored(ctx.store, layout.point(id), StoredPoint) }));
+  const states = await mapBounded(present, async (id) => ({ id, state: await storedPointState(ctx, id) }));
   const done = new Set<string>();
   const corrupt: string[] = [];
-  for (const { id, checked } of checks) {
-    if (checked?.ok && checked.value.id === id) done.add(id);
-    else corrupt.push(`${ctx.store.describe(layout.point(id))}: ${checked && !checked.ok ? checked.reason : 'its id is not its file name'}`);
+  for (const { id, state } of states) {
+    if (state === 'done') done.add(id);
+    else corrupt.push(`${ctx.store.describe(runLayout(ctx.runId).point(id))}: ${state?.corrupt ?? 'gone while it was checked'}`);
   }
   return { done, corrupt };
 }
