@@ -63,29 +63,27 @@ export interface CurveFit {
    */
   tests?: Record<string, RateTest>;
   /**
-   * Transfer fits: the replicate-level inference of each transfer rate (keys like `tests`): jackknife over the
-   * replicate groups, t on G − 1 df (lib/curves/replicates.ts). Calibrated where the F-test is not (docs/methods.md).
+   * EXP3 and transfer fits: the same fit repeated with each replicate group (fold × seed) left out, in `groups`
+   * order — what the Transfer step jackknifes every derived quantity from (docs/methods.md, "Inference"). Absent,
+   * with `jackknifeNote`, when it could not be made.
    */
-  replicate?: Record<string, ReplicateTest>;
+  jackknife?: { groups: string[]; params: Record<string, number>[] };
+  jackknifeNote?: string;
 }
 
-/** Replicate-level inference of one rate: null fields (and `note`) when it could not be made, e.g. G < 4. */
-export interface ReplicateTest {
+/**
+ * Replicate-level inference of one estimate (lib/curves/replicates.ts): leave-one-replicate-out jackknife standard
+ * error, t on G − 1 df. Null fields, and `note`, when it could not be made (fewer than 4 replicate groups, a failed
+ * leave-out fit).
+ */
+export interface ReplicateInference {
   groups: number;
   se: number | null;
+  df: number | null;
   t: number | null;
   p: number | null;
   ci: [number, number] | null;
   note?: string;
-}
-
-/** A rate's replicate-level reading in transfer.json: the test, its Benjamini–Hochberg q within its family, and the verdict at `study.fdr`. */
-export interface ReplicateReading extends ReplicateTest {
-  q: number | null;
-  /** positive / negative when q < study.fdr (by the sign of s), none otherwise; null when there is no p. */
-  verdict: Verdict | null;
-  /** The family the q-value is computed in, e.g. "pairwise random" or "contextual random placebo". */
-  family: string;
 }
 
 /** Nested F-test of one transfer rate: the fit against the same model with that rate fixed at 0 (lib/curves transferTest). */
@@ -140,67 +138,95 @@ export interface CurvesFile {
 
 export type Verdict = 'positive' | 'negative' | 'none';
 
-export interface ContextualTransfer {
+/** A verdict at the study's false discovery rate, from a replicate-level p (docs/methods.md, "Inference"). */
+export interface FdrVerdict {
+  /** Two-sided replicate-level p of estimate = 0; null when there is no replicate-level inference. */
+  p: number | null;
+  /** Benjamini–Hochberg q within `family`. */
+  q: number | null;
+  /** positive / negative (by the sign of the estimate) when q < study.fdr, none otherwise; null without a p. */
+  verdict: Verdict | null;
+  /** The family the q-value is computed in, e.g. "pairwise pairwise random" or "contextual random placebo". */
+  family: string;
+}
+
+/**
+ * The nested F-test and profile interval of a rate. Both treat every point as an independent observation, which
+ * the points of one replicate are not (their type-I error is inflated): secondary readings, not the verdict.
+ */
+export interface IndependentPointsTest {
+  F: number;
+  df1: number;
+  df2: number;
+  p: number;
+  /** At study.alpha, without multiplicity control. */
+  verdict: Verdict;
+  /** The rates the F-test does not reject; contains 0 exactly when p ≥ alpha. ±Infinity (null in JSON): unbounded. */
+  profileCi?: [number, number];
+  /** Why profileCi is absent, or which of its ends is unbounded. */
+  profileCiNote?: string;
+}
+
+/**
+ * A transfer rate s: the pooled least-squares estimate, its replicate-level interval and p (primary), q and the
+ * verdict at the study's FDR; the target's own rate a and the exchange rate s/a with replicate-level intervals;
+ * the F-test / profile interval and the percentile bootstrap as secondary readings.
+ */
+export interface RateEstimate extends FdrVerdict {
+  s: number;
+  /** Replicate-level (1 − study.alpha) t interval of s; null when `inference` has none (see its note). */
+  ci: [number, number] | null;
+  /** The jackknife behind `ci` and `p`. */
+  inference: ReplicateInference;
+  a?: number;
+  aCi?: [number, number] | null;
+  /** s/a: how many target samples one source sample is worth. */
+  exchangeRate?: number;
+  exchangeRateCi?: [number, number] | null;
+  independentPoints: IndependentPointsTest;
+  /** Percentile bootstrap over replicate groups (coarse with few groups: 55 % coverage of nominal 95 % at 3). */
+  bootstrap?: { groups: number; ci?: [number, number]; exchangeRateCi?: [number, number] };
+}
+
+export interface ContextualTransfer extends RateEstimate {
   task: string;
   split: SplitKind;
   /** The control: the context was the label-shuffled (placebo) copies of the other tasks. */
   placebo?: true;
   a: number;
-  s: number;
   exchangeRate: number;
-  ci: [number, number];
-  exchangeRateCi?: [number, number];
-  p: number;
-  verdict: Verdict;
-  /** Profile (F-inversion) interval of s: the rates the F-test does not reject; contains 0 exactly when p ≥ alpha. ±Infinity (null in JSON): unbounded. */
-  profileCi?: [number, number];
-  /** Why profileCi is absent, or which of its ends is unbounded. */
-  profileCiNote?: string;
-  /** Replicate groups (fold × seed) behind the bootstrap interval `ci`; with fewer than 5 it is coarse. */
-  bootstrapGroups?: number;
-  /** Replicate-level inference with its FDR-controlled verdict (not yet the report's verdict: docs/methods.md). */
-  replicate?: ReplicateReading;
 }
 
-export interface PairwiseTransfer {
+export interface PairwiseTransfer extends RateEstimate {
   source: string;
   target: string;
   split: SplitKind;
   /** The control: the source is a label-shuffled (placebo) copy of a task. */
   placebo?: true;
-  s: number;
-  ci: [number, number];
-  p: number;
-  verdict: Verdict;
   /** Which design estimated it: the `pairwise` grid or the joint fit of the `random` design. */
   design: 'pairwise' | 'random';
-  /** The target's own rate a and the exchange rate s/a with its interval (when the fit gives them). */
-  a?: number;
-  exchangeRate?: number;
-  exchangeRateCi?: [number, number];
-  /** Profile (F-inversion) interval of s: the rates the F-test does not reject; contains 0 exactly when p ≥ alpha. ±Infinity (null in JSON): unbounded. */
-  profileCi?: [number, number];
-  /** Why profileCi is absent, or which of its ends is unbounded. */
-  profileCiNote?: string;
-  /** Replicate groups (fold × seed) behind the bootstrap interval `ci`; with fewer than 5 it is coarse. */
-  bootstrapGroups?: number;
-  /** Replicate-level inference with its FDR-controlled verdict (not yet the report's verdict: docs/methods.md). */
-  replicate?: ReplicateReading;
+}
+
+/** One training size of a single-vs-all comparison: the fitted gap with its replicate-level inference. */
+export interface GapAtN extends FdrVerdict {
+  n: number;
+  single: number | null;
+  all: number | null;
+  /** P_all(n) − P_single(n) of the fitted EXP3 curves. */
+  gap: number | null;
+  /** Replicate-level (1 − study.alpha) t interval of the gap; null without one (see note). */
+  ci: [number, number] | null;
+  note?: string;
+  /** Mean observed AUROC at this n (over folds × seeds), null where the design has no point at this n. */
+  singleObserved?: number | null;
+  allObserved?: number | null;
 }
 
 export interface SingleVsAll {
   task: string;
   split: SplitKind;
   /** Per training size: all-task minus single-task AUROC (fitted curves), with the observed means. */
-  byN: {
-    n: number;
-    single: number | null;
-    all: number | null;
-    gap: number | null;
-    /** Mean observed AUROC at this n (over folds × seeds), null where the design has no point at this n. */
-    singleObserved?: number | null;
-    allObserved?: number | null;
-  }[];
+  byN: GapAtN[];
 }
 
 export interface TransferFile {

@@ -1,71 +1,69 @@
-// Replicate-level inference for a transfer rate (docs/methods.md, "Inference"): the pooled least-squares estimate,
-// its standard error from a leave-one-replicate-out jackknife, and a t interval and p-value on G − 1 degrees of
-// freedom. Points of one replicate (fold × seed) share subsets and an initialisation, so they are not independent
-// observations; replicates are.
-import type { Verdict } from '../results.ts';
-import { transferVerdict } from '../stats/ftest.ts';
+// Replicate-level inference (docs/methods.md, "Inference"): the pooled least-squares estimate, its standard error
+// from a leave-one-replicate-out jackknife, and a t interval and p-value on G − 1 degrees of freedom. Points of one
+// replicate (fold × seed) share subsets and an initialisation, so they are not independent observations;
+// replicates are. The leave-out fits are made once per curve; any quantity computed from the parameters (a rate,
+// the exchange rate s/a, the gap between two curves at n) is then jackknifed from them.
 import { tCritical, tTwoSidedP } from '../stats/tdist.ts';
 import type { CurveData } from './data.ts';
-import { fitCurve, type CurveFitResult } from './fit.ts';
+import { fitCurve } from './fit.ts';
+import type { CurveModelName, ReplicateInference } from '../results.ts';
 
-export interface ReplicateInference {
-  param: string;
-  /** The pooled fit's estimate. */
-  estimate: number;
-  /** Replicate groups G; the t distribution has G − 1 degrees of freedom. */
-  groups: number;
-  /** Jackknife standard error, t, two-sided p and the (1 − alpha) t interval; null when not made (see note). */
-  se: number | null;
-  t: number | null;
-  p: number | null;
-  ci: [number, number] | null;
-  /** positive / negative / none at alpha; null with too few replicates for a valid interval. */
-  verdict: Verdict | null;
-  note?: string;
+/** Fewer replicate groups than this give no interval and no verdict: a t on 1–2 df is too wide to be useful and a jackknife over 2–3 groups too coarse. */
+export const MIN_REPLICATE_GROUPS = 4;
+
+/** The fits of one curve with each replicate group left out in turn, in `groups` order. */
+export interface LeaveOneOut {
+  groups: string[];
+  params: Record<string, number>[];
 }
 
-export interface ReplicateOptions {
-  alpha?: number;
-  /** Fewer replicate groups than this give no interval and no verdict (default 4). */
-  minGroups?: number;
-  /** The pooled fit, when the caller has it. */
-  full?: CurveFitResult;
-}
+const groupLabels = (data: CurveData) => (data.group ?? data.y.map((_, i) => i)).map(String);
 
-function subset(data: CurveData, keep: boolean[]): CurveData {
+function withoutGroup(data: CurveData, labels: string[], group: string): CurveData {
+  const keep = labels.map((l) => l !== group);
   const pick = <T>(xs: T[] | undefined) => (xs ? xs.filter((_, i) => keep[i]) : undefined);
   return { ...data, n: pick(data.n)!, y: pick(data.y)!, nOther: pick(data.nOther), nSources: pick(data.nSources), group: pick(data.group) };
 }
 
-/**
- * Jackknife over replicate groups: θ_(g) is the rate fitted without group g; SE² = (G − 1)/G · Σ_g (θ_(g) − θ̄)²;
- * t = θ̂/SE on G − 1 df; CI = θ̂ ± t_{G−1, 1−α/2}·SE.
- */
-export function replicateInference(model: 'exp3.2' | 'pairwise' | 'joint', data: CurveData, param: string, options: ReplicateOptions = {}): ReplicateInference {
-  const alpha = options.alpha ?? 0.05;
-  const minGroups = options.minGroups ?? 4;
-  const full = options.full ?? fitCurve(model, data);
-  const estimate = full.params[param];
-  const labels = data.group ?? data.y.map((_, i) => i);
+/** Refits `model` without each replicate group in turn; a refit that fails is the reason there is no jackknife. */
+export function leaveOneReplicateOut(model: CurveModelName, data: CurveData): LeaveOneOut | { note: string } {
+  const labels = groupLabels(data);
   const groups = [...new Set(labels)];
-  const base = { param, estimate, groups: groups.length };
-  const none = (note: string): ReplicateInference => ({ ...base, se: null, t: null, p: null, ci: null, verdict: null, note });
-  if (groups.length < minGroups) return none(`${groups.length} replicate group(s): at least ${minGroups} are needed for a replicate-level interval; no verdict`);
-  const leaveOut: number[] = [];
+  if (groups.length < 2) return { note: `${groups.length} replicate group (fold × seed): a jackknife needs 2 or more` };
+  const params: Record<string, number>[] = [];
   for (const g of groups) {
     try {
-      leaveOut.push(fitCurve(model, subset(data, labels.map((l) => l !== g))).params[param]);
+      params.push(fitCurve(model, withoutGroup(data, labels, g)).params);
     } catch (err) {
-      return none(`the fit without replicate ${String(g)} failed: ${(err as Error).message}`);
+      return { note: `the fit without replicate ${g} failed: ${(err as Error).message}` };
     }
   }
-  const G = groups.length;
+  return { groups, params };
+}
+
+/**
+ * Jackknife of θ̂ from its leave-one-out values θ_(g): SE² = (G − 1)/G · Σ_g (θ_(g) − θ̄)², t = θ̂/SE on G − 1 df,
+ * CI = θ̂ ± t_{G−1, 1−α/2}·SE. No interval (note) below MIN_REPLICATE_GROUPS groups or for a non-finite value.
+ */
+export function jackknife(estimate: number, leaveOut: readonly number[], alpha: number, minGroups = MIN_REPLICATE_GROUPS): ReplicateInference {
+  const G = leaveOut.length;
+  const none = (note: string): ReplicateInference => ({ groups: G, se: null, df: null, t: null, p: null, ci: null, note });
+  if (G < minGroups) return none(`${G} replicate group(s) (fold × seed): at least ${minGroups} are needed for a replicate-level interval; no verdict`);
+  if (!Number.isFinite(estimate) || !leaveOut.every(Number.isFinite)) return none('the estimate is not finite with every replicate left out');
   const mean = leaveOut.reduce((a, b) => a + b, 0) / G;
   const se = Math.sqrt(((G - 1) / G) * leaveOut.reduce((a, b) => a + (b - mean) ** 2, 0));
-  const df = G - 1;
   if (!(se > 0)) return none('the replicates agree exactly (jackknife standard error 0)');
+  const df = G - 1;
   const t = estimate / se;
-  const p = tTwoSidedP(t, df);
   const half = tCritical(alpha, df) * se;
-  return { ...base, se, t, p, ci: [estimate - half, estimate + half], verdict: transferVerdict(estimate, p, alpha) };
+  return { groups: G, se, df, t, p: tTwoSidedP(t, df), ci: [estimate - half, estimate + half] };
+}
+
+/** Jackknife inference of one parameter of a curve fit: the leave-out fits made here. */
+export function replicateInference(model: CurveModelName, data: CurveData, param: string, options: { alpha?: number; full?: { params: Record<string, number> } } = {}): ReplicateInference {
+  const alpha = options.alpha ?? 0.05;
+  const estimate = (options.full ?? fitCurve(model, data)).params[param];
+  const loo = leaveOneReplicateOut(model, data);
+  if ('note' in loo) return { groups: new Set(groupLabels(data)).size, se: null, df: null, t: null, p: null, ci: null, note: loo.note };
+  return jackknife(estimate, loo.params.map((p) => p[param]), alpha);
 }

@@ -18,7 +18,7 @@ import { clusterOrder } from './order.ts';
 import { page, type PagePart } from './page.ts';
 import { chartFontFiles, renderSvg, svgToPng } from './render.ts';
 import {
-  agreementTable, contextualTable, costTable, downloadsHtml, figure, glanceHtml, levelOf, pairwiseTable, studyHtml, tagGroupsHtml, warningsHtml,
+  agreementTable, contextualTable, costTable, downloadsHtml, figure, gapTable, glanceHtml, levelOf, pairwiseTable, studyHtml, tagGroupsHtml, warningsHtml,
   type RenderedChart,
 } from './sections.ts';
 import type { Report, ReportInput } from './types.ts';
@@ -51,7 +51,7 @@ export async function buildReport(input: ReportInput, options: BuildOptions = {}
   let curvesHtml = '';
   for (const split of splits) {
     curvesHtml += (await draw(learningCurvesChart(input.curves, split, tasks))) ?? '';
-    curvesHtml += (await draw(gapChart(input.transfer.singleVsAll, split))) ?? '';
+    curvesHtml += ((await draw(gapChart(input.transfer.singleVsAll, split))) ?? '') + gapTable(input.transfer.singleVsAll.filter((g) => g.split === split), levelOf(input));
   }
   if (!curvesHtml) {
     curvesHtml = designs.has('single') || designs.has('all')
@@ -84,8 +84,8 @@ export async function buildReport(input: ReportInput, options: BuildOptions = {}
       // Placebo sources are columns of the heatmap too, after the real ones: the null next to every target's row.
       pairHtml +=
         ((await draw(pairwiseHeatmap(`pairwise-${design}-${split}`, title, rows, pairOrder(rows, tasks)))) ?? '') +
-        controlsHtml('pairwise', rows, input.config.study.alpha) +
-        pairwiseTable(rows, levelOf(input));
+        controlsHtml('pairwise', rows, input.config.study.fdr) +
+        pairwiseTable(rows, levelOf(input), input.config.study.fdr);
     }
   }
   if (!pairHtml) {

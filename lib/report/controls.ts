@@ -8,8 +8,8 @@ export function contextualLabel(c: Pick<ContextualTransfer, 'task' | 'placebo'>)
   return c.placebo ? `${c.task} · placebo context` : c.task;
 }
 
-/** One paragraph: how many placebo estimates were called positive / negative, next to the real ones. */
-export function controlsHtml(what: string, rows: readonly (ContextualTransfer | PairwiseTransfer)[], alpha: number): string {
+/** One paragraph: how many placebo estimates were called positive / negative at the FDR, next to the real ones. */
+export function controlsHtml(what: string, rows: readonly (ContextualTransfer | PairwiseTransfer)[], fdr: number): string {
   const placebo = rows.filter((r) => r.placebo);
   if (placebo.length === 0) return '';
   const real = rows.filter((r) => !r.placebo);
@@ -18,7 +18,7 @@ export function controlsHtml(what: string, rows: readonly (ContextualTransfer | 
   const range = `${num(sorted[0])} … ${num(sorted[sorted.length - 1])}`;
   const text =
     `Placebo controls (${what}): ${count(placebo, 'positive')} of ${placebo.length} placebo estimates called positive and ${count(placebo, 'negative')} negative ` +
-    `(by chance about ${num(alpha * placebo.length, 2)} of each kind would be expected at α = ${alpha}); placebo s ranges over ${range}. ` +
+    `(the placebos are a family of their own: with no transfer in it, the chance of even one call is at most the FDR, ${fdr}); placebo s ranges over ${range}. ` +
     `Real estimates: ${count(real, 'positive')} positive, ${count(real, 'negative')} negative of ${real.length}. ` +
     'A placebo source has the same compounds as a real task with its labels shuffled: it carries no information, so a positive placebo verdict is a false positive of the whole procedure, and a negative one is interference (a trunk that fits noise), not a property of a task.';
   return `<p class="controls">${esc(text)}</p>`;

@@ -1,5 +1,5 @@
 // CSV exports of the curve and transfer tables, for spreadsheets (RFC 4180 quoting; formula-looking text neutralised).
-import type { CurvesFile, TransferFile } from '../results.ts';
+import type { CurvesFile, RateEstimate, TransferFile } from '../results.ts';
 import { profileEnds } from './intervals.ts';
 import type { ReportCsv } from './types.ts';
 
@@ -33,6 +33,22 @@ function profileCells(row: Parameters<typeof profileEnds>[0]): [Cell, Cell] {
   return [cell(ends[0]), cell(ends[1])];
 }
 
+/** The columns of a transfer rate: primary (replicate-level) first, then the secondary F-test, profile interval and bootstrap. */
+const RATE_HEADERS = [
+  's', 's_ci_lo', 's_ci_hi', 'replicate_groups', 'se', 'df', 't', 'p', 'q', 'verdict', 'family', 'inference_note',
+  'a', 'a_ci_lo', 'a_ci_hi', 'exchange_rate', 'exchange_rate_ci_lo', 'exchange_rate_ci_hi',
+  'f_test_p', 'f_test_verdict', 's_profile_lo', 's_profile_hi', 'bootstrap_groups', 's_bootstrap_lo', 's_bootstrap_hi',
+] as const;
+
+function rateCells(r: RateEstimate): Cell[] {
+  const i = r.inference;
+  return [
+    r.s, r.ci?.[0], r.ci?.[1], i.groups, i.se, i.df, i.t, r.p, r.q, r.verdict, r.family, i.note,
+    r.a, r.aCi?.[0], r.aCi?.[1], r.exchangeRate, r.exchangeRateCi?.[0], r.exchangeRateCi?.[1],
+    r.independentPoints.p, r.independentPoints.verdict, ...profileCells(r), r.bootstrap?.groups, r.bootstrap?.ci?.[0], r.bootstrap?.ci?.[1],
+  ];
+}
+
 export function reportCsvs(curves: CurvesFile, transfer: TransferFile): ReportCsv[] {
   const params = paramNames(curves);
   const out: ReportCsv[] = [
@@ -59,20 +75,23 @@ export function reportCsvs(curves: CurvesFile, transfer: TransferFile): ReportCs
     },
     {
       name: 'transfer-single-vs-all',
-      text: toCsv(['task', 'split', 'n', 'single_auroc', 'all_auroc', 'gap'], transfer.singleVsAll.flatMap((r) => r.byN.map((b) => [r.task, r.split, b.n, b.single, b.all, b.gap]))),
+      text: toCsv(
+        ['task', 'split', 'n', 'single_auroc', 'all_auroc', 'gap', 'gap_ci_lo', 'gap_ci_hi', 'p', 'q', 'verdict', 'family', 'note'],
+        transfer.singleVsAll.flatMap((r) => r.byN.map((b) => [r.task, r.split, b.n, b.single, b.all, b.gap, b.ci?.[0], b.ci?.[1], b.p, b.q, b.verdict, b.family, b.note])),
+      ),
     },
     {
       name: 'transfer-contextual',
       text: toCsv(
-        ['task', 'split', 'placebo', 'a', 's', 's_ci_lo', 's_ci_hi', 's_profile_lo', 's_profile_hi', 'bootstrap_groups', 'exchange_rate', 'exchange_rate_ci_lo', 'exchange_rate_ci_hi', 'p', 'verdict'],
-        transfer.contextual.map((c) => [c.task, c.split, c.placebo === true, c.a, c.s, c.ci[0], c.ci[1], ...profileCells(c), c.bootstrapGroups, c.exchangeRate, c.exchangeRateCi?.[0], c.exchangeRateCi?.[1], c.p, c.verdict]),
+        ['task', 'split', 'placebo', ...RATE_HEADERS],
+        transfer.contextual.map((c) => [c.task, c.split, c.placebo === true, ...rateCells(c)]),
       ),
     },
     {
       name: 'transfer-pairwise',
       text: toCsv(
-        ['source', 'target', 'split', 'design', 'placebo', 's', 's_ci_lo', 's_ci_hi', 's_profile_lo', 's_profile_hi', 'bootstrap_groups', 'p', 'verdict'],
-        transfer.pairwise.map((p) => [p.source, p.target, p.split, p.design, p.placebo === true, p.s, p.ci[0], p.ci[1], ...profileCells(p), p.bootstrapGroups, p.p, p.verdict]),
+        ['source', 'target', 'split', 'design', 'placebo', ...RATE_HEADERS],
+        transfer.pairwise.map((p) => [p.source, p.target, p.split, p.design, p.placebo === true, ...rateCells(p)]),
       ),
     },
     { name: 'transfer-tag', text: toCsv(['source', 'target', 'z'], transfer.tag.map((t) => [t.source, t.target, t.z])) },

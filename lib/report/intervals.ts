@@ -1,70 +1,56 @@
-// The two intervals of a transfer rate as the report shows them: the bootstrap percentile interval and the profile
-// (F-inversion) interval, with what a reader must know to weigh them (coarse bootstraps, disagreement with the test).
-import type { ContextualTransfer, PairwiseTransfer, Verdict } from '../results.ts';
+// The intervals and verdicts of a transfer rate as the report shows them: the replicate-level interval, p, q and
+// FDR verdict (primary), the F-test and profile interval (secondary, they assume independent points), and what a
+// reader must know to weigh them (docs/methods.md, "Inference").
+import type { RateEstimate, Verdict } from '../results.ts';
 import { esc, num } from './html.ts';
-
-/** Below this many replicate groups a percentile bootstrap is coarse (few distinct resamples). */
-export const COARSE_BOOTSTRAP_GROUPS = 5;
-
-type RateRow = Pick<ContextualTransfer | PairwiseTransfer, 'ci' | 'verdict' | 'profileCi' | 'bootstrapGroups'>;
 
 /**
  * The profile interval with its unbounded ends as ±Infinity: transfer.json writes them as null (JSON has no
  * infinity). Undefined when the row has no profile interval.
  */
-export function profileEnds(row: Pick<RateRow, 'profileCi'>): [number, number] | undefined {
-  const ci = row.profileCi as [number | null, number | null] | undefined;
+export function profileEnds(row: Pick<RateEstimate, 'independentPoints'>): [number, number] | undefined {
+  const ci = row.independentPoints?.profileCi as [number | null, number | null] | undefined;
   if (!ci) return undefined;
   const lo = ci[0] === null || Number.isNaN(ci[0]) ? -Infinity : ci[0];
   const hi = ci[1] === null || Number.isNaN(ci[1]) ? Infinity : ci[1];
   return [lo, hi];
 }
 
-/** An interval for a table cell, writing unbounded ends as −∞ / ∞. */
-export function openInterval(ci: readonly [number, number] | undefined): string {
+/** An interval for a table cell, writing unbounded ends as −∞ / ∞ and a missing one as —. */
+export function openInterval(ci: readonly [number, number] | null | undefined): string {
   if (!ci) return '—';
   const end = (v: number) => (v === -Infinity ? '−∞' : v === Infinity ? '∞' : num(v));
   return `[${end(ci[0])}, ${end(ci[1])}]`;
 }
 
-/** Whether a finite interval lies wholly on one side of 0. */
-const excludesZero = (ci: readonly [number, number]) => ci[0] > 0 || ci[1] < 0;
+/** The label of a verdict, "no verdict" when there is none (too few replicates). */
+export const verdictLabel = (v: Verdict | null): string => v ?? 'no verdict';
 
-/**
- * The bootstrap interval contradicts the verdict of the F-test when it excludes 0 while the verdict is none, or
- * covers 0 while the test found an effect. (The profile interval cannot: it contains 0 exactly when p ≥ α.)
- */
-export function bootstrapContradicts(row: { ci: [number, number]; verdict: Verdict }): boolean {
-  const [lo, hi] = row.ci;
-  if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi)) return false;
-  return excludesZero(row.ci) !== (row.verdict !== 'none');
+/** A verdict as a coloured table cell. */
+export function verdictCell(v: Verdict | null): string {
+  return `<span class="verdict ${v ?? 'undecided'}">${esc(verdictLabel(v))}</span>`;
 }
 
-/** The bootstrap cell: its interval, marked † when it contradicts the verdict. */
-export function bootstrapCell(row: RateRow): string {
-  const text = openInterval(row.ci);
-  return bootstrapContradicts(row) ? `${text}<sup title="disagrees with the F-test about 0">†</sup>` : text;
-}
+/** The marker of the secondary columns, explained by intervalNotes. */
+export const INDEPENDENT_POINTS_MARK = '¹';
 
 /**
- * What a reader must know about the intervals of these rows, as HTML paragraphs: a bootstrap from fewer than
- * COARSE_BOOTSTRAP_GROUPS replicate groups is coarse, and where the bootstrap interval contradicts the F-test the
- * verdict is the test's.
+ * What a reader must know to weigh these rows, as HTML paragraphs: one sentence on what each interval and test
+ * assumes, how many estimates have no verdict and why, and how many the F-test would call that the
+ * replicate-level test does not.
  */
-export function intervalNotes(rows: readonly RateRow[]): string {
-  const notes: string[] = [];
-  const groups = rows.map((r) => r.bootstrapGroups).filter((g): g is number => typeof g === 'number');
-  if (groups.length) {
-    const fewest = Math.min(...groups);
-    if (fewest < COARSE_BOOTSTRAP_GROUPS) {
-      notes.push(`Bootstrap interval from only ${fewest} replicate group${fewest === 1 ? '' : 's'} (fold × seed) — coarse; the profile interval and p-value are the reliable ones.`);
-    }
+export function intervalNotes(rows: readonly RateEstimate[], level: string, fdr: number): string {
+  if (rows.length === 0) return '';
+  const notes = [
+    `s with its ${level} CI and p: the pooled least-squares estimate, with a t interval and test on G − 1 degrees of freedom whose standard error is the leave-one-replicate-out jackknife over the G replicates (fold × seed); it assumes only that replicates are independent. ` +
+      `q: the Benjamini–Hochberg q-value of p within its family (one design and split; placebo controls apart); the verdict is positive or negative when q < ${fdr}.`,
+    `${INDEPENDENT_POINTS_MARK} F-test p and profile CI (secondary): the nested F-test of s = 0 and the rates it does not reject at α; both treat every point as an independent observation, which the points of one replicate (shared subsets and initialisation) are not — in simulation they rejected a true s = 0 in 16–34 % of studies at α = 0.05.`,
+  ];
+  const undecided = rows.filter((r) => r.verdict === null);
+  if (undecided.length) {
+    notes.push(`${undecided.length} of ${rows.length} estimate${rows.length === 1 ? ' has' : 's have'} no verdict: ${undecided[0].inference.note ?? 'no replicate-level p'}.`);
   }
-  const contradicting = rows.filter((r) => bootstrapContradicts(r)).length;
-  if (contradicting) {
-    notes.push(
-      `† ${contradicting} bootstrap interval${contradicting === 1 ? ' disagrees' : 's disagree'} with the F-test about 0; the verdict is the F-test's, and the profile interval agrees with it by construction.`,
-    );
-  }
+  const onlyF = rows.filter((r) => r.independentPoints.verdict !== 'none' && r.verdict === 'none').length;
+  if (onlyF) notes.push(`${onlyF} estimate${onlyF === 1 ? ' is' : 's are'} significant by the F-test at α but not by the replicate-level test at the FDR: read them as not shown.`);
   return notes.map((n) => `<p class="interval-note">${esc(n)}</p>`).join('');
 }

@@ -37,6 +37,7 @@ dl.methods dd { margin: 2px 0 0 0; }
 .verdict.positive { background: #d9f0d3; color: #1b5e20; }
 .verdict.negative { background: #fbd5e8; color: #8e0b55; }
 .verdict.none { background: #eee; color: #555; }
+.verdict.undecided { background: white; color: #777; border: 1px dashed #bbb; }
 .interval-note { font-size: 13px; background: #fff8e1; border-left: 3px solid #e0a800; padding: 6px 10px; margin: 8px 0; }
 pre { background: #f6f8fa; padding: 12px; overflow-x: auto; font-size: 12px; }
 details { margin: 8px 0; }

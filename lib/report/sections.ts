@@ -1,11 +1,11 @@
 // The sections of the report page, each from the input and its rendered charts. Empty sections say "not run".
-import type { PairwiseTransfer } from '../results.ts';
+import type { FdrVerdict, PairwiseTransfer, SingleVsAll } from '../results.ts';
 import type { SplitKind } from '../types.ts';
 import type { ChartDef } from './charts/chart.ts';
 import { formatSeconds } from './charts/cost.ts';
-import { esc, facts, interval, num, table } from './html.ts';
+import { esc, facts, num, table } from './html.ts';
 import type { ReportInput } from './types.ts';
-import { bootstrapCell, intervalNotes, openInterval, profileEnds } from './intervals.ts';
+import { INDEPENDENT_POINTS_MARK, intervalNotes, openInterval, profileEnds, verdictCell } from './intervals.ts';
 import { contextualLabel, controlsHtml } from './controls.ts';
 import type { WarningGroup } from './warnings.ts';
 
@@ -37,26 +37,32 @@ export function glanceHtml(input: ReportInput, splits: readonly SplitKind[]): st
   const lines: string[] = [];
   const runs = new Set(curves.observations.map((o) => o.pointId)).size;
   lines.push(`${input.dataset.summary.length} tasks, ${runs} training runs with results${transfer.missingPoints.length ? `, ${transfer.missingPoints.length} failed or missing` : ''}.`);
+  const fdr = input.config.study.fdr;
+  const count = (rows: readonly FdrVerdict[], v: FdrVerdict['verdict']) => rows.filter((r) => r.verdict === v).length;
+  const undecided = (rows: readonly FdrVerdict[]) => (count(rows, null) ? `, ${count(rows, null)} without a verdict (too few replicates)` : '');
   for (const split of splits) {
     const ctx = transfer.contextual.filter((c) => c.split === split && !c.placebo);
     const ctxPlacebo = transfer.contextual.filter((c) => c.split === split && c.placebo);
     if (ctx.length) {
-      const count = (v: string) => ctx.filter((c) => c.verdict === v).length;
       const best = [...ctx].sort((p, q) => q.s - p.s)[0];
       const hurt = ctx.filter((c) => c.verdict === 'negative').map((c) => c.task);
       lines.push(
-        `Contextual transfer (${split} split): ${count('positive')} positive, ${count('negative')} negative, ${count('none')} without a significant effect; largest s_i for ${best.task} (one auxiliary sample is worth ${num(best.exchangeRate)} of its own samples).` +
+        `Contextual transfer (${split} split, FDR ${fdr}): ${count(ctx, 'positive')} positive, ${count(ctx, 'negative')} negative, ${count(ctx, 'none')} without a significant effect${undecided(ctx)}; largest s_i for ${best.task} (one auxiliary sample is worth ${num(best.exchangeRate)} of its own samples).` +
           (hurt.length ? ` Hurt by the other tasks: ${hurt.join(', ')}.` : '') +
-          (ctxPlacebo.length ? ` Placebo contexts (labels shuffled): ${ctxPlacebo.filter((c) => c.verdict === 'positive').length} of ${ctxPlacebo.length} called positive.` : ''),
+          (ctxPlacebo.length ? ` Placebo contexts (labels shuffled): ${count(ctxPlacebo, 'positive')} of ${ctxPlacebo.length} called positive.` : ''),
       );
     }
     const pw = transfer.pairwise.filter((p) => p.split === split && !p.placebo);
     const pwPlacebo = transfer.pairwise.filter((p) => p.split === split && p.placebo);
     if (pw.length) {
       lines.push(
-        `Pairwise transfer (${split} split): ${pw.filter((p) => p.verdict === 'positive').length} positive and ${pw.filter((p) => p.verdict === 'negative').length} negative of ${pw.length} ordered pairs.` +
-          (pwPlacebo.length ? ` Placebo sources: ${pwPlacebo.filter((p) => p.verdict === 'positive').length} of ${pwPlacebo.length} placebo → target pairs called positive.` : ''),
+        `Pairwise transfer (${split} split, FDR ${fdr}): ${count(pw, 'positive')} positive and ${count(pw, 'negative')} negative of ${pw.length} ordered pairs${undecided(pw)}.` +
+          (pwPlacebo.length ? ` Placebo sources: ${count(pwPlacebo, 'positive')} of ${pwPlacebo.length} placebo → target pairs called positive.` : ''),
       );
+    }
+    const gaps = transfer.singleVsAll.filter((g) => g.split === split).flatMap((g) => g.byN);
+    if (gaps.some((g) => g.p !== null)) {
+      lines.push(`Single vs all tasks (${split} split): training with the other tasks helps at ${count(gaps, 'positive')} and hurts at ${count(gaps, 'negative')} of ${gaps.length} (task, n) sizes.`);
     }
   }
   for (const [key, a] of Object.entries(transfer.agreement)) {
@@ -111,40 +117,68 @@ export function studyHtml(input: ReportInput): string {
 const levelOf = (input: ReportInput) => `${Number((100 * (1 - input.config.study.alpha)).toPrecision(4))}%`;
 
 /**
- * Per task: s_i with its bootstrap and profile intervals side by side, a_i, the exchange rate, p and the verdict,
- * under the notes a reader needs to weigh the intervals (coarse bootstrap, disagreement with the test).
+ * Per task: s_i with its replicate-level interval, p, q and verdict, a_i and the exchange rate s_i/a_i with their
+ * intervals, and the secondary F-test p and profile interval, under the notes a reader needs to weigh them.
  */
 export function contextualTable(input: ReportInput, split: SplitKind): string {
   const rows = input.transfer.contextual.filter((c) => c.split === split).sort((p, q) => q.s - p.s);
   const level = levelOf(input);
+  const mark = INDEPENDENT_POINTS_MARK;
   return (
-    controlsHtml('contextual', rows, input.config.study.alpha) +
-    intervalNotes(rows) +
+    controlsHtml('contextual', rows, input.config.study.fdr) +
+    intervalNotes(rows, level, input.config.study.fdr) +
     table(
-      ['task', 's_i', `bootstrap ${level} CI`, `profile ${level} CI`, 'a_i', 'exchange rate s/a', 'CI', 'p', 'verdict'],
+      ['task', 's_i', `${level} CI`, 'p', 'q', 'verdict', 'a_i', `${level} CI`, 'exchange rate s/a', `${level} CI`, `F-test p${mark}`, `profile ${level} CI${mark}`],
       rows.map((c) => [
         esc(contextualLabel(c)),
         num(c.s),
-        bootstrapCell(c),
-        openInterval(profileEnds(c)),
-        num(c.a),
-        num(c.exchangeRate),
-        interval(c.exchangeRateCi),
+        openInterval(c.ci),
         num(c.p, 2),
-        `<span class="verdict ${esc(c.verdict)}">${esc(c.verdict)}</span>`,
+        num(c.q, 2),
+        verdictCell(c.verdict),
+        num(c.a),
+        openInterval(c.aCi),
+        num(c.exchangeRate),
+        openInterval(c.exchangeRateCi),
+        num(c.independentPoints.p, 2),
+        openInterval(profileEnds(c)),
       ]),
-      [1, 2, 3, 4, 5, 6, 7],
+      [1, 2, 3, 4, 6, 7, 8, 9, 10, 11],
     )
   );
 }
 
-/** Every ordered pair: s_ij with its bootstrap and profile intervals, p and verdict (the notes stay visible above the fold). */
-export function pairwiseTable(rows: readonly PairwiseTransfer[], level = '95%'): string {
+/** Every ordered pair: s_ij with its replicate-level interval, p, q and verdict, and the secondary F-test p and profile interval (the notes stay visible above the fold). */
+export function pairwiseTable(rows: readonly PairwiseTransfer[], level: string, fdr: number): string {
   const sorted = [...rows].sort((p, q) => q.s - p.s);
-  return `${intervalNotes(rows)}<details><summary>All ${rows.length} ordered pairs</summary>${table(
-    ['source j', 'target i', 's_ij', `bootstrap ${level} CI`, `profile ${level} CI`, 'p', 'verdict'],
-    sorted.map((p) => [esc(p.source), esc(p.target), num(p.s), bootstrapCell(p), openInterval(profileEnds(p)), num(p.p, 2), `<span class="verdict ${esc(p.verdict)}">${esc(p.verdict)}</span>`]),
-    [2, 3, 4, 5],
+  const mark = INDEPENDENT_POINTS_MARK;
+  return `${intervalNotes(rows, level, fdr)}<details><summary>All ${rows.length} ordered pairs</summary>${table(
+    ['source j', 'target i', 's_ij', `${level} CI`, 'p', 'q', 'verdict', 'exchange rate s/a', `${level} CI`, `F-test p${mark}`, `profile ${level} CI${mark}`],
+    sorted.map((p) => [
+      esc(p.source),
+      esc(p.target),
+      num(p.s),
+      openInterval(p.ci),
+      num(p.p, 2),
+      num(p.q, 2),
+      verdictCell(p.verdict),
+      p.exchangeRate === undefined ? '—' : num(p.exchangeRate),
+      openInterval(p.exchangeRateCi),
+      num(p.independentPoints.p, 2),
+      openInterval(profileEnds(p)),
+    ]),
+    [2, 3, 4, 5, 7, 8, 9, 10],
+  )}</details>`;
+}
+
+/** The single-vs-all gap of every task at every n, with its replicate-level interval, p, q and verdict. */
+export function gapTable(rows: readonly SingleVsAll[], level: string): string {
+  const cells = rows.flatMap((r) => r.byN.filter((b) => b.gap !== null).map((b) => ({ task: r.task, ...b })));
+  if (cells.length === 0) return '';
+  return `<details><summary>The gap at each of ${cells.length} (task, n)</summary>${table(
+    ['task', 'n', 'single', 'all', 'gap', `${level} CI`, 'p', 'q', 'verdict'],
+    cells.map((c) => [esc(c.task), esc(c.n), num(c.single!), num(c.all!), num(c.gap!), openInterval(c.ci), num(c.p, 2), num(c.q, 2), verdictCell(c.verdict)]),
+    [1, 2, 3, 4, 5, 6, 7],
   )}</details>`;
 }
 

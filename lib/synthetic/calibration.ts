@@ -7,6 +7,7 @@ import { replicateInference } from '../curves/replicates.ts';
 import { transferTest } from '../curves/transfer-test.ts';
 import { fitCurve } from '../curves/fit.ts';
 import { createRng } from '../stats/rng.ts';
+import { bhQValues } from '../stats/bh.ts';
 
 export interface CalibrationCase {
   /** True transfer rate s (per source sample). */
@@ -72,8 +73,8 @@ export function calibrate(cases: readonly CalibrationCase[], studies: number, al
       const full = fitCurve('pairwise', data);
       if (transferTest('pairwise', data, 's', { alpha, full }).verdict !== 'none') fReject++;
       const r = replicateInference('pairwise', data, 's', { alpha, full });
-      if (r.verdict === null) jUndecided++;
-      else if (r.verdict !== 'none') jReject++;
+      if (r.p === null) jUndecided++;
+      else if (r.p < alpha) jReject++;
       if (r.ci && r.ci[0] <= c.s && c.s <= r.ci[1]) jCovered++;
     }
     const decided = studies - jUndecided;
@@ -84,4 +85,50 @@ export function calibrate(cases: readonly CalibrationCase[], studies: number, al
       jackknife: { rejectRate: decided ? jReject / decided : 0, coverage: decided ? jCovered / decided : null, undecided: jUndecided },
     };
   });
+}
+
+export interface NullFamilyCalibration {
+  case: CalibrationCase;
+  families: number;
+  pairs: number;
+  /** Mean share of the pairs of a family called by the pooled F-test at alpha (no multiplicity control). */
+  pooledFShare: number;
+  /** Mean share called by the replicate-level p < alpha alone. */
+  jackknifeShare: number;
+  /** Mean share called after Benjamini–Hochberg within the family (q < fdr): the verdicts mtlc prints. */
+  fdrShare: number;
+  /** Share of families with at least one call after FDR control (bounded by fdr when every pair is null). */
+  anyFdrCall: number;
+}
+
+/**
+ * Data with no transfer at all: `families` studies of `pairs` unrelated pairs each (true s = 0 for every pair,
+ * replicate walks as in `c`), every pair through the pooled F-test and the replicate-level test, then
+ * Benjamini–Hochberg within the family as the Transfer step does.
+ */
+export function nullFamilies(c: CalibrationCase, families: number, pairs: number, options: { alpha?: number; fdr?: number; seed?: number } = {}): NullFamilyCalibration {
+  const alpha = options.alpha ?? 0.05;
+  const fdr = options.fdr ?? 0.05;
+  const seed = options.seed ?? 7;
+  const nullCase = { ...c, s: 0 };
+  let fShare = 0;
+  let jShare = 0;
+  let qShare = 0;
+  let any = 0;
+  for (let f = 0; f < families; f++) {
+    const pValues: (number | null)[] = [];
+    let fCalls = 0;
+    for (let k = 0; k < pairs; k++) {
+      const data = simulatePairwiseStudy(nullCase, seed * 1_000_003 + f * 10_007 + k);
+      const full = fitCurve('pairwise', data);
+      if (transferTest('pairwise', data, 's', { alpha, full }).verdict !== 'none') fCalls++;
+      pValues.push(replicateInference('pairwise', data, 's', { alpha, full }).p);
+    }
+    const qCalls = bhQValues(pValues).filter((q) => q !== null && q < fdr).length;
+    fShare += fCalls / pairs;
+    jShare += pValues.filter((p) => p !== null && p < alpha).length / pairs;
+    qShare += qCalls / pairs;
+    if (qCalls > 0) any++;
+  }
+  return { case: nullCase, families, pairs, pooledFShare: fShare / families, jackknifeShare: jShare / families, fdrShare: qShare / families, anyFdrCall: any / families };
 }

@@ -1,7 +1,6 @@
 // The Transfer step's science: transfer.json from the fits in curves.json and the points, without fitting any curve.
 import { ComputationError } from '../errors.ts';
-import type { ContextualTransfer, CurveFit, CurvesFile, PairwiseTransfer, ReplicateReading, SingleVsAll, TransferFile } from '../results.ts';
-import { bhQValues } from '../stats/bh.ts';
+import type { ContextualTransfer, CurveFit, CurvesFile, PairwiseTransfer, RateEstimate, SingleVsAll, TransferFile } from '../results.ts';
 import { agreementTable, pairMap } from './agreement.ts';
 import type { AnalyseInput } from './analyse.ts';
 import { costTable } from './cost.ts';
@@ -10,6 +9,7 @@ import { matchResults } from './observations.ts';
 import { lookaheadScores, tagGroupsOf, tagScores } from './scores.ts';
 import { singleVsAll } from './singleVsAll.ts';
 import { isPlacebo } from '../data/placebo.ts';
+import { assignFdrVerdicts, derivedInference } from './inference.ts';
 
 type Failed = NonNullable<TransferFile['failed']>[number];
 
@@ -44,69 +44,58 @@ const where = (f: { task: string; design: PlannedFit['design']; split: PlannedFi
   ...(f.source !== undefined ? { source: f.source } : {}),
 });
 
-const ciOf = (curve: CurveFit, name: string): [number, number] => curve.ci?.[name] ?? [Number.NaN, Number.NaN];
-
-/** One transfer rate of a stored fit with its intervals and F-test, or the reason it is unavailable. */
-type RateReading =
-  | Omit<ContextualTransfer, 'task' | 'split'>
-  | { reason: string };
+/** One transfer rate of a stored fit with its inference, or the reason it is unavailable. */
+type RateReading = (RateEstimate & { a: number; exchangeRate: number }) | { reason: string };
 
 /**
- * Rate r of a stored fit: r and a from its parameters, exchange rate r/a, their bootstrap intervals (the exchange
- * rate's under `exchangeRate` or, joint, `exchangeRate_<source>`) with the number of replicate groups behind them,
- * p / verdict of its stored F-test, and its profile interval (a JSON null end read back as ±Infinity).
+ * Rate r of a stored fit (docs/methods.md, "Inference"): s = r and a from the pooled fit's parameters, exchange
+ * rate s/a; the replicate-level jackknife interval and p of s (primary; q and verdict are set per family later),
+ * and of a and s/a; the stored F-test and profile interval (secondary: they assume independent points); the
+ * percentile bootstrap intervals with their number of groups. A JSON null end of a profile interval reads as ±∞.
  */
-function readRate(stored: StoredFits, fit: CurveFit, rate: string, exchangeRateName: string, fitFailure: string): RateReading {
+function readRate(stored: StoredFits, fit: CurveFit, rate: string, exchangeRateName: string, fitFailure: string, alpha: number): RateReading {
   if (fit.status !== 'ok') return { reason: fit.error ?? fitFailure };
   const test = fit.tests?.[rate];
   if (!test) return { reason: `F-test: ${stored.testFailure(fit, rate)}` };
-  const a = fit.params.a;
   const s = fit.params[rate];
-  const exchangeRateCi = fit.ci?.[exchangeRateName];
+  const a = fit.params.a;
+  const inference = derivedInference([fit], (q) => q[rate], alpha);
   const profile = fit.profileCi?.[rate];
-  const profileCi: [number, number] | undefined = profile ? [profile[0] ?? -Infinity, profile[1] ?? Infinity] : undefined;
   const profileCiNote = fit.profileCiNote?.[rate];
-  const replicate = fit.replicate?.[rate];
+  const bootstrapCi = fit.ci?.[rate];
+  const bootstrapExchange = fit.ci?.[exchangeRateName];
   return {
-    ...(replicate ? { replicate: { ...replicate, q: null, verdict: null, family: '' } } : {}),
-    a,
     s,
+    ci: inference.ci,
+    p: inference.p,
+    q: null,
+    verdict: null,
+    family: '',
+    inference,
+    a,
+    aCi: derivedInference([fit], (q) => q.a, alpha).ci,
     exchangeRate: s / a,
-    ci: ciOf(fit, rate),
-    ...(exchangeRateCi ? { exchangeRateCi } : {}),
-    p: test.p,
-    verdict: test.verdict,
-    ...(profileCi ? { profileCi } : {}),
-    ...(profileCiNote ? { profileCiNote } : {}),
-    ...(fit.bootstrapGroups !== undefined ? { bootstrapGroups: fit.bootstrapGroups } : {}),
+    exchangeRateCi: derivedInference([fit], (q) => q[rate] / q.a, alpha).ci,
+    independentPoints: {
+      F: test.F,
+      df1: test.df1,
+      df2: test.df2,
+      p: test.p,
+      verdict: test.verdict,
+      ...(profile ? { profileCi: [profile[0] ?? -Infinity, profile[1] ?? Infinity] as [number, number] } : {}),
+      ...(profileCiNote ? { profileCiNote } : {}),
+    },
+    ...(fit.bootstrapGroups !== undefined
+      ? { bootstrap: { groups: fit.bootstrapGroups, ...(bootstrapCi ? { ci: bootstrapCi } : {}), ...(bootstrapExchange ? { exchangeRateCi: bootstrapExchange } : {}) } }
+      : {}),
   };
 }
 
 /**
- * Benjamini–Hochberg within each family (one design and split; placebo rates a family of their own): q of every
- * replicate-level p, and the verdict at `fdr` (positive / negative by the sign of s when q < fdr).
- */
-function assignFdrVerdicts<R extends { s: number; replicate?: ReplicateReading }>(rows: R[], familyOf: (r: R) => string, fdr: number): void {
-  const families = new Map<string, R[]>();
-  for (const r of rows) {
-    if (!r.replicate) continue;
-    const family = familyOf(r);
-    r.replicate.family = family;
-    families.set(family, [...(families.get(family) ?? []), r]);
-  }
-  for (const members of families.values()) {
-    const q = bhQValues(members.map((r) => r.replicate!.p));
-    members.forEach((r, k) => {
-      r.replicate!.q = q[k];
-      r.replicate!.verdict = q[k] === null ? null : q[k]! < fdr ? (r.s > 0 ? 'positive' : 'negative') : 'none';
-    });
-  }
-}
-
-/**
  * transfer.json of a run from its curves.json: per split kind and task the single-vs-all gap (the stored EXP3
- * curves evaluated by n), the contextual rate s_i of EXP3.2 with a_i, exchange rate s_i/a_i, intervals, F-test p and
- * verdict; per ordered pair s_ij from the pairwise grid and from the joint fit of the random design; TAG and
+ * curves evaluated by n), the contextual rate s_i of EXP3.2 with a_i and exchange rate s_i/a_i; per ordered pair
+ * s_ij from the pairwise grid and from the joint fit of the random design — each with its replicate-level interval,
+ * p, Benjamini–Hochberg q within its family and verdict at study.fdr, and the secondary F-test; TAG and
  * lookahead scores averaged over the probed points; Spearman agreement; the compute bill; missing points; every
  * estimate that could not be made, with the reason. No curve is fitted here.
  */
@@ -121,40 +110,45 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
   const contextual: ContextualTransfer[] = [];
   const pairwise: PairwiseTransfer[] = [];
   const failed: Failed[] = [];
+  const { alpha, fdr } = input.config.study;
 
   for (const { split, tasks, pairwise: pairFits, joint } of plan) {
     for (const { task, single, all, contextual: surface, contextualPlacebo } of tasks) {
       if (single && all) {
         const singleFit = stored.fitOf(single);
         const allFit = stored.fitOf(all);
-        gaps.push(singleVsAll(task, split, { selected: single.select(), fit: singleFit }, { selected: all.select(), fit: allFit }));
+        gaps.push(singleVsAll(task, split, { selected: single.select(), fit: singleFit }, { selected: all.select(), fit: allFit }, alpha));
         const reasons = [singleFit, allFit].filter((f) => f.status === 'failed').map((f) => `${f.design}: ${f.error}`);
         if (reasons.length) failed.push({ analysis: 'singleVsAll', design: 'all', split, task, reason: `fitted gap unavailable (${reasons.join('; ')})` });
       }
       for (const fit of [surface, contextualPlacebo]) {
         if (!fit) continue;
-        const r = readRate(stored, stored.fitOf(fit), 's', 'exchangeRate', 'fit failed');
+        const r = readRate(stored, stored.fitOf(fit), 's', 'exchangeRate', 'fit failed', alpha);
         if ('reason' in r) failed.push({ analysis: 'contextual', ...where(fit), reason: r.reason });
         else contextual.push({ task, split, ...(fit === contextualPlacebo ? { placebo: true as const } : {}), ...r });
       }
     }
     for (const pair of pairFits) {
-      const r = readRate(stored, stored.fitOf(pair), 's', 'exchangeRate', 'fit failed');
+      const r = readRate(stored, stored.fitOf(pair), 's', 'exchangeRate', 'fit failed', alpha);
       if ('reason' in r) failed.push({ analysis: 'pairwise', ...where(pair), reason: r.reason });
       else pairwise.push({ source: pair.source!, target: pair.task, split, design: 'pairwise', ...(isPlacebo(pair.source!) ? { placebo: true as const } : {}), ...r });
     }
     for (const target of joint) {
       const fit = stored.fitOf(target);
       for (const source of target.sources!) {
-        const r = readRate(stored, fit, `s_${source}`, `exchangeRate_${source}`, 'joint fit failed');
+        const r = readRate(stored, fit, `s_${source}`, `exchangeRate_${source}`, 'joint fit failed', alpha);
         if ('reason' in r) failed.push({ analysis: 'pairwise', design: 'random', split, task: target.task, source, reason: r.reason });
         else pairwise.push({ source, target: target.task, split, design: 'random', ...r });
       }
     }
   }
 
-  assignFdrVerdicts(contextual, (c) => `contextual ${c.split}${c.placebo ? ' placebo' : ''}`, input.config.study.fdr);
-  assignFdrVerdicts(pairwise, (p) => `pairwise ${p.design} ${p.split}${p.placebo ? ' placebo' : ''}`, input.config.study.fdr);
+  // Families: one design and split; placebo estimates apart, so controls neither dilute nor inflate the real ones.
+  assignFdrVerdicts(contextual, (c) => `contextual ${c.split}${c.placebo ? ' placebo' : ''}`, (c) => c.s, fdr);
+  assignFdrVerdicts(pairwise, (p) => `pairwise ${p.design} ${p.split}${p.placebo ? ' placebo' : ''}`, (p) => p.s, fdr);
+  for (const split of new Set(gaps.map((g) => g.split))) {
+    assignFdrVerdicts(gaps.filter((g) => g.split === split).flatMap((g) => g.byN), () => `single-vs-all ${split}`, (b) => b.gap, fdr);
+  }
 
   const tag = tagScores(completed);
   const lookahead = lookaheadScores(completed);

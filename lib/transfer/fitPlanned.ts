@@ -1,8 +1,9 @@
-// One planned curve fitted exactly as the Fit step stores it: the fit, its bootstrap intervals and, for a transfer
-// model, the F-test and profile interval of each rate. Shared by every shard of the Fit step (fitShards.ts).
+// One planned curve fitted exactly as the Fit step stores it: the fit, its bootstrap intervals, its leave-one-
+// replicate-out refits and, for a transfer model, the F-test and profile interval of each rate. Shared by every
+// shard of the Fit step (fitShards.ts).
 import { transferParamNames } from '../curves/models.ts';
-import type { CurveFit, FitFailure, RateTest, ReplicateTest } from '../results.ts';
-import { replicateInference } from '../curves/replicates.ts';
+import type { CurveFit, FitFailure, RateTest } from '../results.ts';
+import { leaveOneReplicateOut } from '../curves/replicates.ts';
 import type { AnalyseInput } from './analyse.ts';
 import type { PlannedFit } from './fitPlan.ts';
 import { fitWithIntervals, profileRate, testRate, type FitOptions } from './fits.ts';
@@ -16,8 +17,15 @@ const isTransferModel = (model: CurveFit['model']): model is 'exp3.2' | 'pairwis
 
 const whereOf = (f: PlannedFit) => ({ task: f.task, design: f.design, split: f.split, model: f.model, ...(f.source !== undefined ? { source: f.source } : {}) });
 
+/** The fit's leave-one-replicate-out refits, from which the Transfer step jackknifes every derived quantity. */
+function withJackknife(curve: CurveFit, planned: PlannedFit, selected: ReturnType<PlannedFit['select']>): CurveFit {
+  const loo = leaveOneReplicateOut(planned.model, selected.data);
+  return 'note' in loo ? { ...curve, jackknifeNote: loo.note } : { ...curve, jackknife: loo };
+}
+
 /**
- * Fits one planned curve (lib/transfer fitWithIntervals); for a transfer model, also the nested F-test of each
+ * Fits one planned curve (lib/transfer fitWithIntervals) with its leave-one-replicate-out refits (EXP3 and
+ * transfer models, which the Transfer step derives quantities from); for a transfer model, also the nested F-test of each
  * transfer rate r ∈ {s} (exp3.2, pairwise) or {s_j} (joint): F = (SSE₀ − SSE₁) / (SSE₁/(N − p₁)) against the fit
  * with r = 0, stored under `tests[r]`, and its profile interval {r₀ : F(r₀) ≤ F_{1−α}(1, N − p₁)} under
  * `profileCi[r]` (unbounded ends and failures explained in `profileCiNote`). The full fit is made once and shared
@@ -30,9 +38,8 @@ export function fitPlanned(planned: PlannedFit, options: FitOptions, failed: Fit
     failed.push({ ...whereOf(planned), reason: outcome.curve.error ?? 'fit failed' });
     return outcome.curve;
   }
-  if (!isTransferModel(planned.model)) return outcome.curve;
+  if (!isTransferModel(planned.model)) return planned.model === 'exp3' ? withJackknife(outcome.curve, planned, selected) : outcome.curve;
   const tests: Record<string, RateTest> = {};
-  const replicate: Record<string, ReplicateTest> = {};
   const profileCi: Record<string, [number, number]> = {};
   const notes: Record<string, string> = {};
   for (const rate of transferParamNames(planned.model, selected.data)) {
@@ -42,8 +49,6 @@ export function fitPlanned(planned: PlannedFit, options: FitOptions, failed: Fit
       continue;
     }
     tests[rate] = { F: test.F, df1: test.df1, df2: test.df2, p: test.p, verdict: test.verdict, alpha: test.alpha, sseReduced: test.sseReduced };
-    const r = replicateInference(planned.model, selected.data, rate, { alpha: options.alpha, full: outcome.fit });
-    replicate[rate] = { groups: r.groups, se: r.se, t: r.t, p: r.p, ci: r.ci, ...(r.note ? { note: r.note } : {}) };
     const profile = profileRate(planned.model, selected, rate, outcome.fit, test);
     if ('error' in profile) {
       notes[rate] = `no profile interval: ${profile.error}`;
@@ -53,7 +58,8 @@ export function fitPlanned(planned: PlannedFit, options: FitOptions, failed: Fit
     const open = unboundedNote(profile.lo, profile.hi);
     if (open) notes[rate] = open;
   }
-  return { ...outcome.curve, tests, ...(Object.keys(replicate).length ? { replicate } : {}), ...(Object.keys(profileCi).length ? { profileCi } : {}), ...(Object.keys(notes).length ? { profileCiNote: notes } : {}) };
+  const curve: CurveFit = { ...outcome.curve, tests, ...(Object.keys(profileCi).length ? { profileCi } : {}), ...(Object.keys(notes).length ? { profileCiNote: notes } : {}) };
+  return withJackknife(curve, planned, selected);
 }
 
 /** Which ends of a profile interval are unbounded, in words (undefined when both are finite). */

@@ -1,6 +1,7 @@
 // Where multi-task training helps: the fitted single-task and all-task EXP3 curves of a task compared by n.
 import { predict } from '../curves/models.ts';
 import type { CurveFit, SingleVsAll } from '../results.ts';
+import { derivedInference } from './inference.ts';
 import type { SplitKind } from '../types.ts';
 import type { SelectedCurve } from './curveData.ts';
 
@@ -10,9 +11,13 @@ import type { SelectedCurve } from './curveData.ts';
  */
 export function exp3At(fit: CurveFit | undefined, n: number): number | null {
   if (!fit || fit.status !== 'ok') return null;
-  const { a, b, c } = fit.params;
-  const params = { a, c, b: b === null || b === undefined ? Number.NEGATIVE_INFINITY : b };
-  const value = predict('exp3', params, { n });
+  return exp3OfParams(fit.params, n);
+}
+
+/** P(n) of EXP3 parameters (a b that JSON stored as null is −∞: a flat curve). */
+function exp3OfParams(stored: Record<string, number>, n: number): number | null {
+  const { a, b, c } = stored;
+  const value = predict('exp3', { a, c, b: b === null || b === undefined ? Number.NEGATIVE_INFINITY : b }, { n });
   return Number.isFinite(value) ? value : null;
 }
 
@@ -27,13 +32,16 @@ function observedMeans(selected: SelectedCurve): Map<number, number> {
 
 /**
  * Single-task vs all-task AUROC of one task by n: the fitted EXP3 curves at every n either design observed,
- * gap = P_all(n) − P_single(n) (> 0: multi-task training helps at that n), with the observed means beside them.
+ * gap = P_all(n) − P_single(n) (> 0: multi-task training helps at that n), its replicate-level interval and p
+ * (the paired jackknife of the two fits; q and verdict are set per family by the caller), with the observed
+ * means beside them.
  */
 export function singleVsAll(
   task: string,
   split: SplitKind,
   single: { selected: SelectedCurve; fit?: CurveFit },
   all: { selected: SelectedCurve; fit?: CurveFit },
+  alpha: number,
 ): SingleVsAll {
   const singleMeans = observedMeans(single.selected);
   const allMeans = observedMeans(all.selected);
@@ -44,7 +52,23 @@ export function singleVsAll(
     byN: ns.map((n) => {
       const s = exp3At(single.fit, n);
       const a = exp3At(all.fit, n);
-      return { n, single: s, all: a, gap: s !== null && a !== null ? a - s : null, singleObserved: singleMeans.get(n) ?? null, allObserved: allMeans.get(n) ?? null };
+      const gap = s !== null && a !== null ? a - s : null;
+      const inference =
+        gap === null ? undefined : derivedInference([single.fit!, all.fit!], (ps, pa) => (exp3OfParams(pa, n) ?? Number.NaN) - (exp3OfParams(ps, n) ?? Number.NaN), alpha);
+      return {
+        n,
+        single: s,
+        all: a,
+        gap,
+        ci: inference?.ci ?? null,
+        p: inference?.p ?? null,
+        q: null,
+        verdict: null,
+        family: '',
+        ...(inference?.note ? { note: inference.note } : gap === null ? { note: 'a fitted curve is missing' } : {}),
+        singleObserved: singleMeans.get(n) ?? null,
+        allObserved: allMeans.get(n) ?? null,
+      };
     }),
   };
 }

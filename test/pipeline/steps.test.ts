@@ -84,11 +84,13 @@ describe('pipeline steps on a folder store', () => {
     expect(transfer!.cost.lookahead_run.seconds).toBeCloseTo(probed.reduce((s, p) => s + p!.lookahead!.runSeconds!, 0), 6);
     const all = (await Promise.all(plan.pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p))))).map((p) => p!);
     expect(transfer!.cost.total.seconds).toBeCloseTo(all.reduce((s, p) => s + p.seconds + (p.lookahead?.runSeconds ?? 0), 0), 6);
-    // Replicate-level inference beside the F-test: 2 folds × 2 seeds = 4 replicate groups, q-values per family.
+    // Replicate-level inference is the verdict: 2 folds × 2 seeds = 4 replicate groups, q-values per family; the F-test beside it.
     for (const c of transfer!.contextual) {
-      expect(c.replicate).toMatchObject({ groups: 4, family: `contextual random${c.placebo ? ' placebo' : ''}` });
-      if (c.replicate!.p !== null) expect(c.replicate!.q!).toBeGreaterThanOrEqual(c.replicate!.p - 1e-12);
-      expect(['positive', 'negative', 'none', null]).toContain(c.replicate!.verdict);
+      expect(c.inference.groups).toBe(4);
+      expect(c.family).toBe(`contextual random${c.placebo ? ' placebo' : ''}`);
+      if (c.p !== null) expect(c.q!).toBeGreaterThanOrEqual(c.p - 1e-12);
+      expect(['positive', 'negative', 'none', null]).toContain(c.verdict);
+      expect(c.independentPoints.df1).toBe(1);
     }
     // Placebo controls (default: every task): a placebo-context surface per focus task next to the real one.
     expect(transfer!.contextual.filter((c) => c.placebo).map((c) => c.task).sort()).toEqual(transfer!.contextual.filter((c) => !c.placebo).map((c) => c.task).sort());

@@ -6,7 +6,7 @@ import { learningCurveRows } from '../../lib/report/charts/learningCurves.ts';
 import { contextualSliceRows } from '../../lib/report/charts/contextualSlices.ts';
 import { csvField } from '../../lib/report/csv.ts';
 import { num } from '../../lib/report/html.ts';
-import { A, GROUP, LAW, completeRun, failedRun, minimalRun, sCtx } from './fixtures.ts';
+import { A, GROUP, LAW, completeRun, failedRun, minimalRun, rateFields, sCtx } from './fixtures.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -68,37 +68,47 @@ describe('buildReport', () => {
     expect(report.html).not.toContain('Not run.');
   });
 
-  it('shows the profile interval beside the bootstrap interval and says when the bootstrap is coarse', async () => {
+  it('shows the replicate-level interval, p, q and verdict first, and the F-test and profile interval as marked secondary columns', async () => {
     const input = completeRun();
     const { html } = await buildReport(input);
     const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
-    const coarse = 'Bootstrap interval from only 3 replicate groups (fold × seed) — coarse; the profile interval and p-value are the reliable ones.';
     for (const id of ['contextual', 'pairwise']) {
-      expect(section(id)).toContain('<th class="num">bootstrap 95% CI</th><th class="num">profile 95% CI</th>');
-      expect(section(id)).toContain(coarse);
+      expect(section(id)).toContain('<th class="num">95% CI</th><th class="num">p</th><th class="num">q</th><th>verdict</th>');
+      expect(section(id)).toContain('<th class="num">F-test p¹</th><th class="num">profile 95% CI¹</th>');
+      // One sentence on what each interval assumes.
+      expect(section(id)).toContain('leave-one-replicate-out jackknife over the G replicates (fold × seed); it assumes only that replicates are independent');
+      expect(section(id)).toContain('¹ F-test p and profile CI (secondary)');
+      expect(section(id)).toContain('verdict is positive or negative when q &lt; 0.05');
     }
-    // SRC (verdict none): both intervals cover 0, the bootstrap one first; KDR: unbounded above.
+    // SRC (verdict none): the replicate interval covers 0 and comes right after s; its profile interval is in the last column. KDR: profile unbounded above.
     const src = input.transfer.contextual.find((c) => c.task === 'SRC')!;
-    expect(section('contextual')).toContain(`<td class="num">[${num(src.ci[0])}, ${num(src.ci[1])}]</td><td class="num">[${num(src.profileCi![0])}, ${num(src.profileCi![1])}]</td>`);
+    expect(section('contextual')).toContain(`<td>SRC</td><td class="num">${num(src.s)}</td><td class="num">[${num(src.ci![0])}, ${num(src.ci![1])}]</td><td class="num">0.4</td><td class="num">0.5</td><td><span class="verdict none">none</span></td>`);
+    expect(section('contextual')).toContain(`<td class="num">[${num(src.independentPoints.profileCi![0])}, ${num(src.independentPoints.profileCi![1])}]</td></tr>`);
     const kdr = input.transfer.contextual.find((c) => c.task === 'KDR')!;
-    expect(section('contextual')).toContain(`<td class="num">[${num(kdr.profileCi![0])}, ∞]</td>`);
-    expect(section('contextual')).toContain('dashed, the profile interval');
-    expect(html).not.toContain('†');
-
-    // Enough replicate groups: no coarse note.
-    for (const row of [...input.transfer.contextual, ...input.transfer.pairwise]) row.bootstrapGroups = 8;
-    expect((await buildReport(input)).html).not.toContain('coarse;');
+    expect(section('contextual')).toContain(`<td class="num">[${num(kdr.independentPoints.profileCi![0])}, ∞]</td>`);
+    expect(section('contextual')).toContain('solid, the replicate-level t interval');
+    expect(section('contextual')).not.toContain('significant by the F-test at α but not');
   });
 
-  it('flags a bootstrap interval that contradicts the F-test, keeping the verdict of the test', async () => {
-    // The case a user reported: a narrow bootstrap interval from 3 groups excludes 0, the F-test gives p = 0.16.
+  it('says when the F-test calls an estimate that the replicate-level test at the FDR does not, and keeps the replicate-level verdict', async () => {
     const input = completeRun();
     const row = input.transfer.contextual.find((c) => c.task === 'ABL1')!;
-    Object.assign(row, { ci: [-6.17e-4, -6.0e-4], p: 0.16, verdict: 'none', profileCi: [-1.9e-3, 2.1e-4] });
+    Object.assign(row, { ci: [-9e-4, 7e-4], p: 0.3, q: 0.4, verdict: 'none' });
+    Object.assign(row.independentPoints, { p: 0.004, verdict: 'negative', profileCi: [-3e-4, -1e-5] });
     const { html } = await buildReport(input);
-    expect(html).toContain(`<td class="num">[-6.17e-4, -6.00e-4]<sup title="disagrees with the F-test about 0">†</sup></td><td class="num">[${num(-1.9e-3)}, 2.10e-4]</td>`);
-    expect(html).toContain("† 1 bootstrap interval disagrees with the F-test about 0; the verdict is the F-test&#39;s");
-    expect(html).toMatch(/<td>ABL1<\/td><td class="num">-1.00e-4<\/td>[^\n]*<span class="verdict none">none<\/span><\/td><\/tr>/);
+    expect(html).toContain('1 estimate is significant by the F-test at α but not by the replicate-level test at the FDR: read them as not shown.');
+    expect(html).toMatch(/<td>ABL1<\/td><td class="num">-1.00e-4<\/td><td class="num">\[-9.00e-4, 7.00e-4\]<\/td><td class="num">0.3<\/td><td class="num">0.4<\/td><td><span class="verdict none">none<\/span><\/td>/);
+  });
+
+  it('gives no verdict where there are too few replicates, and says why', async () => {
+    const input = completeRun();
+    const note = '3 replicate group(s) (fold × seed): at least 4 are needed for a replicate-level interval; no verdict';
+    for (const row of input.transfer.contextual) Object.assign(row, { ci: null, p: null, q: null, verdict: null, inference: { groups: 3, se: null, df: null, t: null, p: null, ci: null, note } });
+    const { html } = await buildReport(input);
+    expect(html).toContain(`5 of 5 estimates have no verdict: ${note}.`);
+    expect(html).toContain('<span class="verdict undecided">no verdict</span>');
+    expect(html).toContain('0 positive, 0 negative, 0 without a significant effect, 5 without a verdict (too few replicates)');
+    expect(html).toContain('Light grey: no verdict');
   });
 
   it('orders the heatmap by the clustering, keeping the planted groups together', async () => {
@@ -114,9 +124,9 @@ describe('buildReport', () => {
     const run = completeRun();
     const placeboPairs = ['KDR', 'SRC'].map((target, k) => ({
       source: 'ABL1~placebo', target, split: 'random' as const, design: 'pairwise' as const, placebo: true as const,
-      s: k === 0 ? 2e-5 : -3e-4, ci: [-1e-4, 1e-4] as [number, number], p: k === 0 ? 0.6 : 0.01, verdict: k === 0 ? ('none' as const) : ('negative' as const), bootstrapGroups: 3,
+      ...(k === 0 ? rateFields(2e-5, 1e-4, [-1e-4, 1e-4]) : rateFields(-3e-4, 1e-4, [-4e-4, -2e-4])),
     }));
-    const placeboContext = { ...run.transfer.contextual[0], placebo: true as const, s: 1e-5, p: 0.7, verdict: 'none' as const };
+    const placeboContext = { ...run.transfer.contextual[0], placebo: true as const, s: 1e-5, p: 0.7, q: 0.7, verdict: 'none' as const };
     run.transfer.pairwise.push(...placeboPairs);
     run.transfer.contextual.push(placeboContext);
     const real = run.transfer.pairwise.filter((p) => p.design === 'pairwise' && !p.placebo);
@@ -187,11 +197,21 @@ describe('CSV exports', () => {
     expect(failed.a).toBe('');
     expect(byName['transfer-pairwise']).toHaveLength(20);
     expect(byName['transfer-contextual'].map((r) => r.verdict).sort()).toEqual(['negative', 'none', 'positive', 'positive', 'positive']);
+    const kdrRow = input.transfer.contextual.find((c) => c.task === 'KDR')!;
     const kdr = byName['transfer-contextual'].find((r) => r.task === 'KDR')!;
-    expect(Number(kdr.s_profile_lo)).toBe(input.transfer.contextual.find((c) => c.task === 'KDR')!.profileCi![0]);
+    expect(Number(kdr.s_ci_lo)).toBe(kdrRow.ci![0]);
+    expect(Number(kdr.se)).toBe(kdrRow.inference.se);
+    expect(kdr.df).toBe('4');
+    expect(Number(kdr.q)).toBe(kdrRow.q);
+    expect(Number(kdr.a_ci_hi)).toBe(kdrRow.aCi![1]);
+    expect(Number(kdr.f_test_p)).toBe(kdrRow.independentPoints.p);
+    expect(Number(kdr.s_profile_lo)).toBe(kdrRow.independentPoints.profileCi![0]);
     expect(kdr.s_profile_hi).toBe('unbounded');
-    expect(kdr.bootstrap_groups).toBe('3');
-    expect(Number(byName['transfer-pairwise'][0].s_profile_hi)).toBe(input.transfer.pairwise[0].profileCi![1]);
+    expect(kdr.bootstrap_groups).toBe('5');
+    expect(Number(byName['transfer-pairwise'][0].s_profile_hi)).toBe(input.transfer.pairwise[0].independentPoints.profileCi![1]);
+    const gap = byName['transfer-single-vs-all'][0];
+    expect(Number(gap.gap_ci_hi) - Number(gap.gap_ci_lo)).toBeCloseTo(0.008, 12);
+    expect(gap.family).toBe('single-vs-all random');
     expect(byName['missing-points'][0].reason).toContain('out of memory');
     expect(byName['curves-observations'].filter((r) => r.auroc === '')).toHaveLength(1);
   });

@@ -2,7 +2,7 @@
 // Group A = {KDR, FLT1, FLT4}, group B = {ABL1, SRC}: within a group s_ij > 0, across groups s_ij < 0.
 import { parseRunConfig } from '../../lib/config.ts';
 import type { ReportInput } from '../../lib/report/types.ts';
-import type { ContextualTransfer, CurveFit, ModelComparison, Observation, PairwiseTransfer } from '../../lib/results.ts';
+import type { ContextualTransfer, CurveFit, ModelComparison, Observation, PairwiseTransfer, RateEstimate } from '../../lib/results.ts';
 
 export const TASKS = ['ABL1', 'KDR', 'SRC', 'FLT1', 'FLT4'] as const;
 export const GROUP: Record<string, 'A' | 'B'> = { KDR: 'A', FLT1: 'A', FLT4: 'A', ABL1: 'B', SRC: 'B' };
@@ -36,6 +36,27 @@ function fit(task: string, design: CurveFit['design'], model: CurveFit['model'],
   return { task, design, split: 'random', model, status: 'ok', params, ci, sse: 0.001, nPoints: NS.length * SEEDS.length };
 }
 
+/** Replicate groups the fixture's inference claims (fold × seed); enough for a verdict. */
+export const FIXTURE_GROUPS = 5;
+const T_975_4DF = 2.776445;
+
+/**
+ * The inference fields of a transfer rate whose replicate-level interval is s ± half (its verdict by whether that
+ * covers 0) and whose profile interval is `profileCi` (the F-test agreeing about 0 unless told otherwise).
+ */
+export function rateFields(s: number, half: number, profileCi: [number, number]): Omit<RateEstimate, 'a' | 'aCi' | 'exchangeRate' | 'exchangeRateCi'> {
+  const verdict = s - half > 0 ? 'positive' : s + half < 0 ? 'negative' : 'none';
+  const p = verdict === 'none' ? 0.4 : 0.001;
+  const se = half / T_975_4DF;
+  const ci: [number, number] = [s - half, s + half];
+  return {
+    s, ci, p, q: verdict === 'none' ? 0.5 : 0.004, verdict, family: 'pairwise random',
+    inference: { groups: FIXTURE_GROUPS, se, df: FIXTURE_GROUPS - 1, t: s / se, p, ci },
+    independentPoints: { F: verdict === 'none' ? 0.7 : 12, df1: 1, df2: 84, p: verdict === 'none' ? 0.35 : 0.002, verdict, profileCi },
+    bootstrap: { groups: FIXTURE_GROUPS, ci: [s - 0.8 * half, s + 0.8 * half] },
+  };
+}
+
 export function completeRun(): ReportInput {
   const noise = noiseSource(42, 0.01);
   const observations: Observation[] = [];
@@ -64,13 +85,13 @@ export function completeRun(): ReportInput {
   }
   const contextual: ContextualTransfer[] = TASKS.map((task) => {
     const s = sCtx(task);
-    const half = task === 'SRC' ? 0.0003 : 0.2 * Math.abs(s) + 0.00003; // SRC's CI covers 0: no verdict
-    const verdict = s - half > 0 ? 'positive' : s + half < 0 ? 'negative' : 'none';
+    const half = task === 'SRC' ? 0.0003 : 0.2 * Math.abs(s) + 0.00003; // SRC's CI covers 0: verdict none
     // The profile interval agrees with the verdict about 0; KDR's is unbounded above (the data cannot bound it there).
-    const profileCi: [number, number] = [s - 1.3 * half, task === 'KDR' ? Infinity : s + 1.3 * half];
+    const profileCi: [number, number] = [s - 0.7 * half, task === 'KDR' ? Infinity : s + 0.7 * half];
+    const a = A[task];
     return {
-      task, split: 'random', a: A[task], s, exchangeRate: s / A[task], ci: [s - half, s + half], exchangeRateCi: [(s - half) / A[task], (s + half) / A[task]],
-      p: verdict === 'none' ? 0.4 : 0.001, verdict, profileCi, bootstrapGroups: SEEDS.length,
+      task, split: 'random', ...rateFields(s, half, profileCi), family: 'contextual random',
+      a, aCi: [0.9 * a, 1.1 * a], exchangeRate: s / a, exchangeRateCi: [(s - half) / a, (s + half) / a],
     };
   });
   const pairwise: PairwiseTransfer[] = [];
@@ -82,8 +103,7 @@ export function completeRun(): ReportInput {
       if (source === target) continue;
       const s = sPair(source, target) * (1 + 0.3 * pn()); // estimates scatter around the planted rate
       const half = source === 'SRC' && GROUP[target] === 'A' ? 0.001 : 0.0003; // SRC → group A: CI covers 0
-      const verdict = s - half > 0 ? 'positive' : s + half < 0 ? 'negative' : 'none';
-      pairwise.push({ source, target, split: 'random', design: 'pairwise', s, ci: [s - half, s + half], p: verdict === 'none' ? 0.3 : 0.002, verdict, profileCi: [s - 1.2 * half, s + 1.2 * half], bootstrapGroups: SEEDS.length });
+      pairwise.push({ source, target, split: 'random', design: 'pairwise', ...rateFields(s, half, [s - 0.8 * half, s + 0.8 * half]) });
       tag.push({ source, target, z: 10 * s + 0.002 * pn() });
       lookahead.push({ source, target, d: 20 * s + 0.001 * pn() });
     }
@@ -108,7 +128,10 @@ export function completeRun(): ReportInput {
         byN: NS.map((n) => {
           const single = exp3(A[task], n);
           const all = exp3(A[task] + sCtx(task) * (TASKS.length - 1), n);
-          return { n, single, all, gap: all - single };
+          const gap = all - single;
+          const half = 0.004;
+          const verdict = gap - half > 0 ? ('positive' as const) : gap + half < 0 ? ('negative' as const) : ('none' as const);
+          return { n, single, all, gap, ci: [gap - half, gap + half] as [number, number], p: verdict === 'none' ? 0.5 : 0.001, q: verdict === 'none' ? 0.6 : 0.005, verdict, family: 'single-vs-all random' };
         }),
       })),
       contextual,

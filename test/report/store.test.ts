@@ -84,9 +84,9 @@ describe('writeReport', () => {
     // The compounds skipped for an invalid SMILES are named, not only counted.
     expect(html).toContain("<dt>Invalid SMILES skipped</dt><dd>1: c1</dd>");
     // KDR's unbounded profile end went through transfer.json as null and is shown as ∞ again.
-    const stored = JSON.parse(await readFile(path.join(root, l.transfer), 'utf8')) as { contextual: { task: string; profileCi: (number | null)[] }[] };
-    expect(stored.contextual.find((c) => c.task === 'KDR')!.profileCi[1]).toBeNull();
-    expect(html).toMatch(/<td>KDR<\/td>(<td[^>]*>[^<]*<\/td>){2}<td class="num">\[[^\]]+, ∞\]<\/td>/);
+    const stored = JSON.parse(await readFile(path.join(root, l.transfer), 'utf8')) as { contextual: { task: string; independentPoints: { profileCi: (number | null)[] } }[] };
+    expect(stored.contextual.find((c) => c.task === 'KDR')!.independentPoints.profileCi[1]).toBeNull();
+    expect(html).toMatch(/<td>KDR<\/td>(<td[^>]*>(<span[^>]*>)?[^<]*(<\/span>)?<\/td>){10}<td class="num">\[[^\]]+, ∞\]<\/td><\/tr>/);
   });
 });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bhQValues } from '../../lib/stats/bh.ts';
 import { tCritical, tTwoSidedP } from '../../lib/stats/tdist.ts';
 import { replicateInference } from '../../lib/curves/replicates.ts';
-import { calibrate, simulatePairwiseStudy } from '../../lib/synthetic/calibration.ts';
+import { calibrate, nullFamilies, simulatePairwiseStudy } from '../../lib/synthetic/calibration.ts';
 
 describe('t distribution from F', () => {
   it('matches tabulated values', () => {
@@ -30,8 +30,9 @@ describe('Benjamini–Hochberg q-values', () => {
 describe('replicate-level inference of a transfer rate', () => {
   it('gives no verdict with fewer than 4 replicates', () => {
     const r = replicateInference('pairwise', simulatePairwiseStudy({ s: 0, groups: 3, walk: 0.004, noise: 0.01 }, 3), 's');
-    expect(r.verdict).toBeNull();
-    expect(r.note).toMatch(/3 replicate group\(s\): at least 4/);
+    expect(r.p).toBeNull();
+    expect(r.ci).toBeNull();
+    expect(r.note).toMatch(/^3 replicate group\(s\) \(fold × seed\): at least 4/);
   });
 
   it('holds its level where the pooled F-test does not, and its interval covers the true rate', () => {
@@ -47,5 +48,12 @@ describe('replicate-level inference of a transfer rate', () => {
     expect(nul.jackknife.rejectRate).toBeLessThanOrEqual(0.15);
     expect(effect.jackknife.rejectRate).toBeGreaterThan(0.9);
     expect(effect.jackknife.coverage!).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('calls almost no pair of unrelated tasks after FDR control, where the pooled F-test calls many', () => {
+    const r = nullFamilies({ s: 0, groups: 5, walk: 0.005, noise: 0.01 }, 6, 20);
+    expect(r.pooledFShare).toBeGreaterThan(0.1);
+    expect(r.fdrShare).toBeLessThanOrEqual(0.05);
+    expect(r.fdrShare).toBeLessThanOrEqual(r.jackknifeShare);
   });
 });

@@ -16,7 +16,7 @@ import { FolderStore } from '../../lib/storage/folder.ts';
 import { getJson, putJson } from '../../lib/storage/port.ts';
 import { bandGrid } from '../../lib/transfer/fits.ts';
 import { unboundedNote } from '../../lib/transfer/fitRun.ts';
-import { contextualCurve, deriveTransfer, exp3At, fitRun, jointCurve, matchResults, pairwiseCurve, singleCurve, type AnalyseInput } from '../../lib/transfer/index.ts';
+import { allCurve, contextualCurve, deriveTransfer, exp3At, fitRun, jointCurve, matchResults, pairwiseCurve, singleCurve, type AnalyseInput } from '../../lib/transfer/index.ts';
 import { lawStudy } from './lawStudy.ts';
 
 // Every curve fit in the code base goes through lib/curves fitCurve (bootstrap, F-tests and model comparison
@@ -123,8 +123,8 @@ describe('fitRun: profile intervals, bootstrap groups and bands', () => {
     expect(contextualA.profileCi!.s[1]).toBeNull();
     expect(note).toMatch(/^upper end unbounded \(null in JSON\)/);
     const read = deriveTransfer(edited, input).contextual.find((c) => c.task === 'A')!;
-    expect(read.profileCi![1]).toBe(Infinity);
-    expect(read.profileCiNote).toBe(note);
+    expect(read.independentPoints.profileCi![1]).toBe(Infinity);
+    expect(read.independentPoints.profileCiNote).toBe(note);
   });
 });
 
@@ -145,35 +145,80 @@ describe('deriveTransfer: transfer.json from the stored fits, without fitting', 
   it('reads rates, intervals and tests off the fits', () => {
     const transfer = deriveTransfer(curves, input);
     const contextualA = fitOf(curves, 'contextual', 'A');
+    const test = contextualA.tests!.s;
     expect(transfer.contextual.find((c) => c.task === 'A')).toEqual({
       task: 'A',
       split: 'random',
       a: contextualA.params.a,
       s: contextualA.params.s,
       exchangeRate: contextualA.params.s / contextualA.params.a,
-      ci: contextualA.ci!.s,
-      exchangeRateCi: contextualA.ci!.exchangeRate,
-      p: contextualA.tests!.s.p,
-      verdict: contextualA.tests!.s.verdict,
-      profileCi: contextualA.profileCi!.s,
-      bootstrapGroups: 2,
-      // 2 replicate groups: too few for a replicate-level interval, so no p, no q, no verdict — and it says so.
-      replicate: { ...contextualA.replicate!.s, q: null, verdict: null, family: 'contextual random' },
+      // 2 replicate groups: too few for a replicate-level interval, so no interval, p, q or verdict — and it says so.
+      ci: null,
+      p: null,
+      q: null,
+      verdict: null,
+      family: 'contextual random',
+      inference: { groups: 2, se: null, df: null, t: null, p: null, ci: null, note: expect.stringMatching(/^2 replicate group\(s\) \(fold × seed\): at least 4/) },
+      aCi: null,
+      exchangeRateCi: null,
+      independentPoints: { F: test.F, df1: test.df1, df2: test.df2, p: test.p, verdict: test.verdict, profileCi: contextualA.profileCi!.s },
+      bootstrap: { groups: 2, ci: contextualA.ci!.s, exchangeRateCi: contextualA.ci!.exchangeRate },
     });
-    expect(contextualA.replicate!.s).toMatchObject({ groups: 2, p: null, note: expect.stringMatching(/2 replicate group\(s\): at least 4/) });
+    expect(contextualA.jackknife!.groups).toEqual(['f0s0', 'f0s1']);
     const jointB = fitOf(curves, 'random', 'B');
     const fromJoint = transfer.pairwise.find((p) => p.design === 'random' && p.source === 'C' && p.target === 'B')!;
     expect(fromJoint).toMatchObject({
       s: jointB.params.s_C,
-      ci: jointB.ci!.s_C,
-      p: jointB.tests!.s_C.p,
       a: jointB.params.a,
-      exchangeRateCi: jointB.ci!.exchangeRate_C,
-      profileCi: jointB.profileCi!.s_C,
-      bootstrapGroups: 2,
+      independentPoints: { p: jointB.tests!.s_C.p, verdict: jointB.tests!.s_C.verdict, profileCi: jointB.profileCi!.s_C },
+      bootstrap: { groups: 2, ci: jointB.ci!.s_C, exchangeRateCi: jointB.ci!.exchangeRate_C },
     });
-    // The laws' signs: C → B is negative transfer.
-    expect(fromJoint.verdict).toBe('negative');
+    expect(fromJoint.independentPoints.verdict).toBe('negative');
+  });
+
+  it('jackknifes every derived quantity from the stored leave-one-replicate-out refits, as the formula does by hand', () => {
+    // Four seeds of one fold: 4 replicate groups, enough for an interval.
+    const four = lawStudy('split-laws-4', 4);
+    const fitted = fitRun(four);
+    const transfer = deriveTransfer(viaJson(fitted), four);
+    const { completed } = matchResults(four.points, four.results);
+    const byHand = (estimate: number, leaveOut: number[]) => {
+      const G = leaveOut.length;
+      const mean = leaveOut.reduce((x, y) => x + y, 0) / G;
+      const se = Math.sqrt(((G - 1) / G) * leaveOut.reduce((x, y) => x + (y - mean) ** 2, 0));
+      return { se, ci: [estimate - 3.182446 * se, estimate + 3.182446 * se] }; // scipy.stats.t.ppf(0.975, 3)
+    };
+    const data = contextualCurve(completed, 'random', 'A').data;
+    const groups = [...new Set(data.group!.map(String))];
+    const without = groups.map((g) => {
+      const keep = data.group!.map((x) => String(x) !== g);
+      return fitCurve('exp3.2', { n: data.n.filter((_, i) => keep[i]), nOther: data.nOther!.filter((_, i) => keep[i]), y: data.y.filter((_, i) => keep[i]) }).params;
+    });
+    const full = fitCurve('exp3.2', data).params;
+    const row = transfer.contextual.find((c) => c.task === 'A' && !c.placebo)!;
+    const s = byHand(full.s, without.map((p) => p.s));
+    expect(row.inference.groups).toBe(4);
+    expect(row.inference.se!).toBeCloseTo(s.se, 10);
+    expect(row.ci![0]).toBeCloseTo(s.ci[0], 8);
+    expect(row.ci![1]).toBeCloseTo(s.ci[1], 8);
+    const ratio = byHand(full.s / full.a, without.map((p) => p.s / p.a));
+    expect(row.exchangeRateCi![0]).toBeCloseTo(ratio.ci[0], 6);
+    const a = byHand(full.a, without.map((p) => p.a));
+    expect(row.aCi![1]).toBeCloseTo(a.ci[1], 8);
+    // The gap at n: the paired jackknife of P_all(n) − P_single(n) over the replicates both curves were trained on.
+    const single = singleCurve(completed, 'random', 'B').data;
+    const all = allCurve(completed, 'random', 'B').data;
+    const refit = (d: typeof single, g: string | null) => {
+      const keep = d.group!.map((x) => String(x) !== g);
+      return fitCurve('exp3', { n: d.n.filter((_, i) => keep[i]), y: d.y.filter((_, i) => keep[i]) });
+    };
+    const gapRow = transfer.singleVsAll.find((r) => r.task === 'B')!.byN[1];
+    const gapOf = (g: string | null) => refit(all, g).predictAt({ n: gapRow.n }) - refit(single, g).predictAt({ n: gapRow.n });
+    const gap = byHand(gapOf(null), groups.map(gapOf));
+    expect(gapRow.gap!).toBeCloseTo(gapOf(null), 10);
+    expect(gapRow.ci![0]).toBeCloseTo(gap.ci[0], 8);
+    expect(gapRow.family).toBe('single-vs-all random');
+    expect(gapRow.q).not.toBeNull();
   });
 
   it('evaluates the single-task and all-task EXP3 curves as fitCurve does on the same data', () => {

@@ -15,11 +15,11 @@ export const laws: Record<string, TransferLaw> = {
 const truthMatrix = (sign: number) =>
   Object.fromEntries(['A', 'B', 'C'].map((source) => [source, Object.fromEntries(Object.entries(laws).filter(([t]) => t !== source).map(([t, law]) => [t, sign * law.s[source]]))]));
 
-/** One fold, two seeds (two replicate groups for the bootstrap), every design. */
-export function lawStudy(runId = 'split-laws'): AnalyseInput {
+/** One fold, `seeds` seeds (replicate groups: two by default, too few for a replicate-level interval), every design. */
+export function lawStudy(runId = 'split-laws', seeds = 2): AnalyseInput {
   const config = parseRunConfig({
     split: { useFolds: [0] },
-    study: { designs: ['single', 'all', 'contextual', 'pairwise', 'random'], seeds: 2, randomRuns: 10, bootstrap: 12, alpha: 0.05 },
+    study: { designs: ['single', 'all', 'contextual', 'pairwise', 'random'], seeds, randomRuns: 10, bootstrap: 12, alpha: 0.05 },
   });
   const available = ['A', 'B', 'C'].map((task) => ({ split: 'random' as const, fold: 0, task, nTrain: 256 }));
   const plan = enumeratePoints(config, available);

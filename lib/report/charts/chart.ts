@@ -14,8 +14,8 @@ export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json
 
 /** Colours of the transfer verdicts, shared by every chart that shows them. */
 export const verdictScale = {
-  domain: ['positive', 'none', 'negative'],
-  range: ['#1b7837', '#8c8c8c', '#c51b7d'],
+  domain: ['positive', 'none', 'negative', 'no verdict'],
+  range: ['#1b7837', '#8c8c8c', '#c51b7d', '#d0d0d0'],
 };
 
 /** A log-2 x axis of training sizes, ticked at the sizes that were trained (when given and not too many). */

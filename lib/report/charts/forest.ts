@@ -1,7 +1,8 @@
-// Contextual transfer: s_i of each task with its bootstrap and profile CIs, coloured by verdict, sorted (a forest plot).
+// Contextual transfer: s_i of each task with its replicate-level and profile CIs, coloured by the FDR verdict,
+// sorted (a forest plot).
 import type { ContextualTransfer } from '../../results.ts';
 import type { SplitKind } from '../../types.ts';
-import { COARSE_BOOTSTRAP_GROUPS, profileEnds } from '../intervals.ts';
+import { profileEnds, verdictLabel } from '../intervals.ts';
 import { contextualLabel } from '../controls.ts';
 import { VEGA_LITE_SCHEMA, onlyKind, verdictScale, type ChartDef } from './chart.ts';
 
@@ -12,7 +13,7 @@ export interface ForestRow {
   s?: number;
   p?: number;
   /** kind 'interval' / 'open': which interval. */
-  interval?: 'bootstrap' | 'profile';
+  interval?: 'replicates' | 'profile';
   lo?: number;
   hi?: number;
   /** kind 'open': where the unbounded end is drawn (the panel's edge) and which way it points. */
@@ -21,13 +22,13 @@ export interface ForestRow {
 }
 
 /**
- * The forest plot's rows: each task's estimate, its bootstrap interval and its profile interval. An unbounded
+ * The forest plot's rows: each task's estimate, its replicate-level interval and its profile interval. An unbounded
  * profile end (±∞) is drawn to the edge of the panel — the finite values padded by a tenth of their range — and
  * marked there by a triangle pointing outward. Also returns that x domain (undefined when every end is finite).
  */
 export function forestRows(rows: readonly ContextualTransfer[]): { values: ForestRow[]; domain?: [number, number] } {
   const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
-  const all = rows.flatMap((r) => [r.s, r.ci[0], r.ci[1], ...(profileEnds(r) ?? [])]).filter(finite);
+  const all = rows.flatMap((r) => [r.s, ...(r.ci ?? []), ...(profileEnds(r) ?? [])]).filter(finite);
   const open = rows.some((r) => (profileEnds(r) ?? []).some((v) => !Number.isFinite(v)));
   let domain: [number, number] | undefined;
   if (open && all.length) {
@@ -37,14 +38,15 @@ export function forestRows(rows: readonly ContextualTransfer[]): { values: Fores
   }
   const values: ForestRow[] = [];
   for (const r of rows) {
-    values.push({ kind: 'estimate', task: r.task, verdict: r.verdict, s: r.s, p: r.p });
-    if (finite(r.ci[0]) && finite(r.ci[1])) values.push({ kind: 'interval', interval: 'bootstrap', task: r.task, verdict: r.verdict, lo: r.ci[0], hi: r.ci[1] });
+    const verdict = verdictLabel(r.verdict);
+    values.push({ kind: 'estimate', task: r.task, verdict, s: r.s, ...(r.p !== null ? { p: r.p } : {}) });
+    if (r.ci && finite(r.ci[0]) && finite(r.ci[1])) values.push({ kind: 'interval', interval: 'replicates', task: r.task, verdict, lo: r.ci[0], hi: r.ci[1] });
     const profile = profileEnds(r);
     if (!profile) continue;
     const [lo, hi] = profile;
-    values.push({ kind: 'interval', interval: 'profile', task: r.task, verdict: r.verdict, lo: finite(lo) ? lo : domain![0], hi: finite(hi) ? hi : domain![1] });
-    if (!finite(lo)) values.push({ kind: 'open', interval: 'profile', task: r.task, verdict: r.verdict, x: domain![0], shape: 'triangle-left' });
-    if (!finite(hi)) values.push({ kind: 'open', interval: 'profile', task: r.task, verdict: r.verdict, x: domain![1], shape: 'triangle-right' });
+    values.push({ kind: 'interval', interval: 'profile', task: r.task, verdict, lo: finite(lo) ? lo : domain![0], hi: finite(hi) ? hi : domain![1] });
+    if (!finite(lo)) values.push({ kind: 'open', interval: 'profile', task: r.task, verdict, x: domain![0], shape: 'triangle-left' });
+    if (!finite(hi)) values.push({ kind: 'open', interval: 'profile', task: r.task, verdict, x: domain![1], shape: 'triangle-right' });
   }
   return { values, ...(domain ? { domain } : {}) };
 }
@@ -56,7 +58,7 @@ export function forestChart(rows: readonly ContextualTransfer[], split: SplitKin
   const sorted = [...mine].sort((p, q) => q.s - p.s);
   const { values, domain } = forestRows(sorted);
   const y = { field: 'task', type: 'nominal' as const, sort: sorted.map((r) => r.task), title: null };
-  const yOffset = { field: 'interval', type: 'nominal' as const, scale: { domain: ['bootstrap', 'profile'], paddingInner: 0.5 } };
+  const yOffset = { field: 'interval', type: 'nominal' as const, scale: { domain: ['replicates', 'profile'], paddingInner: 0.5 } };
   const base = forestScale(
     values.flatMap((v) => [v.s, v.lo, v.hi]).filter((v): v is number => v !== undefined && Number.isFinite(v)),
     sorted.map((r) => r.s),
@@ -64,15 +66,13 @@ export function forestChart(rows: readonly ContextualTransfer[], split: SplitKin
   const scale = domain ? { ...base, domain } : base;
   const color = { field: 'verdict', type: 'nominal' as const, scale: verdictScale, title: 'verdict' };
   const only = (kind: ForestRow['kind']) => onlyKind(kind);
-  const groups = sorted.map((r) => r.bootstrapGroups).filter((g): g is number => typeof g === 'number');
-  const fewest = groups.length ? Math.min(...groups) : undefined;
-  const coarse = fewest !== undefined && fewest < COARSE_BOOTSTRAP_GROUPS ? ` The bootstrap rests on only ${fewest} replicate group${fewest === 1 ? '' : 's'}: coarse.` : '';
+  const undecided = sorted.some((r) => r.verdict === null) ? ' Light grey: no verdict (too few replicates for a replicate-level interval).' : '';
   return {
     name: `contextual-forest-${split}`,
     title: `Contextual transfer s_i, ${split} split`,
     caption:
-      "Each row is one task: s_i, the rate at which the other tasks' samples raise its curve (EXP3.2), with two intervals: solid, the bootstrap percentile interval over replicate groups; dashed, the profile interval — the rates the nested F-test does not reject, so it contains 0 exactly when the verdict is none (a triangle: unbounded on that side). Right of 0: positive transfer; left: negative. Colour: the verdict of the nested test." +
-      coarse,
+      "Each row is one task: s_i, the rate at which the other tasks' samples raise its curve (EXP3.2), with two intervals: solid, the replicate-level t interval (jackknife over fold × seed replicates; assumes only that replicates are independent); dashed, the profile interval of the nested F-test, which assumes every point independent and is too narrow when points of one replicate are correlated (a triangle: unbounded on that side). Right of 0: positive transfer; left: negative. Colour: the verdict at the study's false discovery rate (Benjamini–Hochberg q of the replicate-level p)." +
+      undecided,
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       data: { values },
@@ -89,7 +89,7 @@ export function forestChart(rows: readonly ContextualTransfer[], split: SplitKin
             x: { field: 'lo', type: 'quantitative', scale },
             x2: { field: 'hi' },
             color,
-            strokeDash: { field: 'interval', type: 'nominal', title: 'interval', scale: { domain: ['bootstrap', 'profile'], range: [[1, 0], [5, 3]] } },
+            strokeDash: { field: 'interval', type: 'nominal', title: 'interval', scale: { domain: ['replicates', 'profile'], range: [[1, 0], [5, 3]] } },
           },
         },
         { transform: only('open'), mark: { type: 'point', filled: true, size: 60 }, encoding: { y, yOffset, x: { field: 'x', type: 'quantitative', scale }, shape: { field: 'shape', type: 'nominal', scale: null, legend: null }, color } },

@@ -7,7 +7,7 @@ export function pairwiseHeatmap(name: string, title: string, rows: readonly Pair
   const mine = rows.filter((r) => Number.isFinite(r.s));
   if (mine.length === 0) return undefined;
   const maxAbs = Math.max(...mine.map((r) => Math.abs(r.s))) || 1;
-  const values = mine.map((r) => ({ source: r.source, target: r.target, s: r.s, p: r.p, significant: r.verdict !== 'none' }));
+  const values = mine.map((r) => ({ source: r.source, target: r.target, s: r.s, q: r.q, significant: r.verdict === 'positive' || r.verdict === 'negative' }));
   const step = order.length > 30 ? 12 : order.length > 15 ? 22 : 34;
   const x = { field: 'source', type: 'nominal' as const, sort: [...order], title: 'source task j', scale: { domain: [...order] }, axis: { labelAngle: -40 } };
   const targets = order.filter((t) => mine.some((r) => r.target === t));
@@ -16,7 +16,7 @@ export function pairwiseHeatmap(name: string, title: string, rows: readonly Pair
     name,
     title,
     caption:
-      'Cell (j, i): s_ij, the rate at which samples of source task j raise the curve of target task i. Blue: positive transfer; red: negative. A black dot marks a verdict significant at the configured α. Tasks are ordered by a clustering of their transfer profiles, so related tasks sit together.',
+      'Cell (j, i): s_ij, the rate at which samples of source task j raise the curve of target task i. Blue: positive transfer; red: negative. A black dot marks a verdict at the study\'s false discovery rate: the Benjamini–Hochberg q of the replicate-level p (jackknife over fold × seed replicates), placebo sources a family of their own. Tasks are ordered by a clustering of their transfer profiles, so related tasks sit together.',
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       data: { values },
