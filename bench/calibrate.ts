@@ -7,7 +7,7 @@ import { calibrate, nullFamilies, type CalibrationCase } from '../lib/synthetic/
 
 const { values } = parseArgs({ options: { studies: { type: 'string' } } });
 const studies = Number(values.studies ?? 200);
-const families = Math.max(10, Math.round(studies / 4));
+const families = Math.max(10, Math.round(studies / 10));
 const cases: CalibrationCase[] = [];
 for (const groups of [5, 10]) for (const walk of [0, 0.003, 0.006]) for (const s of [0, 1 / 6000, 1 / 1500]) cases.push({ s, groups, walk, noise: 0.01 });
 const started = performance.now();
