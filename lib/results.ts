@@ -35,7 +35,7 @@ export interface CurveFit {
   /** Why the fit failed (status 'failed'). */
   error?: string;
   params: Record<string, number>;
-  /** Bootstrap confidence interval of each parameter (and derived quantities such as exchangeRate). */
+  /** EXP3 fits: bootstrap confidence interval of each parameter (transfer fits are not bootstrapped: docs/methods.md). */
   ci?: Record<string, [number, number]>;
   /** Why `ci` is absent or rests on fewer resamples than asked (e.g. a single replicate group). */
   ciError?: string;
@@ -170,7 +170,7 @@ export interface IndependentPointsTest {
 /**
  * A transfer rate s: the pooled least-squares estimate, its replicate-level interval and p (primary), q and the
  * verdict at the study's FDR; the target's own rate a and the exchange rate s/a with replicate-level intervals;
- * the F-test / profile interval and the percentile bootstrap as secondary readings.
+ * the F-test and profile interval as secondary readings.
  */
 export interface RateEstimate extends FdrVerdict {
   s: number;
@@ -184,8 +184,6 @@ export interface RateEstimate extends FdrVerdict {
   exchangeRate?: number;
   exchangeRateCi?: [number, number] | null;
   independentPoints: IndependentPointsTest;
-  /** Percentile bootstrap over replicate groups (coarse with few groups: 55 % coverage of nominal 95 % at 3). */
-  bootstrap?: { groups: number; ci?: [number, number]; exchangeRateCi?: [number, number] };
 }
 
 export interface ContextualTransfer extends RateEstimate {

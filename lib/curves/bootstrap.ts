@@ -16,6 +16,8 @@ export interface BootstrapOptions {
   level?: number;
   /** Points at which to give a pointwise band of the fitted curve (percentile interval of P over the refits). */
   bandAt?: CurvePoint[];
+  /** The fit to all the data, when the caller has made it. */
+  full?: CurveFitResult;
 }
 
 export interface BootstrapResult {
@@ -68,7 +70,7 @@ export function bootstrapFit(model: CurveModelName, data: CurveData, options: Bo
   if (!Number.isInteger(resamples) || resamples < 1) throw new ComputationError(`bootstrap: resamples must be a positive integer, got ${resamples}`);
   if (!(level > 0 && level < 1)) throw new ComputationError(`bootstrap: level must be in (0, 1), got ${level}`);
 
-  const fit = fitCurve(model, data);
+  const fit = options.full ?? fitCurve(model, data);
   const derived = exchangeRates(model, fit.params);
   const groups = groupIndices(data);
   if (groups.length < 2) throw new ComputationError(`bootstrap: needs at least 2 replicate groups, the curve has ${groups.length}`);
@@ -80,22 +82,30 @@ export function bootstrapFit(model: CurveModelName, data: CurveData, options: Bo
   const bandDraws: number[][] = bandAt.map(() => []);
   let failed = 0;
   let firstFailure: string | undefined;
+  // A resample is a multiset of groups, and the fit depends on nothing else: with G groups there are only
+  // C(2G − 1, G) of them (126 for G = 5, 10 for G = 3), so each distinct one is fitted once.
+  const refits = new Map<string, { values: Record<string, number>; band: number[] } | { error: string }>();
   for (let b = 0; b < resamples; b++) {
-    const points: number[] = [];
-    for (let g = 0; g < groups.length; g++) points.push(...groups[rng.int(groups.length)]);
-    let refit: CurveFitResult;
-    try {
-      refit = fitCurve(model, subset(data, points));
-    } catch (err) {
-      if (!(err instanceof MtlcError)) throw err;
+    const drawn = Array.from({ length: groups.length }, () => rng.int(groups.length)).sort((i, j) => i - j);
+    const key = drawn.join(',');
+    let outcome = refits.get(key);
+    if (!outcome) {
+      try {
+        const refit = fitCurve(model, subset(data, drawn.flatMap((g) => groups[g])));
+        outcome = { values: { ...refit.params, ...exchangeRates(model, refit.params) }, band: bandAt.map((point) => refit.predictAt(point)) };
+      } catch (err) {
+        if (!(err instanceof MtlcError)) throw err;
+        outcome = { error: err.message };
+      }
+      refits.set(key, outcome);
+    }
+    if ('error' in outcome) {
       failed++;
-      firstFailure ??= err.message;
+      firstFailure ??= outcome.error;
       continue;
     }
-    const values = { ...refit.params, ...exchangeRates(model, refit.params) };
-    for (const [name, v] of Object.entries(values)) if (!Number.isNaN(v)) draws[name].push(v);
-    bandAt.forEach((point, k) => {
-      const v = refit.predictAt(point);
+    for (const [name, v] of Object.entries(outcome.values)) if (!Number.isNaN(v)) draws[name].push(v);
+    outcome.band.forEach((v, k) => {
       if (Number.isFinite(v)) bandDraws[k].push(v);
     });
   }

@@ -33,11 +33,11 @@ function profileCells(row: Parameters<typeof profileEnds>[0]): [Cell, Cell] {
   return [cell(ends[0]), cell(ends[1])];
 }
 
-/** The columns of a transfer rate: primary (replicate-level) first, then the secondary F-test, profile interval and bootstrap. */
+/** The columns of a transfer rate: primary (replicate-level) first, then the secondary F-test and profile interval. */
 const RATE_HEADERS = [
   's', 's_ci_lo', 's_ci_hi', 'replicate_groups', 'se', 'df', 't', 'p', 'q', 'verdict', 'family', 'inference_note',
   'a', 'a_ci_lo', 'a_ci_hi', 'exchange_rate', 'exchange_rate_ci_lo', 'exchange_rate_ci_hi',
-  'f_test_p', 'f_test_verdict', 's_profile_lo', 's_profile_hi', 'bootstrap_groups', 's_bootstrap_lo', 's_bootstrap_hi',
+  'f_test_p', 'f_test_verdict', 's_profile_lo', 's_profile_hi',
 ] as const;
 
 function rateCells(r: RateEstimate): Cell[] {
@@ -45,7 +45,7 @@ function rateCells(r: RateEstimate): Cell[] {
   return [
     r.s, r.ci?.[0], r.ci?.[1], i.groups, i.se, i.df, i.t, r.p, r.q, r.verdict, r.family, i.note,
     r.a, r.aCi?.[0], r.aCi?.[1], r.exchangeRate, r.exchangeRateCi?.[0], r.exchangeRateCi?.[1],
-    r.independentPoints.p, r.independentPoints.verdict, ...profileCells(r), r.bootstrap?.groups, r.bootstrap?.ci?.[0], r.bootstrap?.ci?.[1],
+    r.independentPoints.p, r.independentPoints.verdict, ...profileCells(r),
   ];
 }
 

@@ -16,8 +16,9 @@ export interface AnalyseInput {
 }
 
 /**
- * Both result files of a run: `fitRun` fits every curve (EXP3, EXP3.2, pairwise, joint, with bootstrap intervals
- * and the F-test of each transfer rate) and `deriveTransfer` reads the transfer effects off those fits. The
+ * Both result files of a run: `fitRun` fits every curve (EXP3, EXP3.2, pairwise, joint, with their leave-one-
+ * replicate-out refits and the F-test of each transfer rate) and `deriveTransfer` derives the transfer effects and
+ * their replicate-level inference from those fits. The
  * pipeline runs the two as separate steps (Fit, Transfer); this is the same analysis for tests and tools.
  */
 export function analyseRun(input: AnalyseInput): { curves: CurvesFile; transfer: TransferFile } {

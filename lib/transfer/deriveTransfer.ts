@@ -50,10 +50,10 @@ type RateReading = (RateEstimate & { a: number; exchangeRate: number }) | { reas
 /**
  * Rate r of a stored fit (docs/methods.md, "Inference"): s = r and a from the pooled fit's parameters, exchange
  * rate s/a; the replicate-level jackknife interval and p of s (primary; q and verdict are set per family later),
- * and of a and s/a; the stored F-test and profile interval (secondary: they assume independent points); the
- * percentile bootstrap intervals with their number of groups. A JSON null end of a profile interval reads as ±∞.
+ * and of a and s/a; the stored F-test and profile interval (secondary: they assume independent points). A JSON
+ * null end of a profile interval reads as ±∞.
  */
-function readRate(stored: StoredFits, fit: CurveFit, rate: string, exchangeRateName: string, fitFailure: string, alpha: number): RateReading {
+function readRate(stored: StoredFits, fit: CurveFit, rate: string, fitFailure: string, alpha: number): RateReading {
   if (fit.status !== 'ok') return { reason: fit.error ?? fitFailure };
   const test = fit.tests?.[rate];
   if (!test) return { reason: `F-test: ${stored.testFailure(fit, rate)}` };
@@ -62,8 +62,6 @@ function readRate(stored: StoredFits, fit: CurveFit, rate: string, exchangeRateN
   const inference = derivedInference([fit], (q) => q[rate], alpha);
   const profile = fit.profileCi?.[rate];
   const profileCiNote = fit.profileCiNote?.[rate];
-  const bootstrapCi = fit.ci?.[rate];
-  const bootstrapExchange = fit.ci?.[exchangeRateName];
   return {
     s,
     ci: inference.ci,
@@ -85,9 +83,6 @@ function readRate(stored: StoredFits, fit: CurveFit, rate: string, exchangeRateN
       ...(profile ? { profileCi: [profile[0] ?? -Infinity, profile[1] ?? Infinity] as [number, number] } : {}),
       ...(profileCiNote ? { profileCiNote } : {}),
     },
-    ...(fit.bootstrapGroups !== undefined
-      ? { bootstrap: { groups: fit.bootstrapGroups, ...(bootstrapCi ? { ci: bootstrapCi } : {}), ...(bootstrapExchange ? { exchangeRateCi: bootstrapExchange } : {}) } }
-      : {}),
   };
 }
 
@@ -123,20 +118,20 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
       }
       for (const fit of [surface, contextualPlacebo]) {
         if (!fit) continue;
-        const r = readRate(stored, stored.fitOf(fit), 's', 'exchangeRate', 'fit failed', alpha);
+        const r = readRate(stored, stored.fitOf(fit), 's', 'fit failed', alpha);
         if ('reason' in r) failed.push({ analysis: 'contextual', ...where(fit), reason: r.reason });
         else contextual.push({ task, split, ...(fit === contextualPlacebo ? { placebo: true as const } : {}), ...r });
       }
     }
     for (const pair of pairFits) {
-      const r = readRate(stored, stored.fitOf(pair), 's', 'exchangeRate', 'fit failed', alpha);
+      const r = readRate(stored, stored.fitOf(pair), 's', 'fit failed', alpha);
       if ('reason' in r) failed.push({ analysis: 'pairwise', ...where(pair), reason: r.reason });
       else pairwise.push({ source: pair.source!, target: pair.task, split, design: 'pairwise', ...(isPlacebo(pair.source!) ? { placebo: true as const } : {}), ...r });
     }
     for (const target of joint) {
       const fit = stored.fitOf(target);
       for (const source of target.sources!) {
-        const r = readRate(stored, fit, `s_${source}`, `exchangeRate_${source}`, 'joint fit failed', alpha);
+        const r = readRate(stored, fit, `s_${source}`, 'joint fit failed', alpha);
         if ('reason' in r) failed.push({ analysis: 'pairwise', design: 'random', split, task: target.task, source, reason: r.reason });
         else pairwise.push({ source, target: target.task, split, design: 'random', ...r });
       }

@@ -1,4 +1,4 @@
-// One planned curve fitted exactly as the Fit step stores it: the fit, its bootstrap intervals, its leave-one-
+// One planned curve fitted exactly as the Fit step stores it: the fit, its bootstrap intervals (EXP3), its leave-one-
 // replicate-out refits and, for a transfer model, the F-test and profile interval of each rate. Shared by every
 // shard of the Fit step (fitShards.ts).
 import { transferParamNames } from '../curves/models.ts';

@@ -59,11 +59,13 @@ export function bandGrid(trained: readonly number[], between = 3): number[] {
 }
 
 /**
- * Fits `model` to the selected curve; with two or more replicate groups (fold × seed) adds group-bootstrap
- * percentile intervals of every parameter and exchange rate, the number of groups (bootstrapGroups) and, for
- * EXP3, the pointwise band of P(n) over the refits (at bandGrid of the trained n). A curve that cannot be fitted
- * gives status 'failed' with the reason; one that can be fitted but not bootstrapped (one group) keeps its
- * estimate and says why it has no interval (ciError).
+ * Fits `model` to the selected curve. An EXP3 curve with two or more replicate groups (fold × seed) also gets
+ * group-bootstrap percentile intervals of its parameters, the number of groups (bootstrapGroups) and the
+ * pointwise band of P(n) over the refits (at bandGrid of the trained n), which the report draws. Transfer models
+ * are not bootstrapped: their intervals are the replicate-level ones of the Transfer step (docs/methods.md,
+ * "Inference"), and a percentile bootstrap over a handful of groups covers far less than it claims. A curve
+ * that cannot be fitted gives status 'failed' with the reason; one that can be fitted but not bootstrapped
+ * (one group) keeps its estimate and says why it has no interval (ciError).
  */
 export function fitWithIntervals(request: FitRequest, options: FitOptions): FitOutcome {
   const { task, design, split, model, source, selected } = request;
@@ -78,11 +80,12 @@ export function fitWithIntervals(request: FitRequest, options: FitOptions): FitO
     return { curve: { ...base, status: 'failed', error: reasonOf(err) + undefinedNote, params: {}, sse: Number.NaN, nPoints } };
   }
   const curve: CurveFit = { ...base, status: 'ok', params: fit.params, sse: fit.sse, nPoints };
+  if (model !== 'exp3') return { curve, fit };
   const groups = new Set(selected.data.group ?? []).size;
   if (groups < 2) return { curve: { ...curve, ciError: `no interval: ${groups} replicate group(s) (fold × seed); the bootstrap needs 2 or more` }, fit };
   try {
-    const bandAt: CurvePoint[] | undefined = model === 'exp3' ? bandGrid(selected.data.n).map((n) => ({ n })) : undefined;
-    const boot = bootstrapFit(model, selected.data, { resamples: options.resamples, level: options.level, seed: bootstrapSeed(request), ...(bandAt ? { bandAt } : {}) });
+    const bandAt: CurvePoint[] = bandGrid(selected.data.n).map((n) => ({ n }));
+    const boot = bootstrapFit(model, selected.data, { resamples: options.resamples, level: options.level, seed: bootstrapSeed(request), full: fit, bandAt });
     const ciError = boot.failed ? `${boot.failed} of ${boot.failed + boot.resamples} resamples could not be fitted (first: ${boot.firstFailure})` : undefined;
     const band = boot.band?.map((b) => ({ n: b.point.n, lo: b.lo, hi: b.hi }));
     return { curve: { ...curve, ci: boot.ci, bootstrapGroups: boot.groups, ...(band?.length ? { band } : {}), ...(ciError ? { ciError } : {}) }, fit, boot };

@@ -8,6 +8,8 @@ import { transferTest } from '../../lib/curves/transfer-test.ts';
 import type { CurveModelName } from '../../lib/results.ts';
 import { ComputationError } from '../../lib/errors.ts';
 import { createRng, type Rng } from '../../lib/stats/rng.ts';
+import { fitCurve } from '../../lib/curves/fit.ts';
+import { percentileInterval } from '../../lib/stats/quantile.ts';
 
 const anchors = [16, 32, 64, 128, 256, 512, 1024];
 const others = [0, 500, 1500, 4000];
@@ -60,6 +62,21 @@ describe('bootstrapFit', () => {
     expect(lo).toBeGreaterThan(0);
     expect(bootstrapFit('exp3.2', data, { resamples: 60, seed: 7 }).ci).toEqual(result.ci);
     expect(bootstrapFit('exp3.2', data, { resamples: 60, seed: 8 }).ci).not.toEqual(result.ci);
+  });
+
+  it('is the plain percentile bootstrap: every resample refitted from scratch gives the same intervals', () => {
+    // bootstrapFit fits each distinct multiset of groups once; here every resample is fitted on its own.
+    const data = contextual(createRng(3), { a: 0.004, s: 2e-4, b: -1.9, c: 0.9 }, 0.01, 3);
+    const result = bootstrapFit('exp3.2', data, { resamples: 40, seed: 5, level: 0.9 });
+    const groups = ['seed0', 'seed1', 'seed2'].map((g) => data.group!.flatMap((x, p) => (x === g ? [p] : [])));
+    const rng = createRng(5);
+    const s: number[] = [];
+    for (let b = 0; b < 40; b++) {
+      const drawn = Array.from({ length: 3 }, () => rng.int(3)).sort((i, j) => i - j);
+      const points = drawn.flatMap((g) => groups[g]);
+      s.push(fitCurve('exp3.2', { n: points.map((p) => data.n[p]), nOther: points.map((p) => data.nOther![p]), y: points.map((p) => data.y[p]) }).params.s);
+    }
+    expect(result.ci.s).toEqual(percentileInterval(s, 0.9));
   });
 
   it('has roughly nominal coverage over repeated experiments (EXP3, 6 replicate groups)', () => {

@@ -53,7 +53,6 @@ export function rateFields(s: number, half: number, profileCi: [number, number])
     s, ci, p, q: verdict === 'none' ? 0.5 : 0.004, verdict, family: 'pairwise random',
     inference: { groups: FIXTURE_GROUPS, se, df: FIXTURE_GROUPS - 1, t: s / se, p, ci },
     independentPoints: { F: verdict === 'none' ? 0.7 : 12, df1: 1, df2: 84, p: verdict === 'none' ? 0.35 : 0.002, verdict, profileCi },
-    bootstrap: { groups: FIXTURE_GROUPS, ci: [s - 0.8 * half, s + 0.8 * half] },
   };
 }
 

@@ -96,8 +96,8 @@ describe('fitRun: profile intervals, bootstrap groups and bands', () => {
     expect(stored[1]).toBeCloseTo(direct.hi, 9);
   });
 
-  it('records the replicate groups of the bootstrap and a pointwise band on the EXP3 fits only', () => {
-    for (const fit of curves.fits) expect(fit.bootstrapGroups, `${fit.design} ${fit.task}`).toBe(2);
+  it('bootstraps the EXP3 fits only, recording their replicate groups and a pointwise band', () => {
+    for (const fit of curves.fits) expect(fit.bootstrapGroups, `${fit.design} ${fit.task}`).toBe(fit.model === 'exp3' ? 2 : undefined);
     const single = fitOf(curves, 'single', 'A');
     const trained = [...new Set(curves.observations.filter((o) => o.task === 'A' && o.design === 'single').map((o) => o.n))].sort((p, q) => p - q);
     expect(single.band!.map((b) => b.n)).toEqual(bandGrid(trained));
@@ -162,8 +162,10 @@ describe('deriveTransfer: transfer.json from the stored fits, without fitting', 
       aCi: null,
       exchangeRateCi: null,
       independentPoints: { F: test.F, df1: test.df1, df2: test.df2, p: test.p, verdict: test.verdict, profileCi: contextualA.profileCi!.s },
-      bootstrap: { groups: 2, ci: contextualA.ci!.s, exchangeRateCi: contextualA.ci!.exchangeRate },
     });
+    // Transfer fits are not bootstrapped; the EXP3 curves are (their bands).
+    expect(contextualA.ci).toBeUndefined();
+    expect(fitOf(curves, 'single', 'A').bootstrapGroups).toBe(2);
     expect(contextualA.jackknife!.groups).toEqual(['f0s0', 'f0s1']);
     const jointB = fitOf(curves, 'random', 'B');
     const fromJoint = transfer.pairwise.find((p) => p.design === 'random' && p.source === 'C' && p.target === 'B')!;
@@ -171,7 +173,6 @@ describe('deriveTransfer: transfer.json from the stored fits, without fitting', 
       s: jointB.params.s_C,
       a: jointB.params.a,
       independentPoints: { p: jointB.tests!.s_C.p, verdict: jointB.tests!.s_C.verdict, profileCi: jointB.profileCi!.s_C },
-      bootstrap: { groups: 2, ci: jointB.ci!.s_C, exchangeRateCi: jointB.ci!.exchangeRate_C },
     });
     expect(fromJoint.independentPoints.verdict).toBe('negative');
   });
