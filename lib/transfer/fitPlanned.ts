@@ -13,6 +13,14 @@ export function fitOptionsOf(config: AnalyseInput['config']): FitOptions {
   return { resamples: config.study.bootstrap, level: 1 - config.study.alpha, alpha: config.study.alpha };
 }
 
+/**
+ * Why a joint fit has no profile intervals: each is a dozen constrained refits of the whole joint model, K − 1 of
+ * them per target (measured on KIBA top-8: ~3 s per rate, 90 % of the Fit step), for a secondary reading that
+ * assumes independent points.
+ */
+export const JOINT_PROFILE_NOTE =
+  'not computed for the joint model (a dozen constrained refits of the whole model per rate, for a secondary interval that assumes independent points); the replicate-level interval is the one to read';
+
 const isTransferModel = (model: CurveFit['model']): model is 'exp3.2' | 'pairwise' | 'joint' => model === 'exp3.2' || model === 'pairwise' || model === 'joint';
 
 const whereOf = (f: PlannedFit) => ({ task: f.task, design: f.design, split: f.split, model: f.model, ...(f.source !== undefined ? { source: f.source } : {}) });
@@ -27,9 +35,9 @@ function withJackknife(curve: CurveFit, planned: PlannedFit, selected: ReturnTyp
  * Fits one planned curve (lib/transfer fitWithIntervals) with its leave-one-replicate-out refits (EXP3 and
  * transfer models, which the Transfer step derives quantities from); for a transfer model, also the nested F-test of each
  * transfer rate r ∈ {s} (exp3.2, pairwise) or {s_j} (joint): F = (SSE₀ − SSE₁) / (SSE₁/(N − p₁)) against the fit
- * with r = 0, stored under `tests[r]`, and its profile interval {r₀ : F(r₀) ≤ F_{1−α}(1, N − p₁)} under
- * `profileCi[r]` (unbounded ends and failures explained in `profileCiNote`). The full fit is made once and shared
- * by every test. A fit or test that cannot be made goes to `failed`.
+ * with r = 0, stored under `tests[r]`, and (exp3.2, pairwise) its profile interval {r₀ : F(r₀) ≤ F_{1−α}(1, N − p₁)}
+ * under `profileCi[r]` (unbounded ends, failures and the joint model's absence explained in `profileCiNote`). The
+ * full fit is made once and shared by every test. A fit or test that cannot be made goes to `failed`.
  */
 export function fitPlanned(planned: PlannedFit, options: FitOptions, failed: FitFailure[]): CurveFit {
   const selected = planned.select();
@@ -49,6 +57,10 @@ export function fitPlanned(planned: PlannedFit, options: FitOptions, failed: Fit
       continue;
     }
     tests[rate] = { F: test.F, df1: test.df1, df2: test.df2, p: test.p, verdict: test.verdict, alpha: test.alpha, sseReduced: test.sseReduced };
+    if (planned.model === 'joint') {
+      notes[rate] = JOINT_PROFILE_NOTE;
+      continue;
+    }
     const profile = profileRate(planned.model, selected, rate, outcome.fit, test);
     if ('error' in profile) {
       notes[rate] = `no profile interval: ${profile.error}`;
