@@ -59,3 +59,49 @@ export function bestOnLine(theta: number[], index: number, values: readonly numb
   }
   return best;
 }
+
+/**
+ * bestGridPoints for a fine 2-D grid at a fraction of its evaluations: the grid of every second value of each
+ * axis (ends kept) first; then each of its `2·keep` lowest local minima is refined to the lowest fine cell within
+ * ±`window` cells of it (±1 reaches every fine cell between a coarse minimum and its coarse neighbours). The
+ * refined cells, without repeats, are returned, the `keep` lowest first. A basin of the fine grid is missed only
+ * when no coarse cell in it is a local minimum of the coarse grid.
+ */
+export function coarseToFineGridPoints(axes: readonly [readonly number[], readonly number[]], objective: (theta: number[]) => number, keep: number, window = 1): number[][] {
+  const [n0, n1] = [axes[0].length, axes[1].length];
+  const values = new Float64Array(n0 * n1).fill(Number.NaN);
+  const at = (i: number, j: number): number => {
+    const flat = i * n1 + j;
+    if (Number.isNaN(values[flat])) {
+      const v = objective([axes[0][i], axes[1][j]]);
+      values[flat] = Number.isNaN(v) ? Infinity : v;
+    }
+    return values[flat];
+  };
+  const coarse = (n: number) => [...new Set([...Array.from({ length: Math.ceil(n / 2) }, (_, k) => 2 * k), n - 1])];
+  const [c0, c1] = [coarse(n0), coarse(n1)];
+  const coarseMinima: [number, number, number][] = [];
+  for (let a = 0; a < c0.length; a++) {
+    for (let b = 0; b < c1.length; b++) {
+      const v = at(c0[a], c1[b]);
+      const lower =
+        (a > 0 && at(c0[a - 1], c1[b]) < v) || (a < c0.length - 1 && at(c0[a + 1], c1[b]) < v) || (b > 0 && at(c0[a], c1[b - 1]) < v) || (b < c1.length - 1 && at(c0[a], c1[b + 1]) < v);
+      if (!lower) coarseMinima.push([c0[a], c1[b], v]);
+    }
+  }
+  coarseMinima.sort((p, q) => p[2] - q[2] || p[0] - q[0] || p[1] - q[1]);
+  const refined = new Set<number>();
+  for (const [i, j] of coarseMinima.slice(0, 2 * keep)) {
+    let best = i * n1 + j;
+    for (let p = Math.max(0, i - window); p <= Math.min(n0 - 1, i + window); p++) {
+      for (let q = Math.max(0, j - window); q <= Math.min(n1 - 1, j + window); q++) {
+        if (at(p, q) < values[best]) best = p * n1 + q;
+      }
+    }
+    refined.add(best);
+  }
+  return [...refined]
+    .sort((p, q) => values[p] - values[q] || p - q)
+    .slice(0, keep)
+    .map((flat) => [axes[0][Math.floor(flat / n1)], axes[1][flat % n1]]);
+}
