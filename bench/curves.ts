@@ -1,4 +1,4 @@
-// Benchmark of the curve fits: EXP3 (and EXP3.2) least-squares fits per second on one core.
+// Benchmark of the curve fits: EXP3, EXP3.2 and joint least-squares fits per second on one core.
 // Run: npx tsx bench/curves.ts
 import { pathToFileURL } from 'node:url';
 import type { CurveData } from '../lib/curves/data.ts';
@@ -25,6 +25,25 @@ function benchmarkCurves(model: 'exp3' | 'exp3.2', count: number): CurveData[] {
   });
 }
 
+/** Random-design curves of the joint model: 120 runs, 7 sources, every size log-uniform in 16…1024 (a KIBA top-8 target). */
+function jointCurves(count: number): CurveData[] {
+  const rng = createRng(2025);
+  return Array.from({ length: count }, () => {
+    const a = 0.001 + 0.01 * rng.next();
+    const s = Array.from({ length: 7 }, () => (rng.next() - 0.4) * 4e-4);
+    const [b, c] = [-2.5 + 1.5 * rng.next(), 0.7 + 0.25 * rng.next()];
+    const data: CurveData = { n: [], y: [], nSources: [] };
+    for (let run = 0; run < 120; run++) {
+      const n = Math.round(16 * Math.pow(64, rng.next()));
+      const sizes = s.map(() => Math.round(16 * Math.pow(64, rng.next())));
+      data.n.push(n);
+      data.nSources!.push(sizes);
+      data.y.push(c - Math.exp(b - a * n - sizes.reduce((acc, v, j) => acc + s[j] * v, 0)) + 0.01 * rng.normal());
+    }
+    return data;
+  });
+}
+
 /** Fits per second over at least `seconds` of fitting, after a warm-up pass (JIT). */
 function fitsPerSecond(model: CurveModelName, curves: CurveData[], seconds: number): number {
   for (const c of curves) fitCurve(model, c);
@@ -39,11 +58,12 @@ function fitsPerSecond(model: CurveModelName, curves: CurveData[], seconds: numb
   return fits / (elapsed / 1000);
 }
 
-export async function benchCurves(options: { seconds?: number } = {}): Promise<{ exp3FitsPerSecond: number; exp32FitsPerSecond: number }> {
+export async function benchCurves(options: { seconds?: number } = {}): Promise<{ exp3FitsPerSecond: number; exp32FitsPerSecond: number; jointFitsPerSecond: number }> {
   const seconds = options.seconds ?? 2;
   return {
     exp3FitsPerSecond: fitsPerSecond('exp3', benchmarkCurves('exp3', 100), seconds),
     exp32FitsPerSecond: fitsPerSecond('exp3.2', benchmarkCurves('exp3.2', 20), seconds),
+    jointFitsPerSecond: fitsPerSecond('joint', jointCurves(4), seconds),
   };
 }
 
@@ -51,4 +71,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const result = await benchCurves();
   console.log(`EXP3 fits per second (one core, 7 anchors):            ${result.exp3FitsPerSecond.toFixed(0)}`);
   console.log(`EXP3.2 fits per second (one core, 7 anchors × 4 sizes): ${result.exp32FitsPerSecond.toFixed(0)}`);
+  console.log(`joint fits per second (one core, 120 runs × 7 sources):  ${result.jointFitsPerSecond.toFixed(1)}`);
 }

@@ -144,10 +144,10 @@ async function curveFits(): Promise<void> {
     console.log('bench/curves.ts is not there yet: no curve-fit figures');
     return;
   }
-  const mod = (await import(pathToFileURL(file).href)) as { benchCurves?: (o?: { seconds?: number }) => Promise<{ exp3FitsPerSecond: number; exp32FitsPerSecond: number }> };
+  const mod = (await import(pathToFileURL(file).href)) as { benchCurves?: (o?: { seconds?: number }) => Promise<{ exp3FitsPerSecond: number; exp32FitsPerSecond: number; jointFitsPerSecond: number }> };
   if (!mod.benchCurves) return;
   const r = await mod.benchCurves({ seconds: 2 });
-  console.log(`EXP3 fits/s: ${fmt(r.exp3FitsPerSecond)}   EXP3.2 fits/s: ${fmt(r.exp32FitsPerSecond)}   (one core)`);
+  console.log(`EXP3 fits/s: ${fmt(r.exp3FitsPerSecond)}   EXP3.2 fits/s: ${fmt(r.exp32FitsPerSecond)}   joint (7 sources) fits/s: ${fmt(r.jointFitsPerSecond)}   (one core)`);
 }
 
 function study(dataDir: string | undefined): void {

@@ -158,14 +158,15 @@ class ExpForm implements SeparableForm {
   }
 
   /**
-   * The basis at scaled rates (α, σ) of a two-covariate form, up to a positive factor (which the reduced SSE does
-   * not see): x_p = 1 − e^(−(r_p − min r)), r_p = α·z0_p + σ·z1_p — the polar basis at ρ = |(α, σ)| times ρ, made
-   * without the angle and the cached projections. At α = σ = 0, the line limit along n (what toPolar gives there).
+   * The basis at scaled rates α (of n) and σ (of covariate j, every other rate 0), up to a positive factor (which
+   * the reduced SSE does not see): x_p = 1 − e^(−(r_p − min r)), r_p = α·z0_p + σ·zj_p — the basis at ρ = |(α, σ)|
+   * times ρ, made without the angle and the cached projections. At α = σ = 0, the line limit along n (what
+   * toPolar and the Cartesian direction give there).
    */
-  private cartesianBasis(alpha: number, sigma: number): Float64Array {
+  private cartesianBasis(alpha: number, sigma: number, j = 1): Float64Array {
     const x = this.e;
     this.cachedU = [];
-    const [z0, z1] = this.z;
+    const [z0, z1] = [this.z[0], this.z[j]];
     if (alpha === 0 && sigma === 0) {
       x.set(z0);
       return x;
@@ -264,15 +265,16 @@ class ExpForm implements SeparableForm {
       return [...rates, ...lines];
     }
     if (this.lower.length === 1) return bestGridPoints([rhoAxis], sse, 3);
-    return this.jointStarts(sse);
+    return this.jointStarts(sse, this.offset ? undefined : sseOfBasis);
   }
 
   /**
    * joint: too many rates for one tensor grid. For each source j, the log–log grid of (a, s_j) with the
-   * other rates at 0 (the pairwise problem; its four best grid minima), then sweeps of every other s_k over 0 and
+   * other rates at 0 (the pairwise problem, coarse to fine when `sseOfBasis` is given; its four best grid
+   * minima), then sweeps of every other s_k over 0 and
    * both signs; the four best of these points are polished.
    */
-  private jointStarts(sse: (theta: number[]) => number): number[][] {
+  private jointStarts(sse: (theta: number[]) => number, sseOfBasis?: (x: Float64Array) => number): number[][] {
     const k = this.lower.length;
     const alphaAxis = [0, ...logspace(this.rhoMin, this.axisMax[0], 5)];
     const candidates: { theta: number[]; sse: number }[] = [];
@@ -285,7 +287,10 @@ class ExpForm implements SeparableForm {
         theta[j] = t[1];
         return theta;
       };
-      for (const point of bestGridPoints([alphaAxis, sigmaAxis], (t) => sse(embed(t)), 4)) {
+      const grid = sseOfBasis
+        ? coarseToFineGridPoints([alphaAxis, sigmaAxis], (t) => sseOfBasis(this.cartesianBasis(t[0], t[1], j)), 4)
+        : bestGridPoints([alphaAxis, sigmaAxis], (t) => sse(embed(t)), 4);
+      for (const point of grid) {
         const theta = embed(point);
         for (let other = 1; other < k; other++) {
           if (other === j) continue;
