@@ -2,6 +2,8 @@
 // results bucket → pipeline Lambdas → Batch GPU trainer → run state machine → S3 upload trigger.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { acknowledge } from './nag.ts';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { GpuTrainer } from './constructs/gpu-trainer.ts';
@@ -53,6 +55,17 @@ export class MtlcStack extends Stack {
 
     this.trigger = new RunTrigger(this, 'Trigger', { bucket, stateMachine: this.runs.stateMachine });
 
+    // What escapes the state machine's Catch (a state payload over 256 KiB, a timeout, a user's StopExecution)
+    // still ends status.json: the status Lambda records the execution's end unless MarkFailed already did.
+    new events.Rule(this, 'ExecutionClosed', {
+      description: 'mtlc: an execution that ends FAILED, TIMED_OUT or ABORTED is recorded in status.json',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [this.runs.stateMachine.stateMachineArn] },
+      },
+      targets: [new targets.LambdaFunction(status.fn, { retryAttempts: 8, maxEventAge: Duration.hours(2) })],
+    });
 
     // CDK's own singleton Lambda that installs the bucket notification.
     const notificationsHandler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');

@@ -1,22 +1,66 @@
-// Status Lambda: the state machine's last word on a run. MarkSucceeded and MarkFailed both call it; a failure
-// carries the failing step and the Step Functions error, which is turned into a readable message.
+// Status Lambda: the last word on a run. MarkSucceeded and MarkFailed both call it; a failure carries the failing
+// step and the Step Functions error, which is turned into a readable message. An EventBridge rule also calls it
+// when an execution ends FAILED, TIMED_OUT or ABORTED, so that what escapes the state machine's Catch (a payload
+// over the limit, a timeout, a user's StopExecution) still ends status.json (docs/aws.md).
 import middy from '@middy/core';
 import { z } from 'zod';
-import { markStatus, runProgress } from '../../lib/pipeline/steps.ts';
+import { markStatus, readStatus, runProgress } from '../../lib/pipeline/steps.ts';
 import { awsDeps, type DepsProvider } from '../shared/deps.ts';
 import { consoleSink, structuredLogs, type LogSink } from '../shared/middleware/structured-logs.ts';
-import { validateInput } from '../shared/middleware/validate-input.ts';
+import { InvalidInput, validateInput } from '../shared/middleware/validate-input.ts';
 import { RunId } from '../shared/schemas.ts';
 import { stepContext } from '../shared/step-handler.ts';
 
-export const StatusEvent = z.object({
+const MarkEvent = z.object({
   runId: RunId,
   state: z.enum(['SUCCEEDED', 'FAILED']),
   step: z.string().optional(),
   /** What a Catch puts in its ResultPath: {Error, Cause}. */
   error: z.object({ Error: z.string().optional(), Cause: z.unknown().optional() }).optional(),
 });
-export type StatusEvent = z.infer<typeof StatusEvent>;
+
+/** EventBridge's "Step Functions Execution Status Change" for an execution that did not succeed. */
+export const ExecutionClosedEvent = z.object({
+  source: z.literal('aws.states'),
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  detail: z.object({
+    executionArn: z.string(),
+    status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
+    /** The execution's input, a JSON string holding the runId. */
+    input: z.string(),
+    error: z.string().nullish(),
+    cause: z.string().nullish(),
+  }),
+});
+export type ExecutionClosedEvent = z.infer<typeof ExecutionClosedEvent>;
+
+export const StatusEvent = z.union([MarkEvent, ExecutionClosedEvent]);
+export type StatusEvent = z.infer<typeof MarkEvent>;
+
+/**
+ * The execution-closed event as a MarkFailed event of its run, or `unchanged` when status.json already tells the
+ * end of this execution (MarkFailed ran before the execution failed) or belongs to a newer execution.
+ */
+async function closedAsFailure(deps: DepsProvider, e: ExecutionClosedEvent): Promise<StatusEvent | { runId: string; unchanged: true }> {
+  let runId: unknown;
+  try {
+    runId = (JSON.parse(e.detail.input) as { runId?: unknown }).runId;
+  } catch {
+    runId = undefined;
+  }
+  const parsed = RunId.safeParse(runId);
+  if (!parsed.success) throw new InvalidInput('status', [{ field: 'detail.input', message: 'holds no valid runId' }]);
+  const current = await readStatus(stepContext(deps, parsed.data)).catch(() => undefined);
+  if (current && (current.state !== 'RUNNING' || (current.executionArn !== undefined && current.executionArn !== e.detail.executionArn))) return { runId: parsed.data, unchanged: true };
+  const what = { FAILED: 'failed', TIMED_OUT: 'timed out', ABORTED: 'was stopped' }[e.detail.status];
+  const reason = [e.detail.error, e.detail.cause].filter(Boolean).join(': ');
+  return {
+    runId: parsed.data,
+    state: 'FAILED',
+    step: 'Execution',
+    error: { Error: `Execution${e.detail.status === 'TIMED_OUT' ? 'TimedOut' : e.detail.status === 'ABORTED' ? 'Aborted' : 'Failed'}`, Cause: `the execution ${what} outside the state machine's error handling${reason ? ` (${reason})` : ''}` },
+  };
+}
 
 /**
  * A human message from a Step Functions error. Lambda failures carry a JSON Cause {errorType, errorMessage};
@@ -43,7 +87,9 @@ export function failureMessage(error: StatusEvent['error']): string {
 
 export function createStatusHandler(deps: DepsProvider, sink?: LogSink) {
   return middy(async (event: unknown): Promise<{ runId: string; state: string }> => {
-    const e = event as StatusEvent;
+    const closed = ExecutionClosedEvent.safeParse(event);
+    const e = closed.success ? await closedAsFailure(deps, closed.data) : (event as StatusEvent);
+    if ('unchanged' in e) return { runId: e.runId, state: 'unchanged' };
     const ctx = stepContext(deps, e.runId);
     let progress: Awaited<ReturnType<typeof runProgress>> | undefined;
     try {

@@ -8,6 +8,7 @@ import { main } from '../../lib/cli/main.ts';
 import { runLayout } from '../../lib/layout.ts';
 import { fitShardKey, fitShardsPrefix } from '../../lib/pipeline/steps.ts';
 import type { CurvesFile } from '../../lib/results.ts';
+import { getJson } from '../../lib/storage/port.ts';
 import { shardIdOf } from '../../lib/transfer/index.ts';
 import { openLocalBucket } from '../../lib/execution/local/bucket.ts';
 import { runLocal, type LocalRunOptions } from '../../lib/execution/local/run.ts';
@@ -119,6 +120,31 @@ describe('a killed run', () => {
     const all = pointIds(await bucketKeys(outDir, runLayout(runId).points), runId);
     expect(all).toHaveLength(9);
     expect([...second.trainedPoints].sort()).toEqual(all.filter((id) => !afterKill.includes(id)));
+  });
+});
+
+describe("AWS's limits, locally", () => {
+  it('fails a run whose Plan output is over 256 KiB as AWS would (States.DataLimitExceeded past every Catch), and status.json says why', async () => {
+    const outDir = tmp();
+    // The pairwise grid of 50 tasks on one test fold: ~11,000 distinct points, ~450 KB of pending ids in Plan's
+    // output. (If the limit were not enforced, the guard stops the run after one point and the test fails fast.)
+    const huge = JSON.stringify({
+      ...JSON.parse(tinyStudy),
+      tasks: { top: 50 },
+      model: { hidden: [16], maxSteps: 1, batchSize: 64 },
+      study: { ...JSON.parse(tinyStudy).study, designs: ['pairwise'], grid: { min: 32, max: 128, factor: 2 }, placebo: { sources: [] } },
+    });
+    const result = await runLocal({ ...options(outDir, 'huge'), configText: huge, stopAfterPoints: 1 });
+    expect(result).toMatchObject({ state: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(result.trainedPoints).toEqual([]);
+    const bucket = await openLocalBucket(outDir);
+    try {
+      const status = await getJson<RunStatus>(bucket.store, runLayout('huge').status);
+      expect(status).toMatchObject({ state: 'FAILED', step: 'Execution' });
+      expect(status!.error!.message).toMatch(/ExecutionFailed: the execution failed outside the state machine's error handling \(States\.DataLimitExceeded: the output of state Plan is \d+ bytes, over Step Functions' limit of 262144/);
+    } finally {
+      await bucket.close();
+    }
   });
 });
 

@@ -79,6 +79,28 @@ describe('status', () => {
     expect(status).toMatchObject({ state: 'FAILED', step: 'Fit', error: { step: 'Fit', message: 'X: boom' } });
     await expect(handler({ runId: 'failing', state: 'DONE' }, context)).rejects.toMatchObject({ name: 'InvalidInput' });
   });
+
+  it("records an execution that ended outside the state machine's Catch (the EventBridge rule's event), once and for its own execution only", async () => {
+    const handler = createStatusHandler(deps, silent);
+    const layout = runLayout('escaped');
+    const closed = (executionArn: string, status: string) => ({
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: { executionArn, status, input: JSON.stringify({ runId: 'escaped' }), error: 'States.DataLimitExceeded', cause: 'the output of state Plan is 300000 bytes' },
+    });
+    await putJson(store, layout.status, { state: 'RUNNING', runId: 'escaped', updatedAt: 'x', executionArn: 'arn:now' });
+    // An event of an older execution leaves the running one alone.
+    expect(await handler(closed('arn:old', 'ABORTED'), context)).toEqual({ runId: 'escaped', state: 'unchanged' });
+    expect((await getJson<RunStatus>(store, layout.status))!.state).toBe('RUNNING');
+    await handler(closed('arn:now', 'FAILED'), context);
+    const status = await getJson<RunStatus>(store, layout.status);
+    expect(status).toMatchObject({ state: 'FAILED', step: 'Execution', error: { message: "ExecutionFailed: the execution failed outside the state machine's error handling (States.DataLimitExceeded: the output of state Plan is 300000 bytes)" } });
+    // MarkFailed's more specific message is never overwritten.
+    await putJson(store, layout.status, { ...status!, error: { step: 'Fit', message: 'X: boom' } });
+    expect(await handler(closed('arn:now', 'FAILED'), context)).toEqual({ runId: 'escaped', state: 'unchanged' });
+    expect((await getJson<RunStatus>(store, layout.status))!.error).toMatchObject({ message: 'X: boom' });
+    await expect(handler({ ...closed('arn:now', 'FAILED'), detail: { ...closed('arn:now', 'FAILED').detail, input: '{}' } }, context)).rejects.toMatchObject({ name: 'InvalidInput' });
+  });
 });
 
 describe('status.json across uploads', () => {

@@ -167,6 +167,18 @@ describe('state machine', () => {
     expect(s.RunFailed.Type).toBe('Fail');
   });
 
+  it('records in status.json every execution that ends FAILED, TIMED_OUT or ABORTED, also where no Catch runs (an EventBridge rule on this state machine → the status Lambda)', () => {
+    const rules = template.findResources('AWS::Events::Rule');
+    const closed = Object.values(rules).find((r) => (r.Properties as { EventPattern?: { source?: string[] } }).EventPattern?.source?.includes('aws.states'))!;
+    expect(closed, 'an aws.states rule').toBeDefined();
+    const props = closed.Properties as { EventPattern: { 'detail-type': string[]; detail: { status: string[]; stateMachineArn: unknown[] } }; Targets: { Arn: { 'Fn::GetAtt': string[] } }[] };
+    expect(props.EventPattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
+    expect(props.EventPattern.detail.status.sort()).toEqual(['ABORTED', 'FAILED', 'TIMED_OUT']);
+    expect(JSON.stringify(props.EventPattern.detail.stateMachineArn)).toContain('StateMachine');
+    const statusFn = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, r]) => JSON.stringify(r).includes('records a run finishing'))![0];
+    expect(props.Targets.map((t) => t.Arn['Fn::GetAtt'][0])).toEqual([statusFn]);
+  });
+
   it('gives every Task an explicit timeout (the local runner would otherwise apply 60 s)', () => {
     const nested = (name: string) => Object.values((states()[name].ItemProcessor as { States: Record<string, State> }).States);
     const all: State[] = [...Object.values(states()), ...nested('TrainPoints'), ...nested('FitShards')];

@@ -76,6 +76,9 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** Step Functions' limit on a state's input or output, a task's result included: 256 KiB of UTF-8 JSON. */
+export const STATE_PAYLOAD_LIMIT = 262_144;
+
 type TaskState = { Type: string; Resource?: string; States?: Record<string, TaskState>; ItemProcessor?: { States: Record<string, TaskState> }; Iterator?: { States: Record<string, TaskState> } };
 
 /** Every Task state of a definition, nested Map processors included, by name. */
@@ -94,15 +97,44 @@ function taskStates(states: Record<string, TaskState>, out = new Map<string, Tas
 export class LocalExecutions implements ExecutionPort {
   private readonly machine: StateMachine;
   private readonly running = new Map<string, { abort(): void; done: Promise<ExecutionDescription> }>();
-  private readonly overrides: Record<string, (input: never) => Promise<never>>;
+  /** Executions ended by an error no Catch sees (States.DataLimitExceeded), by name. */
+  private readonly uncatchable = new Map<string, { error: string; cause: string }>();
+  /** Executions stopped as if their process had died. */
+  private readonly killed = new Set<string>();
+  private readonly tasks: [string, string][];
 
   constructor(private readonly options: LocalExecutionsOptions) {
     mkdirSync(options.registryDir, { recursive: true });
     this.machine = new StateMachine(options.machine.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
-    this.overrides = {};
-    for (const [name, st] of taskStates(options.machine.definition.States as Record<string, TaskState>)) {
-      this.overrides[name] = this.overrideFor(name, st.Resource ?? '') as never;
-    }
+    this.tasks = [...taskStates(options.machine.definition.States as Record<string, TaskState>)].map(([name, st]) => [name, st.Resource ?? '']);
+    this.overridesFor(''); // every Task state's resource has a local counterpart, or the runner says which does not
+  }
+
+  /** The Task overrides of one execution: they check AWS's payload limit on their input and output. */
+  private overridesFor(execution: string): Record<string, (input: unknown) => Promise<unknown>> {
+    return Object.fromEntries(this.tasks.map(([name, resource]) => [name, this.withPayloadLimit(execution, name, this.overrideFor(name, resource))]));
+  }
+
+  /**
+   * A task whose input or result is over STATE_PAYLOAD_LIMIT bytes ends its execution the way AWS ends it:
+   * States.DataLimitExceeded, which no Catch (not even States.ALL) handles — the execution fails at once and
+   * the state machine's own failure path never runs.
+   */
+  private withPayloadLimit(execution: string, stateName: string, task: (input: unknown) => Promise<unknown>): (input: unknown) => Promise<unknown> {
+    const check = (what: 'input' | 'output', value: unknown): boolean => {
+      const bytes = Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+      if (bytes <= STATE_PAYLOAD_LIMIT) return true;
+      const cause = `the ${what} of state ${stateName} is ${bytes} bytes, over Step Functions' limit of ${STATE_PAYLOAD_LIMIT} (256 KiB)`;
+      this.uncatchable.set(execution, { error: 'States.DataLimitExceeded', cause });
+      this.running.get(execution)?.abort();
+      return false;
+    };
+    const never = new Promise<never>(() => {});
+    return async (input) => {
+      if (!check('input', input)) return never;
+      const output = await task(input);
+      return check('output', output) ? output : never;
+    };
   }
 
   private overrideFor(stateName: string, resource: string): (input: unknown) => Promise<unknown> {
@@ -186,30 +218,59 @@ export class LocalExecutions implements ExecutionPort {
 
   private launch(record: ExecutionRecord): void {
     this.write(record);
+    this.uncatchable.delete(record.name);
     const execution = this.machine.run(record.input as never, {
-      overrides: { taskResourceLocalHandlers: this.overrides as never },
+      overrides: { taskResourceLocalHandlers: this.overridesFor(record.name) as never },
       context: { Execution: { Id: record.executionArn, Name: record.name } },
     });
     const done = execution.result.then(
       () => ({ state: 'SUCCEEDED' as const }),
       (err: Error) => {
+        const fatal = this.uncatchable.get(record.name);
+        if (fatal) return { state: 'FAILED' as const, ...fatal };
         if (err.name === 'ExecutionAbortedError') return { state: 'ABORTED' as const, error: 'ExecutionAborted', cause: 'aborted' };
         if (err.name === 'ExecutionTimeoutError') return { state: 'TIMED_OUT' as const, error: 'States.Timeout', cause: err.message };
         const cause = (err as { cause?: Error }).cause;
         return { state: 'FAILED' as const, error: cause?.name ?? err.name, cause: cause?.message ?? err.message };
       },
-    ).then((end) => {
+    ).then(async (end) => {
       const closed: ExecutionRecord = { ...record, ...end, stoppedAt: new Date().toISOString() };
       this.write(closed);
       this.running.delete(record.name);
+      await this.announceClosed(closed);
       return this.toDescription(closed);
     });
     this.running.set(record.name, { abort: execution.abort, done });
   }
 
-  /** Stops a running execution (like StopExecution); it ends ABORTED. */
-  abort(executionArn: string): void {
-    this.running.get(this.nameOf(executionArn))?.abort();
+  /**
+   * The template's EventBridge rule on execution status changes, run locally: an execution that ended with a
+   * status the rule matches is sent, as the same event, to the function the rule targets.
+   */
+  private async announceClosed(closed: ExecutionRecord): Promise<void> {
+    const rule = this.options.machine.executionClosed;
+    if (this.killed.delete(closed.name) || !rule || !rule.statuses.includes(closed.state)) return;
+    const event = {
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: { executionArn: closed.executionArn, name: closed.name, status: closed.state, input: JSON.stringify(closed.input), error: closed.error ?? null, cause: closed.cause ?? null },
+    };
+    try {
+      await this.options.handlers[rule.functionName]?.(event);
+    } catch (err) {
+      // EventBridge retries and then drops the event; the execution's own record keeps the reason.
+      console.error(`mtlc: the execution-status rule's target '${rule.functionName}' failed: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Stops a running execution (like StopExecution); it ends ABORTED. `killed`: it stands for the local process
+   * dying (resume tests), so nothing is left to run the execution-status rule.
+   */
+  abort(executionArn: string, options: { killed?: boolean } = {}): void {
+    const name = this.nameOf(executionArn);
+    if (options.killed) this.killed.add(name);
+    this.running.get(name)?.abort();
   }
 
   /** Resolves when the execution ends. */

@@ -180,7 +180,7 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
           options.onProgress?.({ ...progress });
           if (options.stopAfterPoints !== undefined && trainedPoints.length >= options.stopAfterPoints && executionArn) {
             stopped = true;
-            executions.abort(executionArn);
+            executions.abort(executionArn, { killed: true });
           }
         },
       },

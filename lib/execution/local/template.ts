@@ -123,6 +123,8 @@ export interface RunMachine {
   functions: Map<string, string>;
   /** The S3 filter of the upload trigger (prefix/suffix) and the events it listens to. */
   trigger: { prefix: string; suffix: string; events: string[] };
+  /** The EventBridge rule on this state machine's execution status changes: which statuses, and the function it invokes. */
+  executionClosed?: { statuses: string[]; functionName: string };
 }
 
 /** Everything the local runner needs from the template. */
@@ -165,7 +167,21 @@ export function runMachineFrom(template: CfnTemplate, bindings: LocalBindings): 
   if (lambdaConfigs.length !== 1) throw new Error(`expected one S3 → Lambda notification in the template, found ${lambdaConfigs.length}`);
   const rules = lambdaConfigs[0].Filter?.Key?.FilterRules ?? [];
   const rule = (name: string) => rules.find((x) => x.Name.toLowerCase() === name)?.Value ?? '';
-  return { definition, jobDefinitions, functions, trigger: { prefix: rule('prefix'), suffix: rule('suffix'), events: lambdaConfigs[0].Events } };
+  return { definition, jobDefinitions, functions, trigger: { prefix: rule('prefix'), suffix: rule('suffix'), events: lambdaConfigs[0].Events }, executionClosed: executionClosedRule(template) };
+}
+
+/** The rule that sends aws.states execution status changes to a pipeline function, if the template has one. */
+function executionClosedRule(template: CfnTemplate): RunMachine['executionClosed'] {
+  for (const [, r] of resourcesOfType(template, 'AWS::Events::Rule')) {
+    const pattern = r.Properties?.EventPattern as { source?: string[]; detail?: { status?: string[] } } | undefined;
+    if (!pattern?.source?.includes('aws.states')) continue;
+    const targets = (r.Properties?.Targets ?? []) as { Arn?: { 'Fn::GetAtt'?: [string, string] } }[];
+    const id = targets[0]?.Arn?.['Fn::GetAtt']?.[0];
+    const fn = id ? template.Resources[id] : undefined;
+    const target = fn ? functionName(fn) : undefined;
+    if (target) return { statuses: pattern.detail?.status ?? [], functionName: target };
+  }
+  return undefined;
 }
 
 /** Does an S3 event name (e.g. 'ObjectCreated:Put') match a notification pattern (e.g. 's3:ObjectCreated:*')? */
