@@ -29,13 +29,23 @@ export const STATE = {
 } as const;
 
 /** Errors AWS Batch's API throws when throttled or briefly unavailable: retried with backoff and full jitter. */
-export const BATCH_TRANSIENT_ERRORS = ['Batch.AWSBatchException', 'Batch.TooManyRequestsException'];
+export const BATCH_TRANSIENT_ERRORS = ['Batch.AWSBatchException', 'Batch.TooManyRequestsException', 'Batch.ServerException'];
 
 /** Errors of the Lambda service itself (throttling, brief outages), retried with backoff on each fit shard. */
 export const LAMBDA_TRANSIENT_ERRORS = ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'];
 
-/** Fit shards fitted at once: bounds the Lambda concurrency one run takes (the shard list is K × split kinds). */
-export const FIT_SHARD_CONCURRENCY = 16;
+/**
+ * Fit shards fitted at once: bounds the Lambda concurrency one run takes (the shard list is K × split kinds). New
+ * accounts often have a Lambda concurrency of 10: 8 leaves room for the trigger and the other steps.
+ */
+export const FIT_SHARD_CONCURRENCY = 8;
+
+/**
+ * Throttling retries of a fit shard: 5 s doubling to at most 2 min, 20 attempts — up to ~33 min, ~16 min on average
+ * under full jitter: longer than one shard's 15-minute Lambda, so a shard throttled while others hold the account's
+ * concurrency waits for a slot.
+ */
+export const FIT_SHARD_RETRY = { interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 20, maxDelay: Duration.minutes(2) };
 
 /**
  * BatchSubmitJob renders its timeout only as Batch's AttemptDurationSeconds and drops the state's TimeoutSeconds.
@@ -155,7 +165,7 @@ export class RunStateMachine extends Construct {
       taskTimeout: lambdaTimeout,
       retryOnServiceExceptions: false,
     });
-    fitShard.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.minutes(1), jitterStrategy: sfn.JitterType.FULL });
+    fitShard.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, ...FIT_SHARD_RETRY, jitterStrategy: sfn.JitterType.FULL });
     // An inline Map is enough: the items are shard ids (K × split kinds), and each shard writes its own file.
     const fitShards = withCatch(
       new sfn.Map(this, STATE.fitShards, {

@@ -123,7 +123,7 @@ describe('state machine', () => {
     expect(train.TimeoutSeconds).toBeGreaterThan(3600);
     expect(train.Retry).toEqual([
       expect.objectContaining({
-        ErrorEquals: ['Batch.AWSBatchException', 'Batch.TooManyRequestsException'],
+        ErrorEquals: ['Batch.AWSBatchException', 'Batch.TooManyRequestsException', 'Batch.ServerException'],
         BackoffRate: 2,
         JitterStrategy: 'FULL',
         MaxAttempts: expect.any(Number),
@@ -138,7 +138,9 @@ describe('state machine', () => {
     expect(s.PlanFits).toMatchObject({ Type: 'Task', Resource: fitArn, Parameters: { 'runId.$': '$.runId', action: 'list' }, ResultPath: '$.fits' });
     const map = s.FitShards;
     expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.fits.pending', ItemSelector: { 'runId.$': '$.runId', 'shardId.$': '$$.Map.Item.Value' }, ResultPath: null });
+    // Fits a new account's Lambda concurrency of 10, with room for the other functions.
     expect(map.MaxConcurrency).toBeGreaterThan(1);
+    expect(map.MaxConcurrency).toBeLessThanOrEqual(8);
     const processor = map.ItemProcessor as { ProcessorConfig?: { Mode?: string }; StartAt: string; States: Record<string, State> };
     expect(processor.ProcessorConfig?.Mode ?? 'INLINE').toBe('INLINE');
     const shard = processor.States[processor.StartAt];
@@ -153,6 +155,12 @@ describe('state machine', () => {
         MaxAttempts: expect.any(Number),
       }),
     ]);
+    // The retry budget outlasts one shard (900 s) on average under full jitter (each wait uniform in [0, its delay]),
+    // so a throttled shard can wait for a busy one to finish.
+    const r = shard.Retry as { IntervalSeconds: number; BackoffRate: number; MaxAttempts: number; MaxDelaySeconds: number }[];
+    let longest = 0;
+    for (let k = 0; k < r[0].MaxAttempts; k++) longest += Math.min(r[0].IntervalSeconds * r[0].BackoffRate ** k, r[0].MaxDelaySeconds);
+    expect(longest / 2).toBeGreaterThan(900);
     expect(s.MergeFits).toMatchObject({ Type: 'Task', Resource: fitArn, Parameters: { 'runId.$': '$.runId', action: 'merge' }, Next: 'Transfer' });
   });
 
