@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { markStatus, readStatus, runProgress } from '../../lib/pipeline/steps.ts';
 import { awsDeps, type DepsProvider } from '../shared/deps.ts';
 import { consoleSink, structuredLogs, type LogSink } from '../shared/middleware/structured-logs.ts';
-import { InvalidInput, validateInput } from '../shared/middleware/validate-input.ts';
+import { validateInput } from '../shared/middleware/validate-input.ts';
+import { CorruptDocumentError } from '../../lib/storage/checked.ts';
 import { RunId } from '../shared/schemas.ts';
 import { stepContext } from '../shared/step-handler.ts';
 
@@ -49,14 +50,21 @@ async function closedAsFailure(deps: DepsProvider, e: ExecutionClosedEvent): Pro
     runId = undefined;
   }
   const parsed = RunId.safeParse(runId);
-  if (!parsed.success) throw new InvalidInput('status', [{ field: 'detail.input', message: 'holds no valid runId' }]);
-  const current = await readStatus(stepContext(deps, parsed.data)).catch(() => undefined);
+  // Not an execution of a run (its input has no valid runId): nothing to record, and nothing a retry would change.
+  if (!parsed.success) return { runId: '', unchanged: true };
+  // A corrupt status.json is rewritten; any other read error is thrown, for EventBridge to retry.
+  const current = await readStatus(stepContext(deps, parsed.data)).catch((err: unknown) => {
+    if (err instanceof CorruptDocumentError) return undefined;
+    throw err;
+  });
   if (current && (current.state !== 'RUNNING' || (current.executionArn !== undefined && current.executionArn !== e.detail.executionArn))) return { runId: parsed.data, unchanged: true };
   const what = { FAILED: 'failed', TIMED_OUT: 'timed out', ABORTED: 'was stopped' }[e.detail.status];
   const reason = [e.detail.error, e.detail.cause].filter(Boolean).join(': ');
   return {
     runId: parsed.data,
     state: 'FAILED',
+    // The execution as a whole: status.json's step may already name the next one (Plan names Train on its way
+    // out), and the cause names the state that failed.
     step: 'Execution',
     error: { Error: `Execution${e.detail.status === 'TIMED_OUT' ? 'TimedOut' : e.detail.status === 'ABORTED' ? 'Aborted' : 'Failed'}`, Cause: `the execution ${what} outside the state machine's error handling${reason ? ` (${reason})` : ''}` },
   };

@@ -117,23 +117,23 @@ export class LocalExecutions implements ExecutionPort {
 
   /**
    * A task whose input or result is over STATE_PAYLOAD_LIMIT bytes ends its execution the way AWS ends it:
-   * States.DataLimitExceeded, which no Catch (not even States.ALL) handles — the execution fails at once and
-   * the state machine's own failure path never runs.
+   * States.DataLimitExceeded, which no Retry or Catch (not even States.ALL) handles — the execution fails at once
+   * and the state machine's own failure path never runs. (aws-local-stepfunctions reads `isCatchable` /
+   * `isRetryable` off a thrown error.)
    */
   private withPayloadLimit(execution: string, stateName: string, task: (input: unknown) => Promise<unknown>): (input: unknown) => Promise<unknown> {
-    const check = (what: 'input' | 'output', value: unknown): boolean => {
+    const check = (what: 'input' | 'output', value: unknown): void => {
       const bytes = Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
-      if (bytes <= STATE_PAYLOAD_LIMIT) return true;
+      if (bytes <= STATE_PAYLOAD_LIMIT) return;
       const cause = `the ${what} of state ${stateName} is ${bytes} bytes, over Step Functions' limit of ${STATE_PAYLOAD_LIMIT} (256 KiB)`;
       this.uncatchable.set(execution, { error: 'States.DataLimitExceeded', cause });
-      this.running.get(execution)?.abort();
-      return false;
+      throw Object.assign(new Error(cause), { name: 'States.DataLimitExceeded', isCatchable: false, isRetryable: false });
     };
-    const never = new Promise<never>(() => {});
     return async (input) => {
-      if (!check('input', input)) return never;
+      check('input', input);
       const output = await task(input);
-      return check('output', output) ? output : never;
+      check('output', output);
+      return output;
     };
   }
 
@@ -236,8 +236,10 @@ export class LocalExecutions implements ExecutionPort {
     ).then(async (end) => {
       const closed: ExecutionRecord = { ...record, ...end, stoppedAt: new Date().toISOString() };
       this.write(closed);
-      this.running.delete(record.name);
+      this.uncatchable.delete(record.name);
+      // Announced before it leaves `running`: a redrive cannot start until the status rule has run.
       await this.announceClosed(closed);
+      this.running.delete(record.name);
       return this.toDescription(closed);
     });
     this.running.set(record.name, { abort: execution.abort, done });
@@ -269,8 +271,10 @@ export class LocalExecutions implements ExecutionPort {
    */
   abort(executionArn: string, options: { killed?: boolean } = {}): void {
     const name = this.nameOf(executionArn);
+    const live = this.running.get(name);
+    if (!live) return;
     if (options.killed) this.killed.add(name);
-    this.running.get(name)?.abort();
+    live.abort();
   }
 
   /** Resolves when the execution ends. */
