@@ -88,6 +88,11 @@ describe('buildReport', () => {
     expect(section('contextual')).toContain(`<td class="num">[${num(kdr.independentPoints.profileCi![0])}, ∞]</td>`);
     expect(section('contextual')).toContain('solid, the replicate-level t interval');
     expect(section('contextual')).not.toContain('significant by the F-test at α but not');
+    expect(section('contextual')).not.toContain('no profile CI');
+    // A joint fit's rates have no profile interval, and the table says why.
+    const joint = completeRun();
+    for (const p of joint.transfer.pairwise) Object.assign(p, { design: 'random', independentPoints: { ...p.independentPoints, profileCi: undefined, profileCiNote: 'not computed for the joint model' } });
+    expect((await buildReport(joint)).html).toContain('20 estimates have no profile CI: not computed for the joint model.');
   });
 
   it('says when the F-test calls an estimate that the replicate-level test at the FDR does not, and keeps the replicate-level verdict', async () => {
