@@ -69,6 +69,8 @@ export interface CurveFit {
    */
   jackknife?: { groups: string[]; params: Record<string, number>[] };
   jackknifeNote?: string;
+  /** EXP3 and transfer fits: how many replicate groups (fold × seed) the fit's points come from. */
+  replicateGroups?: number;
 }
 
 /**

@@ -7,9 +7,9 @@ import { bhQValues } from '../stats/bh.ts';
 
 type Params = Record<string, number>;
 
-/** The replicate groups of a fit, or how many the fit's data had when it has no jackknife. */
+/** No inference: the fits' replicate groups and why (the first fit's jackknife note). */
 const noJackknife = (fits: readonly CurveFit[]): ReplicateInference => ({
-  groups: Math.max(0, ...fits.map((f) => f.bootstrapGroups ?? f.jackknife?.groups.length ?? 0)),
+  groups: Math.max(0, ...fits.map((f) => f.replicateGroups ?? f.jackknife?.groups.length ?? 0)),
   se: null,
   df: null,
   t: null,

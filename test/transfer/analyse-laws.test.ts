@@ -159,5 +159,6 @@ describe('analysis with missing and unusable points', () => {
     const contextualA = transfer.contextual.find((c) => c.task === 'A')!;
     expect(contextualA.ci).toBeNull();
     expect(contextualA.verdict).toBeNull();
+    expect(contextualA.inference).toMatchObject({ groups: 1, note: expect.stringMatching(/^1 replicate group \(fold × seed\): a jackknife needs 2 or more/) });
   });
 });
