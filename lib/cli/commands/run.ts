@@ -151,7 +151,14 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`mtlc run: ${result.state}: ${reason}`);
     console.error(`status: ${result.statusPath}`);
     const userError = /^(ConfigError|InputError)\b/.test(status?.error?.message ?? result.error ?? '');
-    console.error(userError ? 'Fix the input and run the same command again: finished points are kept.' : 'Run the same command again to resume: finished points are kept.');
+    const tooBig = result.error === 'States.DataLimitExceeded';
+    console.error(
+      tooBig
+        ? "A state's data exceeded Step Functions' 256 KiB limit, as it would on AWS: running again fails the same way. Make the study smaller (fewer tasks, designs, test folds or grid sizes; docs/aws.md, \"Limits\")."
+        : userError
+          ? 'Fix the input and run the same command again: finished points are kept.'
+          : 'Run the same command again to resume: finished points are kept.',
+    );
     return 1;
   }
   console.log(`trained ${result.trainedPoints.length} point(s) in this run`);
