@@ -217,6 +217,8 @@ export interface GapAtN extends FdrVerdict {
   /** Replicate-level (1 − study.alpha) t interval of the gap; null without one (see note). */
   ci: [number, number] | null;
   note?: string;
+  /** The full training sets, whose size differs by test fold: `n` is their mean, the observed means pool them. */
+  full?: true;
   /** Mean observed AUROC at this n (over folds × seeds), null where the design has no point at this n. */
   singleObserved?: number | null;
   allObserved?: number | null;

@@ -76,8 +76,8 @@ export function reportCsvs(curves: CurvesFile, transfer: TransferFile): ReportCs
     {
       name: 'transfer-single-vs-all',
       text: toCsv(
-        ['task', 'split', 'n', 'single_auroc', 'all_auroc', 'gap', 'gap_ci_lo', 'gap_ci_hi', 'p', 'q', 'verdict', 'family', 'note'],
-        transfer.singleVsAll.flatMap((r) => r.byN.map((b) => [r.task, r.split, b.n, b.single, b.all, b.gap, b.ci?.[0], b.ci?.[1], b.p, b.q, b.verdict, b.family, b.note])),
+        ['task', 'split', 'n', 'full', 'single_auroc', 'all_auroc', 'gap', 'gap_ci_lo', 'gap_ci_hi', 'p', 'q', 'verdict', 'family', 'note'],
+        transfer.singleVsAll.flatMap((r) => r.byN.map((b) => [r.task, r.split, b.n, b.full === true, b.single, b.all, b.gap, b.ci?.[0], b.ci?.[1], b.p, b.q, b.verdict, b.family, b.note])),
       ),
     },
     {

@@ -177,7 +177,7 @@ export function gapTable(rows: readonly SingleVsAll[], level: string): string {
   if (cells.length === 0) return '';
   return `<details><summary>The gap at each of ${cells.length} (task, n)</summary>${table(
     ['task', 'n', 'single', 'all', 'gap', `${level} CI`, 'p', 'q', 'verdict'],
-    cells.map((c) => [esc(c.task), esc(c.n), num(c.single!), num(c.all!), num(c.gap!), openInterval(c.ci), num(c.p, 2), num(c.q, 2), verdictCell(c.verdict)]),
+    cells.map((c) => [esc(c.task), esc(c.full ? `full (mean ${c.n})` : c.n), num(c.single!), num(c.all!), num(c.gap!), openInterval(c.ci), num(c.p, 2), num(c.q, 2), verdictCell(c.verdict)]),
     [1, 2, 3, 4, 5, 6, 7],
   )}</details>`;
 }

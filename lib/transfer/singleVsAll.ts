@@ -31,10 +31,29 @@ function observedMeans(selected: SelectedCurve): Map<number, number> {
 }
 
 /**
+ * The full training sizes of the replicates when they differ (each test fold's training part has its own size):
+ * the distinct per-replicate largest n, if there are several and all lie above every other n; else none.
+ */
+function fullSizes(curves: readonly SelectedCurve[]): Set<number> {
+  const largest = new Map<string, number>();
+  for (const { data } of curves) data.n.forEach((n, p) => largest.set(String(data.group?.[p] ?? ''), Math.max(largest.get(String(data.group?.[p] ?? '')) ?? 0, n)));
+  const full = new Set(largest.values());
+  const others = curves.flatMap(({ data }) => data.n.filter((n) => !full.has(n)));
+  return full.size > 1 && Math.min(...full) > Math.max(0, ...others) ? full : new Set();
+}
+
+/** Mean observed y over the points whose n is in `ns`, null when there is none. */
+function observedMeanOver(selected: SelectedCurve, ns: ReadonlySet<number>): number | null {
+  const ys = selected.data.y.filter((_, p) => ns.has(selected.data.n[p]));
+  return ys.length ? mean(ys) : null;
+}
+
+/**
  * Single-task vs all-task AUROC of one task by n: the fitted EXP3 curves at every n either design observed,
  * gap = P_all(n) − P_single(n) (> 0: multi-task training helps at that n), its replicate-level interval and p
  * (the paired jackknife of the two fits; q and verdict are set per family by the caller), with the observed
- * means beside them.
+ * means beside them. The replicates' full training sizes, when they differ by fold, are one row (`full`) at their
+ * mean: one comparison, not one near-copy per fold.
  */
 export function singleVsAll(
   task: string,
@@ -45,11 +64,14 @@ export function singleVsAll(
 ): SingleVsAll {
   const singleMeans = observedMeans(single.selected);
   const allMeans = observedMeans(all.selected);
-  const ns = [...new Set([...singleMeans.keys(), ...allMeans.keys()])].sort((x, y) => x - y);
+  const full = fullSizes([single.selected, all.selected]);
+  const fullN = full.size ? Math.round(mean([...full])) : undefined;
+  const ns = [...new Set([...singleMeans.keys(), ...allMeans.keys()].filter((n) => !full.has(n))), ...(fullN !== undefined ? [fullN] : [])].sort((x, y) => x - y);
   return {
     task,
     split,
     byN: ns.map((n) => {
+      const isFull = n === fullN;
       const s = exp3At(single.fit, n);
       const a = exp3At(all.fit, n);
       const gap = s !== null && a !== null ? a - s : null;
@@ -66,8 +88,9 @@ export function singleVsAll(
         verdict: null,
         family: '',
         ...(inference?.note ? { note: inference.note } : gap === null ? { note: 'a fitted curve is missing' } : {}),
-        singleObserved: singleMeans.get(n) ?? null,
-        allObserved: allMeans.get(n) ?? null,
+        ...(isFull ? { full: true as const } : {}),
+        singleObserved: isFull ? observedMeanOver(single.selected, full) : (singleMeans.get(n) ?? null),
+        allObserved: isFull ? observedMeanOver(all.selected, full) : (allMeans.get(n) ?? null),
       };
     }),
   };
