@@ -3,7 +3,7 @@ import { ComputationError, MtlcError } from '../errors.ts';
 import type { CurveModelName } from '../results.ts';
 import { percentileInterval } from '../stats/quantile.ts';
 import { createRng } from '../stats/rng.ts';
-import type { CurveData, CurvePoint } from './data.ts';
+import { replicateGroups, selectPoints, type CurveData, type CurvePoint } from './data.ts';
 import { type CurveFitResult, fitCurve } from './fit.ts';
 import { exchangeRates } from './models.ts';
 
@@ -38,23 +38,6 @@ export interface BootstrapResult {
   seed: number;
 }
 
-/** The point indices of each group, in order of first appearance (each point its own group when data.group is absent). */
-function groupIndices(data: CurveData): number[][] {
-  if (!data.group) return data.y.map((_, p) => [p]);
-  const byKey = new Map<string | number, number[]>();
-  data.group.forEach((key, p) => {
-    const members = byKey.get(key);
-    if (members) members.push(p);
-    else byKey.set(key, [p]);
-  });
-  return [...byKey.values()];
-}
-
-function subset(data: CurveData, points: number[]): CurveData {
-  const pick = <T>(values: T[] | undefined): T[] | undefined => (values ? points.map((p) => values[p]) : undefined);
-  return { n: pick(data.n)!, nOther: pick(data.nOther), nSources: pick(data.nSources), sourceNames: data.sourceNames, y: pick(data.y)! };
-}
-
 /**
  * Group (cluster) bootstrap: with G replicate groups (the points of one seed/fold), draw G groups with
  * replacement, refit the model to their points, repeat B times; the level-L interval of a quantity θ is
@@ -72,7 +55,7 @@ export function bootstrapFit(model: CurveModelName, data: CurveData, options: Bo
 
   const fit = options.full ?? fitCurve(model, data);
   const derived = exchangeRates(model, fit.params);
-  const groups = groupIndices(data);
+  const groups = [...replicateGroups(data).values()];
   if (groups.length < 2) throw new ComputationError(`bootstrap: needs at least 2 replicate groups, the curve has ${groups.length}`);
 
   const rng = createRng(seed);
@@ -91,7 +74,7 @@ export function bootstrapFit(model: CurveModelName, data: CurveData, options: Bo
     let outcome = refits.get(key);
     if (!outcome) {
       try {
-        const refit = fitCurve(model, subset(data, drawn.flatMap((g) => groups[g])));
+        const refit = fitCurve(model, selectPoints(data, drawn.flatMap((g) => groups[g])));
         outcome = { values: { ...refit.params, ...exchangeRates(model, refit.params) }, band: bandAt.map((point) => refit.predictAt(point)) };
       } catch (err) {
         if (!(err instanceof MtlcError)) throw err;

@@ -18,6 +18,28 @@ export interface CurveData {
   group?: (string | number)[];
 }
 
+/**
+ * The point indices of each replicate group, keyed by its label (String of `group[p]`), in order of first
+ * appearance; each point its own group when `group` is absent. What the bootstrap resamples and the jackknife
+ * leaves out.
+ */
+export function replicateGroups(data: CurveData): Map<string, number[]> {
+  const byLabel = new Map<string, number[]>();
+  data.y.forEach((_, p) => {
+    const label = String(data.group ? data.group[p] : p);
+    const members = byLabel.get(label);
+    if (members) members.push(p);
+    else byLabel.set(label, [p]);
+  });
+  return byLabel;
+}
+
+/** The curve restricted to the given points, in the given order (a point listed twice is there twice). */
+export function selectPoints(data: CurveData, points: readonly number[]): CurveData {
+  const pick = <T>(values: T[] | undefined): T[] | undefined => (values ? points.map((p) => values[p]) : undefined);
+  return { ...data, n: pick(data.n)!, y: pick(data.y)!, nOther: pick(data.nOther), nSources: pick(data.nSources), group: pick(data.group) };
+}
+
 /** One position on a curve, for predictions. */
 export interface CurvePoint {
   n: number;

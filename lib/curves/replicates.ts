@@ -4,7 +4,8 @@
 // replicates are. The leave-out fits are made once per curve; any quantity computed from the parameters (a rate,
 // the exchange rate s/a, the gap between two curves at n) is then jackknifed from them.
 import { tCritical, tTwoSidedP } from '../stats/tdist.ts';
-import type { CurveData } from './data.ts';
+import { replicateGroups, selectPoints, type CurveData } from './data.ts';
+import { MtlcError } from '../errors.ts';
 import { fitCurve } from './fit.ts';
 import type { CurveModelName, ReplicateInference } from '../results.ts';
 
@@ -17,25 +18,19 @@ export interface LeaveOneOut {
   params: Record<string, number>[];
 }
 
-const groupLabels = (data: CurveData) => (data.group ?? data.y.map((_, i) => i)).map(String);
-
-function withoutGroup(data: CurveData, labels: string[], group: string): CurveData {
-  const keep = labels.map((l) => l !== group);
-  const pick = <T>(xs: T[] | undefined) => (xs ? xs.filter((_, i) => keep[i]) : undefined);
-  return { ...data, n: pick(data.n)!, y: pick(data.y)!, nOther: pick(data.nOther), nSources: pick(data.nSources), group: pick(data.group) };
-}
-
-/** Refits `model` without each replicate group in turn; a refit that fails is the reason there is no jackknife. */
+/** Refits `model` without each replicate group in turn; a refit that cannot be made is the reason there is no jackknife. */
 export function leaveOneReplicateOut(model: CurveModelName, data: CurveData): LeaveOneOut | { note: string } {
-  const labels = groupLabels(data);
-  const groups = [...new Set(labels)];
+  const byGroup = replicateGroups(data);
+  const groups = [...byGroup.keys()];
   if (groups.length < 2) return { note: `${groups.length} replicate group (fold × seed): a jackknife needs 2 or more` };
   const params: Record<string, number>[] = [];
   for (const g of groups) {
+    const left = new Set(byGroup.get(g));
     try {
-      params.push(fitCurve(model, withoutGroup(data, labels, g)).params);
+      params.push(fitCurve(model, selectPoints(data, data.y.flatMap((_, p) => (left.has(p) ? [] : [p])))).params);
     } catch (err) {
-      return { note: `the fit without replicate ${g} failed: ${(err as Error).message}` };
+      if (!(err instanceof MtlcError)) throw err;
+      return { note: `the fit without replicate ${g} failed: ${err.message}` };
     }
   }
   return { groups, params };
@@ -64,6 +59,6 @@ export function replicateInference(model: CurveModelName, data: CurveData, param
   const alpha = options.alpha ?? 0.05;
   const estimate = (options.full ?? fitCurve(model, data)).params[param];
   const loo = leaveOneReplicateOut(model, data);
-  if ('note' in loo) return { groups: new Set(groupLabels(data)).size, se: null, df: null, t: null, p: null, ci: null, note: loo.note };
+  if ('note' in loo) return { groups: replicateGroups(data).size, se: null, df: null, t: null, p: null, ci: null, note: loo.note };
   return jackknife(estimate, loo.params.map((p) => p[param]), alpha);
 }

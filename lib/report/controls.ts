@@ -2,6 +2,7 @@
 // "Placebo controls") — the empirical null a reader weighs every transfer claim against.
 import type { ContextualTransfer, PairwiseTransfer } from '../results.ts';
 import { esc, num } from './html.ts';
+import { verdictCount } from './intervals.ts';
 
 /** The row label of a contextual estimate: the task, marked when its context was the placebo copies. */
 export function contextualLabel(c: Pick<ContextualTransfer, 'task' | 'placebo'>): string {
@@ -13,13 +14,12 @@ export function controlsHtml(what: string, rows: readonly (ContextualTransfer | 
   const placebo = rows.filter((r) => r.placebo);
   if (placebo.length === 0) return '';
   const real = rows.filter((r) => !r.placebo);
-  const count = (list: typeof rows, v: string) => list.filter((r) => r.verdict === v).length;
   const sorted = placebo.map((r) => r.s).sort((a, b) => a - b);
   const range = `${num(sorted[0])} … ${num(sorted[sorted.length - 1])}`;
   const text =
-    `Placebo controls (${what}): ${count(placebo, 'positive')} of ${placebo.length} placebo estimates called positive and ${count(placebo, 'negative')} negative ` +
+    `Placebo controls (${what}): ${verdictCount(placebo, 'positive')} of ${placebo.length} placebo estimates called positive and ${verdictCount(placebo, 'negative')} negative ` +
     `(the placebos are a family of their own: with no transfer in it, the chance of even one call is at most the FDR, ${fdr}); placebo s ranges over ${range}. ` +
-    `Real estimates: ${count(real, 'positive')} positive, ${count(real, 'negative')} negative of ${real.length}. ` +
+    `Real estimates: ${verdictCount(real, 'positive')} positive, ${verdictCount(real, 'negative')} negative of ${real.length}. ` +
     'A placebo source has the same compounds as a real task with its labels shuffled: it carries no information, so a positive placebo verdict is a false positive of the whole procedure, and a negative one is interference (a trunk that fits noise), not a property of a task.';
   return `<p class="controls">${esc(text)}</p>`;
 }

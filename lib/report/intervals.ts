@@ -1,7 +1,7 @@
 // The intervals and verdicts of a transfer rate as the report shows them: the replicate-level interval, p, q and
 // FDR verdict (primary), the F-test and profile interval (secondary, they assume independent points), and what a
 // reader must know to weigh them (docs/methods.md, "Inference").
-import type { RateEstimate, Verdict } from '../results.ts';
+import type { FdrVerdict, RateEstimate, Verdict } from '../results.ts';
 import { esc, num } from './html.ts';
 
 /**
@@ -22,6 +22,9 @@ export function openInterval(ci: readonly [number, number] | null | undefined): 
   const end = (v: number) => (v === -Infinity ? '−∞' : v === Infinity ? '∞' : num(v));
   return `[${end(ci[0])}, ${end(ci[1])}]`;
 }
+
+/** How many of `rows` have verdict `v` (null: no verdict). */
+export const verdictCount = (rows: readonly Pick<FdrVerdict, 'verdict'>[], v: Verdict | null): number => rows.filter((r) => r.verdict === v).length;
 
 /** The label of a verdict, "no verdict" when there is none (too few replicates). */
 export const verdictLabel = (v: Verdict | null): string => v ?? 'no verdict';

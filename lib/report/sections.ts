@@ -5,7 +5,7 @@ import type { ChartDef } from './charts/chart.ts';
 import { formatSeconds } from './charts/cost.ts';
 import { esc, facts, num, table } from './html.ts';
 import type { ReportInput } from './types.ts';
-import { INDEPENDENT_POINTS_MARK, intervalNotes, openInterval, profileEnds, verdictCell } from './intervals.ts';
+import { INDEPENDENT_POINTS_MARK, intervalNotes, openInterval, profileEnds, verdictCell, verdictCount } from './intervals.ts';
 import { contextualLabel, controlsHtml } from './controls.ts';
 import type { WarningGroup } from './warnings.ts';
 
@@ -38,8 +38,7 @@ export function glanceHtml(input: ReportInput, splits: readonly SplitKind[]): st
   const runs = new Set(curves.observations.map((o) => o.pointId)).size;
   lines.push(`${input.dataset.summary.length} tasks, ${runs} training runs with results${transfer.missingPoints.length ? `, ${transfer.missingPoints.length} failed or missing` : ''}.`);
   const fdr = input.config.study.fdr;
-  const count = (rows: readonly FdrVerdict[], v: FdrVerdict['verdict']) => rows.filter((r) => r.verdict === v).length;
-  const undecided = (rows: readonly FdrVerdict[]) => (count(rows, null) ? `, ${count(rows, null)} without a verdict (too few replicates)` : '');
+  const undecided = (rows: readonly FdrVerdict[]) => (verdictCount(rows, null) ? `, ${verdictCount(rows, null)} without a verdict (too few replicates)` : '');
   for (const split of splits) {
     const ctx = transfer.contextual.filter((c) => c.split === split && !c.placebo);
     const ctxPlacebo = transfer.contextual.filter((c) => c.split === split && c.placebo);
@@ -47,22 +46,22 @@ export function glanceHtml(input: ReportInput, splits: readonly SplitKind[]): st
       const best = [...ctx].sort((p, q) => q.s - p.s)[0];
       const hurt = ctx.filter((c) => c.verdict === 'negative').map((c) => c.task);
       lines.push(
-        `Contextual transfer (${split} split, FDR ${fdr}): ${count(ctx, 'positive')} positive, ${count(ctx, 'negative')} negative, ${count(ctx, 'none')} without a significant effect${undecided(ctx)}; largest s_i for ${best.task} (one auxiliary sample is worth ${num(best.exchangeRate)} of its own samples).` +
+        `Contextual transfer (${split} split, FDR ${fdr}): ${verdictCount(ctx, 'positive')} positive, ${verdictCount(ctx, 'negative')} negative, ${verdictCount(ctx, 'none')} without a significant effect${undecided(ctx)}; largest s_i for ${best.task} (one auxiliary sample is worth ${num(best.exchangeRate)} of its own samples).` +
           (hurt.length ? ` Hurt by the other tasks: ${hurt.join(', ')}.` : '') +
-          (ctxPlacebo.length ? ` Placebo contexts (labels shuffled): ${count(ctxPlacebo, 'positive')} of ${ctxPlacebo.length} called positive.` : ''),
+          (ctxPlacebo.length ? ` Placebo contexts (labels shuffled): ${verdictCount(ctxPlacebo, 'positive')} of ${ctxPlacebo.length} called positive.` : ''),
       );
     }
     const pw = transfer.pairwise.filter((p) => p.split === split && !p.placebo);
     const pwPlacebo = transfer.pairwise.filter((p) => p.split === split && p.placebo);
     if (pw.length) {
       lines.push(
-        `Pairwise transfer (${split} split, FDR ${fdr}): ${count(pw, 'positive')} positive and ${count(pw, 'negative')} negative of ${pw.length} ordered pairs${undecided(pw)}.` +
-          (pwPlacebo.length ? ` Placebo sources: ${count(pwPlacebo, 'positive')} of ${pwPlacebo.length} placebo → target pairs called positive.` : ''),
+        `Pairwise transfer (${split} split, FDR ${fdr}): ${verdictCount(pw, 'positive')} positive and ${verdictCount(pw, 'negative')} negative of ${pw.length} ordered pairs${undecided(pw)}.` +
+          (pwPlacebo.length ? ` Placebo sources: ${verdictCount(pwPlacebo, 'positive')} of ${pwPlacebo.length} placebo → target pairs called positive.` : ''),
       );
     }
     const gaps = transfer.singleVsAll.filter((g) => g.split === split).flatMap((g) => g.byN);
     if (gaps.some((g) => g.p !== null)) {
-      lines.push(`Single vs all tasks (${split} split): training with the other tasks helps at ${count(gaps, 'positive')} and hurts at ${count(gaps, 'negative')} of ${gaps.length} (task, n) sizes.`);
+      lines.push(`Single vs all tasks (${split} split): training with the other tasks helps at ${verdictCount(gaps, 'positive')} and hurts at ${verdictCount(gaps, 'negative')} of ${gaps.length} (task, n) sizes.`);
     }
   }
   for (const [key, a] of Object.entries(transfer.agreement)) {

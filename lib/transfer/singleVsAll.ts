@@ -36,7 +36,12 @@ function observedMeans(selected: SelectedCurve): Map<number, number> {
  */
 function fullSizes(curves: readonly SelectedCurve[]): Set<number> {
   const largest = new Map<string, number>();
-  for (const { data } of curves) data.n.forEach((n, p) => largest.set(String(data.group?.[p] ?? ''), Math.max(largest.get(String(data.group?.[p] ?? '')) ?? 0, n)));
+  for (const { data } of curves) {
+    data.n.forEach((n, p) => {
+      const label = String(data.group?.[p] ?? '');
+      largest.set(label, Math.max(largest.get(label) ?? 0, n));
+    });
+  }
   const full = new Set(largest.values());
   const others = curves.flatMap(({ data }) => data.n.filter((n) => !full.has(n)));
   return full.size > 1 && Math.min(...full) > Math.max(0, ...others) ? full : new Set();
