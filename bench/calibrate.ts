@@ -2,7 +2,7 @@
 // Type-I error (s = 0) and power (s > 0) of the pooled F-test and of the replicate-level jackknife t, and the
 // coverage of the jackknife's interval, on simulated pairwise studies with replicate-level random walks.
 import { parseArgs } from 'node:util';
-import { formatTable } from '../lib/cli/table.ts';
+import { formatTable } from '../app/cli/table.ts';
 import { calibrate, nullFamilies, type CalibrationCase } from '../lib/synthetic/calibration.ts';
 
 const { values } = parseArgs({ options: { studies: { type: 'string' } } });

@@ -15,7 +15,7 @@ import { trainSpec } from '../lib/training/point.ts';
 import type { PointSpec } from '../lib/types.ts';
 import { macroAuroc } from '../lib/metrics/index.ts';
 import { exportBenchData, prepareBenchData, type BenchData } from './data.ts';
-import { formatTable as table } from '../lib/cli/table.ts';
+import { formatTable as table } from '../app/cli/table.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');

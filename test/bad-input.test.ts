@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTriggerHandler } from '../functions/trigger/handler.ts';
-import { main } from '../lib/cli/main.ts';
+import { main } from '../app/cli/main.ts';
 import { runLayout, type RunStatus } from '../lib/layout.ts';
 import { FolderStore } from '../lib/storage/folder.ts';
 import { getJson } from '../lib/storage/port.ts';

@@ -1,5 +1,5 @@
 // The Batch trainer's entry logic: `--run-id R --point-id P` → train that one point into points/<P>.json.
-// The container (entry.ts) and the local worker pool (lib/execution/local/worker.ts) both call trainerMain.
+// The container (entry.ts) and the local worker pool (app/local/worker.ts) both call trainerMain.
 import { parseArgs } from 'node:util';
 import { InputError } from '../../lib/errors.ts';
 import { trainStep } from '../../lib/pipeline/steps.ts';

@@ -1,7 +1,7 @@
 // The run state machine, defined once (docs/results.md, README "What a run produces"). Plan → Distributed Map of Batch `.sync` jobs (one per
 // pending point) → Fit fanned out (PlanFits lists the fit shards → a Map fits each in its own Lambda → MergeFits
 // writes curves.json) → Transfer → Report → mark SUCCEEDED; a Catch on every step records the failure.
-// `mtlc run` executes this very definition locally (lib/execution/local), taken from the synthesized template.
+// `mtlc run` executes this very definition locally (app/local), taken from the synthesized template.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as batch from 'aws-cdk-lib/aws-batch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';

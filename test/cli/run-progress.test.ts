@@ -1,6 +1,6 @@
 // `mtlc run` with its output sent to a log: a progress line every 30 s and at the end, with the time left.
 import { describe, expect, it } from 'vitest';
-import { defaultRunId, progressLines } from '../../lib/cli/commands/run.ts';
+import { defaultRunId, progressLines } from '../../app/cli/commands/run.ts';
 import { describeStudySize } from '../../lib/design/size.ts';
 
 describe('progress lines for logs', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../lib/cli/main.ts';
+import { main } from '../../app/cli/main.ts';
 import { predict } from '../../lib/curves/models.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mtlc-fit-'));

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../../lib/cli/commands/data.ts';
-import { main } from '../../lib/cli/main.ts';
-import { configFromDataFlags } from '../../lib/data/flags.ts';
+import { run } from '../../app/cli/commands/data.ts';
+import { main } from '../../app/cli/main.ts';
+import { configFromDataFlags } from '../../app/cli/flags.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { tempDir, writeCsv } from './tmpfiles.ts';
 

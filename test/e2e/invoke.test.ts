@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
-import { main } from '../../lib/cli/main.ts';
+import { main } from '../../app/cli/main.ts';
 import { dataDir, repoRoot } from '../helpers/paths.ts';
 
 const events = (name: string) => path.join(repoRoot, 'events', name);

@@ -4,15 +4,15 @@ import { mkdtempSync, existsSync, readFileSync, readdirSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../lib/cli/main.ts';
+import { main } from '../../app/cli/main.ts';
 import { runLayout } from '../../lib/layout.ts';
 import { fitShardKey, fitShardsPrefix } from '../../lib/pipeline/steps.ts';
 import type { CurvesFile } from '../../lib/results.ts';
 import { getJson } from '../../lib/storage/port.ts';
 import { shardIdOf } from '../../lib/transfer/index.ts';
-import { openLocalBucket } from '../../lib/execution/local/bucket.ts';
-import { runLocal, type LocalRunOptions } from '../../lib/execution/local/run.ts';
-import { synthesizeTemplate, type CfnTemplate } from '../../lib/execution/local/template.ts';
+import { openLocalBucket } from '../../app/local/bucket.ts';
+import { runLocal, type LocalRunOptions } from '../../app/local/run.ts';
+import { synthesizeTemplate, type CfnTemplate } from '../../app/local/template.ts';
 import type { RunStatus } from '../../lib/layout.ts';
 import { dataDir } from '../helpers/paths.ts';
 

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalExecutions, STATE_PAYLOAD_LIMIT } from '../../lib/execution/local/adapter.ts';
-import { localLambdaArn, type RunMachine } from '../../lib/execution/local/template.ts';
+import { LocalExecutions, STATE_PAYLOAD_LIMIT } from '../../app/local/adapter.ts';
+import { localLambdaArn, type RunMachine } from '../../app/local/template.ts';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openLocalBucket, type LocalBucket } from '../../lib/execution/local/index.ts';
+import { openLocalBucket, type LocalBucket } from '../../app/local/index.ts';
 
 let dir: string;
 let bucket: LocalBucket;

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, liveLock, LOCK_FILE } from '../../lib/execution/local/lock.ts';
+import { acquireLock, liveLock, LOCK_FILE } from '../../app/local/lock.ts';
 
 describe('the output folder lock', () => {
   it('refuses a second run while the first holds it, naming who holds it', () => {

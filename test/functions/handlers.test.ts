@@ -11,7 +11,7 @@ import { createTriggerHandler, decodeS3Key } from '../../functions/trigger/handl
 import { readFileSync } from 'node:fs';
 import { putJson } from '../../lib/storage/port.ts';
 import { repoRoot } from '../helpers/paths.ts';
-import { substituteParameters } from '../../lib/execution/local/adapter.ts';
+import { substituteParameters } from '../../app/local/adapter.ts';
 import { EXECUTION_NAME_MAX, executionNameFor } from '../../lib/execution/names.ts';
 import { executionArnFor } from '../../lib/execution/sfn.ts';
 import { runLayout, type RunStatus } from '../../lib/layout.ts';

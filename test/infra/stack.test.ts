@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build.ts';
 import { cdkContext } from '../../infra/context.ts';
 import { AwsSolutionsChecks } from '../../infra/nag.ts';
-import { runMachineFrom, type CfnTemplate } from '../../lib/execution/local/template.ts';
+import { runMachineFrom, type CfnTemplate } from '../../app/local/template.ts';
 
 let app: App;
 let template: Template;

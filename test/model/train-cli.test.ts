@@ -1,6 +1,6 @@
 // `mtlc train` end to end on a small slice of KIBA, and its flag errors.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { run, configFromTrainFlags } from '../../lib/cli/commands/train.ts';
+import { run, configFromTrainFlags } from '../../app/cli/commands/train.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { dataDir } from '../helpers/paths.ts';
 

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleLocalInputs } from '../../lib/cli/localInputs.ts';
+import { bundleLocalInputs } from '../../app/cli/localInputs.ts';
 import { excerpt, InputError } from '../../lib/errors.ts';
 import { runLayout } from '../../lib/layout.ts';
 import { planStep, validateConfigText } from '../../lib/pipeline/steps.ts';

@@ -4,14 +4,14 @@ import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { run as reportCommand } from '../../lib/cli/commands/report.ts';
+import { run as reportCommand } from '../../app/cli/commands/report.ts';
 import { InputError } from '../../lib/errors.ts';
 import { runLayout } from '../../lib/layout.ts';
 import { loadReportInput } from '../../lib/report/load.ts';
 import { writeReport } from '../../lib/report/write.ts';
 import { FolderStore } from '../../lib/storage/folder.ts';
 import { putJson } from '../../lib/storage/port.ts';
-import { openLocalBucket } from '../../lib/execution/local/bucket.ts';
+import { openLocalBucket } from '../../app/local/bucket.ts';
 import type { ObjectStore } from '../../lib/storage/port.ts';
 import { failedRun } from './fixtures.ts';
 

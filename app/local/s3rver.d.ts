@@ -1,4 +1,4 @@
-// Minimal types for s3rver 3 (it ships none): what lib/execution/local/bucket.ts uses.
+// Minimal types for s3rver 3 (it ships none): what app/local/bucket.ts uses.
 declare module 's3rver' {
   import type { EventEmitter } from 'node:events';
   interface S3rverOptions {

@@ -3,15 +3,15 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { InputError } from '../../errors.ts';
-import { openLocalBucket } from '../../execution/local/bucket.ts';
-import { liveLock } from '../../execution/local/lock.ts';
-import type { ExecutionDescription } from '../../execution/port.ts';
-import { StepFunctionsExecutions } from '../../execution/sfn.ts';
-import type { RunStatus } from '../../layout.ts';
-import { readStatus, runProgress } from '../../pipeline/steps.ts';
-import type { ObjectStore } from '../../storage/port.ts';
-import { S3Store } from '../../storage/s3.ts';
+import { InputError } from '../../../lib/errors.ts';
+import { openLocalBucket } from '../../local/bucket.ts';
+import { liveLock } from '../../local/lock.ts';
+import type { ExecutionDescription } from '../../../lib/execution/port.ts';
+import { StepFunctionsExecutions } from '../../../lib/execution/sfn.ts';
+import type { RunStatus } from '../../../lib/layout.ts';
+import { readStatus, runProgress } from '../../../lib/pipeline/steps.ts';
+import type { ObjectStore } from '../../../lib/storage/port.ts';
+import { S3Store } from '../../../lib/storage/s3.ts';
 
 export const summary = 'state and progress of a run (local, or on AWS with --cloud)';
 

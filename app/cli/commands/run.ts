@@ -5,13 +5,13 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, InputError } from '../../errors.ts';
-import { runLocal, type LocalProgress } from '../../execution/local/run.ts';
+import { ConfigError, InputError } from '../../../lib/errors.ts';
+import { runLocal, type LocalProgress } from '../../local/run.ts';
 import { bundleLocalInputs } from '../localInputs.ts';
-import { describeStudySize } from '../../design/size.ts';
-import { validateConfigText } from '../../pipeline/steps.ts';
+import { describeStudySize } from '../../../lib/design/size.ts';
+import { validateConfigText } from '../../../lib/pipeline/steps.ts';
 import type { LogLine } from '../../../functions/shared/middleware/structured-logs.ts';
-import { RUN_ID, RUN_ID_RULE, type RunStatus } from '../../layout.ts';
+import { RUN_ID, RUN_ID_RULE, type RunStatus } from '../../../lib/layout.ts';
 
 export const summary = 'run a study locally: embedded S3, the AWS state machine, one worker per core';
 

@@ -11,10 +11,10 @@ import type { LogSink } from '../../../functions/shared/middleware/structured-lo
 import { createStatusHandler } from '../../../functions/status/handler.ts';
 import { trainerMain } from '../../../functions/trainer/main.ts';
 import { createTransferHandler } from '../../../functions/transfer/handler.ts';
-import { InputError } from '../../errors.ts';
-import { RUN_ID, runLayout } from '../../layout.ts';
-import { openLocalBucket } from '../../execution/local/bucket.ts';
-import { runUploadEvent } from '../../execution/local/run.ts';
+import { InputError } from '../../../lib/errors.ts';
+import { RUN_ID, runLayout } from '../../../lib/layout.ts';
+import { openLocalBucket } from '../../local/bucket.ts';
+import { runUploadEvent } from '../../local/run.ts';
 
 // Handler log lines go to stderr, so stdout carries only the handler's result (JSON a script can read).
 const logToStderr: LogSink = (line) => console.error(JSON.stringify(line));

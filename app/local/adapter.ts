@@ -7,7 +7,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ExecutionDescription, ExecutionPort, ExecutionState, StartResult } from '../port.ts';
+import type { ExecutionDescription, ExecutionPort, ExecutionState, StartResult } from '../../lib/execution/port.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type JobDefinitionSpec, type RunMachine } from './template.ts';
 
 export const BATCH_SYNC = 'arn:aws:states:::batch:submitJob.sync';

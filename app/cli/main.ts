@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
-import { MtlcError } from '../errors.ts';
+import { MtlcError } from '../../lib/errors.ts';
 
 export interface Command {
   summary: string;

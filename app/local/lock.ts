@@ -3,7 +3,7 @@
 // tell a RUNNING run from one whose process died.
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../lib/errors.ts';
 
 export const LOCK_FILE = 'mtlc-run.lock';
 

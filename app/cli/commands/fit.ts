@@ -1,11 +1,11 @@
 // `mtlc fit`: fit one curve model to every curve of a CSV file and print the parameters.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseCurveCsv } from '../../curves/csv.ts';
-import { fitCurve } from '../../curves/fit.ts';
-import { CURVE_MODELS, paramNames } from '../../curves/models.ts';
-import { InputError, MtlcError } from '../../errors.ts';
-import type { CurveModelName } from '../../results.ts';
+import { parseCurveCsv } from '../../../lib/curves/csv.ts';
+import { fitCurve } from '../../../lib/curves/fit.ts';
+import { CURVE_MODELS, paramNames } from '../../../lib/curves/models.ts';
+import { InputError, MtlcError } from '../../../lib/errors.ts';
+import type { CurveModelName } from '../../../lib/results.ts';
 
 export const summary = 'fit a learning-curve model (exp3, exp3.2, pow3, …) to the curves of a CSV file';
 

@@ -2,11 +2,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, InputError } from '../../errors.ts';
-import { RUN_ID, RUNS_PREFIX, runLayout } from '../../layout.ts';
-import { generateReport } from '../../report/write.ts';
-import { FolderStore } from '../../storage/folder.ts';
-import type { ObjectStore } from '../../storage/port.ts';
+import { ConfigError, InputError } from '../../../lib/errors.ts';
+import { RUN_ID, RUNS_PREFIX, runLayout } from '../../../lib/layout.ts';
+import { generateReport } from '../../../lib/report/write.ts';
+import { FolderStore } from '../../../lib/storage/folder.ts';
+import type { ObjectStore } from '../../../lib/storage/port.ts';
 
 /** `mtlc run`'s default --out folder. */
 const DEFAULT_LOCAL_OUT = 'mtlc-out';
@@ -42,7 +42,7 @@ async function openRunDir(dir: string): Promise<OpenedBucket> {
   }
   if (existsSync(path.join(dir, 's3'))) {
     // Loaded on demand: only local runs need the embedded S3 server.
-    const { openLocalBucket } = await import('../../execution/local/bucket.ts');
+    const { openLocalBucket } = await import('../../local/bucket.ts');
     const bucket = await openLocalBucket(dir);
     return { store: bucket.store, close: () => bucket.close(), mirror: new FolderStore(dir) };
   }

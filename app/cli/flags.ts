@@ -1,8 +1,8 @@
 // Command-line flags that choose a data set and its tasks, shared by `mtlc data` and any command that
 // trains on a data set: they are turned into the dataset/tasks/features parts of a RunConfig.
 import { readFileSync } from 'node:fs';
-import { parseRunConfig, type RunConfig } from '../config.ts';
-import { ConfigError } from '../errors.ts';
+import { parseRunConfig, type RunConfig } from '../../lib/config.ts';
+import { ConfigError } from '../../lib/errors.ts';
 
 /** node:util parseArgs options for the data flags. */
 export const DATA_FLAG_OPTIONS = {

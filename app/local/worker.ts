@@ -1,7 +1,7 @@
 // A local Batch worker process (forked by worker-pool.ts through bin/run-ts.js). Each job message carries
 // the container command line the job definition produced; the worker runs the same trainer entry the GPU
 // container runs, against the embedded S3, and answers with the result or the error.
-import { trainerMain } from '../../../functions/trainer/main.ts';
+import { trainerMain } from '../../functions/trainer/main.ts';
 import { localStore } from './bucket.ts';
 
 export interface JobMessage {

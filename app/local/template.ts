@@ -5,8 +5,8 @@ import { App } from 'aws-cdk-lib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp } from '../../../infra/build.ts';
-import { cdkContext } from '../../../infra/context.ts';
+import { buildApp } from '../../infra/build.ts';
+import { cdkContext } from '../../infra/context.ts';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';

@@ -1,8 +1,8 @@
 // `mtlc data`: a quick look at a data set: the tasks a configuration selects, their counts and
 // positive rates, the excluded targets with reasons, and skipped SMILES.
 import { parseArgs } from 'node:util';
-import { prepareDataset } from '../../data/prepare.ts';
-import { configFromDataFlags, DATA_FLAG_OPTIONS, DATA_FLAG_USAGE } from '../../data/flags.ts';
+import { prepareDataset } from '../../../lib/data/prepare.ts';
+import { configFromDataFlags, DATA_FLAG_OPTIONS, DATA_FLAG_USAGE } from '../flags.ts';
 import { formatTable as table } from '../table.ts';
 
 export const summary = 'show the tasks a data set and task selection give (counts, positive rates, exclusions)';

@@ -7,8 +7,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import S3rver from 's3rver';
-import type { ObjectStore } from '../../storage/port.ts';
-import { S3Store } from '../../storage/s3.ts';
+import type { ObjectStore } from '../../lib/storage/port.ts';
+import { S3Store } from '../../lib/storage/s3.ts';
 
 export const LOCAL_BUCKET = 'mtlc-local';
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { JobMessage, JobReply } from './worker.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const runTs = path.resolve(here, '../../../bin/run-ts.js');
+const runTs = path.resolve(here, '../../bin/run-ts.js');
 const workerEntry = path.join(here, 'worker.ts');
 
 export class JobFailed extends Error {

@@ -1,15 +1,15 @@
 // `mtlc train`: one learning-curve point from the command line — prepare a data set, split it, train one
 // multi-task network on the training compounds of a fold and print the held-out metrics per task.
 import { parseArgs } from 'node:util';
-import { parseRunConfig, type RunConfig } from '../../config.ts';
-import { ConfigError } from '../../errors.ts';
-import { prepareDataset } from '../../data/index.ts';
-import { configFromDataFlags, DATA_FLAG_OPTIONS, DATA_FLAG_USAGE, type DataFlagValues } from '../../data/flags.ts';
-import { assignFolds, trainingOrder } from '../../splits/index.ts';
-import { trainSpec } from '../../training/point.ts';
-import { loadBackend, type BackendPreference } from '../../model/index.ts';
-import { macroAuroc } from '../../metrics/index.ts';
-import type { PointSpec, TaskMetrics } from '../../types.ts';
+import { parseRunConfig, type RunConfig } from '../../../lib/config.ts';
+import { ConfigError } from '../../../lib/errors.ts';
+import { prepareDataset } from '../../../lib/data/index.ts';
+import { configFromDataFlags, DATA_FLAG_OPTIONS, DATA_FLAG_USAGE, type DataFlagValues } from '../flags.ts';
+import { assignFolds, trainingOrder } from '../../../lib/splits/index.ts';
+import { trainSpec } from '../../../lib/training/point.ts';
+import { loadBackend, type BackendPreference } from '../../../lib/model/index.ts';
+import { macroAuroc } from '../../../lib/metrics/index.ts';
+import type { PointSpec, TaskMetrics } from '../../../lib/types.ts';
 import { formatTable } from '../table.ts';
 
 export const summary = 'train and evaluate one point (one model on one fold) and print per-task metrics';
