@@ -14,6 +14,9 @@ export const DEFAULT_VALIDATION_FRACTION = 0.15;
 /** The model and training protocol defaults (docs/methods.md, "Training protocol", has the measurements). */
 export const MODEL_DEFAULTS = { hidden: [512], dropout: 0.5, batchSize: 128, learningRate: 1e-3, maxSteps: 2000, evalEvery: 20, patience: 10, minImprovement: 0.001 };
 
+/** The snapshot-branch lookahead's defaults (docs/config.md). */
+export const LOOKAHEAD_DEFAULTS = { enabled: true, n0: 64, delta: 64, baseSteps: 200, branchSteps: 200 };
+
 export const DatasetConfig = z
   .object({
     /** Built-in `kiba` / `davis`, or `custom` with `labels` (and optionally `features`). */
@@ -127,17 +130,26 @@ export const StudyConfig = z
     pairs: z.union([z.literal('all'), z.array(z.tuple([z.string(), z.string()])).min(1)]).default('all'),
     /** random design: number of runs with independently drawn sizes per task. */
     randomRuns: upTo(10_000).default(24),
-    tag: z.object({ enabled: z.boolean().default(true), every: upTo(100_000).default(5) }).strict().default({ enabled: true, every: 5 }),
+    /** TAG (Fifty et al.) probes on the all-task full-size point; `heldOut` also measures L_j on a validation batch. */
+    tag: z
+      .object({ enabled: z.boolean().default(true), every: upTo(100_000).default(5), heldOut: z.boolean().default(true) })
+      .strict()
+      .default({ enabled: true, every: 5, heldOut: true }),
+    /** The snapshot-branch approximation of the pairwise curves (docs/methods.md, "Snapshot branches"). */
     lookahead: z
       .object({
         enabled: z.boolean().default(true),
-        /** Probe epochs, as fractions of the run. */
-        probes: z.array(z.number().gt(0).lt(1)).min(1).max(20).default([0.25, 0.5, 0.75]),
-        steps: upTo(10_000).default(10),
-        delta: upTo(1_000_000).default(64),
+        /** n₀: the target's rows in the base training (at most what it has minus Δ). */
+        n0: upTo(1_000_000).default(LOOKAHEAD_DEFAULTS.n0),
+        /** Δ: rows each branch adds (of a source, a placebo or the target itself). */
+        delta: upTo(1_000_000).default(LOOKAHEAD_DEFAULTS.delta),
+        /** Steps of the base training before the snapshot. */
+        baseSteps: upTo(100_000).default(LOOKAHEAD_DEFAULTS.baseSteps),
+        /** Steps of every branch. */
+        branchSteps: upTo(100_000).default(LOOKAHEAD_DEFAULTS.branchSteps),
       })
       .strict()
-      .default({ enabled: true, probes: [0.25, 0.5, 0.75], steps: 10, delta: 64 }),
+      .default(LOOKAHEAD_DEFAULTS),
     /**
      * Placebo controls (docs/methods.md): label-shuffled copies of these tasks join the study as sources only —
      * in the pairwise grid (placebo → every target) and as the contextual placebo context — the empirical null
@@ -160,6 +172,13 @@ export const StudyConfig = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    if (s.lookahead.enabled && !s.designs.includes('single')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lookahead', 'enabled'],
+        message: "the snapshot branches take c and a_i from the single-task curves: add 'single' to study.designs, or set study.lookahead.enabled to false",
+      });
+    }
     // With a numeric grid.max the sizes are known without data: too few for an EXP3 curve is found by the trigger.
     if (s.grid.max === 'full' || !(s.designs.includes('single') || s.designs.includes('all'))) return;
     const sizes = geometricGrid(s.grid.min, s.grid.factor, s.grid.max).length;
@@ -206,6 +225,11 @@ const RETIRED_FIELDS: Record<string, Record<string, string>> = {
       'retired: every point now trains by one protocol whatever its rows (model.maxSteps, model.evalEvery, model.patience; docs/methods.md, "Training protocol"); remove it',
     earlyStopping: 'retired: early stopping is always on, on the inner validation set (split.validationFraction, model.patience); remove it',
   },
+  'study.lookahead': {
+    probes:
+      'retired with the data lookahead it configured: the lookahead is now the snapshot branches (study.lookahead.n0, delta, baseSteps, branchSteps; docs/methods.md, "Snapshot branches"); remove it',
+    steps: 'retired with the data lookahead it configured: the branches run study.lookahead.branchSteps steps; remove it',
+  },
 };
 
 /** Parses and validates a config; every problem is reported with its field path in one ConfigError. */
@@ -213,7 +237,7 @@ export function parseRunConfig(input: unknown): RunConfig {
   const retired: { field: string; message: string }[] = [];
   if (input && typeof input === 'object') {
     for (const [section, fields] of Object.entries(RETIRED_FIELDS)) {
-      const value = (input as Record<string, unknown>)[section];
+      const value = section.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), input);
       if (value && typeof value === 'object') for (const [field, message] of Object.entries(fields)) if (field in value) retired.push({ field: `${section}.${field}`, message });
     }
   }

@@ -224,6 +224,54 @@ export interface GapAtN extends FdrVerdict {
   allObserved?: number | null;
 }
 
+/**
+ * TAG's affinity of one ordered pair, averaged over the probed points (docs/methods.md, "TAG"): over the whole run
+ * (Fifty et al.), over its first phase (epoch 0), and, when recorded, the held-out-batch variant of both.
+ */
+export interface TagScore {
+  source: string;
+  target: string;
+  z: number;
+  zEarly?: number;
+  zHeldOut?: number;
+  zHeldOutEarly?: number;
+}
+
+/** The snapshot-branch estimate of one ordered pair (docs/methods.md, "Snapshot branches"). */
+export interface LookaheadEstimate extends FdrVerdict {
+  source: string;
+  target: string;
+  split: SplitKind;
+  /** The source is a placebo copy (its control: the other placebo copies). */
+  placebo?: true;
+  /** ŝ_ij on the pairwise curves' scale, with its replicate-level interval. */
+  s: number;
+  ci: [number, number] | null;
+  inference: ReplicateInference;
+  /** ŝ_ij/â_i as the branches measure it. */
+  exchangeRate: number;
+  /** 'log': the EXP3.2 log-gap form; 'linear': its fallback when a reading reached the curve's c. */
+  form: 'log' | 'linear';
+  /** Mean validation AUROC of the target per branch over the replicates. */
+  readings: { control: number; self: number; source: number; placebo: number | null };
+}
+
+/** One pair score against the learning-curve reference s_ij (docs/methods.md, "Comparison"). */
+export interface ScoreComparison {
+  /** 'pairwise' | 'random' (the curves), 'lookahead' (snapshot branches), 'tag', 'tag_early', 'tag_heldout', 'tag_heldout_early'. */
+  name: string;
+  pairs: number;
+  /** Compute seconds of the approach (null: not recorded), and as a share of the reference's. */
+  seconds: number | null;
+  costShare: number | null;
+  /** Spearman ρ with the reference over all shared pairs (null for the reference itself). */
+  rho: number | null;
+  /** Mean within-target ρ over targets with ≥ 3 shared sources, with a t interval over the targets. */
+  withinTarget: { rho: number | null; ci: [number, number] | null; targets: number };
+  /** AUROC at ranking the pairs the reference calls positive above the rest, with a Hanley–McNeil interval. */
+  recovery: { auroc: number | null; ci: [number, number] | null; positives: number; negatives: number } | null;
+}
+
 export interface SingleVsAll {
   task: string;
   split: SplitKind;
@@ -236,17 +284,19 @@ export interface TransferFile {
   singleVsAll: SingleVsAll[];
   contextual: ContextualTransfer[];
   pairwise: PairwiseTransfer[];
-  tag: { source: string; target: string; z: number }[];
+  tag: TagScore[];
   tagGroups?: { groups: string[][]; score: number; method: 'exact' | 'clustering' };
-  lookahead: { source: string; target: string; d: number }[];
+  lookahead: LookaheadEstimate[];
   /** Spearman rank correlations over ordered pairs present in both scores. */
   agreement: Record<string, { rho: number | null; pairs: number }>;
+  /** Every pair score against the learning-curve reference: agreement, recovery of its calls, cost. */
+  comparison?: { reference: string; rows: ScoreComparison[] };
   /** Compute seconds per approach and the device each ran on. */
   cost: Record<string, { seconds: number; points?: number; device: string; backend: string }>;
   /** Points that failed or are missing, so the report can say so. */
   missingPoints: { pointId: string; reason: string }[];
   /** Transfer estimates that could not be made (the fit or its test failed), with the reason; never silently dropped. */
-  failed?: { analysis: 'contextual' | 'pairwise' | 'singleVsAll'; design: DesignName; split: SplitKind; task: string; source?: string; reason: string }[];
+  failed?: { analysis: 'contextual' | 'pairwise' | 'singleVsAll' | 'lookahead'; design: DesignName; split: SplitKind; task: string; source?: string; reason: string }[];
   /** Training sizes capped by the data (from the plan), when the caller passes them. */
   caps?: { task: string; split: SplitKind; fold: number; requested: number; used: number }[];
 }

@@ -46,7 +46,7 @@ export interface FoldAssignment {
   validationFraction: number;
 }
 
-export type DesignName = 'single' | 'all' | 'contextual' | 'pairwise' | 'random';
+export type DesignName = 'single' | 'all' | 'contextual' | 'pairwise' | 'random' | 'lookahead';
 
 /** One training run: which tasks at which training sizes, on which fold and seed. */
 export interface PointSpec {
@@ -58,19 +58,30 @@ export interface PointSpec {
   seed: number;
   /** Training compounds per task (tasks absent or 0 are not trained). */
   sizes: Record<string, number>;
-  /** contextual: the focus task; pairwise: the target task. */
+  /** contextual: the focus task; pairwise and lookahead: the target task. */
   focus?: string;
   /** pairwise: the source task. */
   source?: string;
   /** contextual: fraction of the other tasks' data. */
   fraction?: number;
-  /** Extra probes recorded during this run (only on all-task runs at full size). */
-  probes?: { tag?: { every: number }; lookahead?: { probes: number[]; steps: number; delta: number } };
+  /**
+   * tag: TAG probes recorded during this run (the all-task run at full size). lookahead: this job is the
+   * snapshot branches of its focus task (sizes: the target at n₀ + Δ, each source at Δ), not a curve point.
+   */
+  probes?: { tag?: { every: number; heldOut?: boolean }; lookahead?: LookaheadSpec };
   /**
    * Every design role this one training serves (lib/design trains identical specifications once).
    * `design`/`focus`/`source`/`fraction` above repeat the first use; the analysis reads `uses`.
    */
   uses?: PointUse[];
+}
+
+/** The snapshot branches of one target (docs/methods.md, "Snapshot branches"). */
+export interface LookaheadSpec {
+  n0: number;
+  delta: number;
+  baseSteps: number;
+  branchSteps: number;
 }
 
 /** One role of a point in a design: e.g. the (n_i, n_j) cell of the pairwise grid of source j → target i. */
@@ -112,11 +123,30 @@ export interface PointResult {
   /** Per task, the step its metrics were read at (its best inner-validation AUROC). */
   bestSteps: Record<string, number>;
   finishedAt: string;
-  /** TAG affinities Z[source][target], when probed. */
-  tag?: { z: Record<string, Record<string, number>>; seconds: number };
-  /**
-   * Data-lookahead scores D[source][target], when probed. The lookahead holds samples back, so it runs as a
-   * training of its own: `seconds` is its probe time, `runSeconds` that whole extra training (probes included).
-   */
-  lookahead?: { d: Record<string, Record<string, number>>; seconds: number; runSeconds?: number };
+  /** TAG affinities Z[source][target], when probed: over the whole run, by phase, and on held-out batches. */
+  tag?: TagRecord;
+  /** The snapshot branches' readings, when this job was one (the target's inner-validation AUROC per branch). */
+  lookahead?: LookaheadRecord;
+}
+
+export type Affinities = Record<string, Record<string, number>>;
+
+export interface TagRecord {
+  /** Mean Z over every probe of the run (Fifty et al.'s affinity). */
+  z: Affinities;
+  /** Mean Z over the probes of each phase: epochs from..to (0-based, both included). */
+  phases?: { from: number; to: number; z: Affinities }[];
+  /** The same with L_j measured on a batch of inner-validation rows the step did not train on. */
+  heldOut?: { z: Affinities; phases: { from: number; to: number; z: Affinities }[] };
+  /** Compute seconds spent in the probes (the training itself excluded). */
+  seconds: number;
+}
+
+export interface LookaheadRecord {
+  target: string;
+  /** The target's validation AUROC at the snapshot, and after each branch (null: one class in validation). */
+  base: number | null;
+  control: number | null;
+  self: number | null;
+  sources: Record<string, number | null>;
 }

@@ -1,7 +1,7 @@
 // The five study designs of docs/methods.md, each as a list of training requests for one (split, fold, seed).
 // A request is per-task sizes plus the role it plays; lib/design/enumerate.ts merges identical trainings.
 import type { RunConfig } from '../config.ts';
-import type { DesignName, PointUse } from '../types.ts';
+import type { DesignName, LookaheadSpec, PointUse } from '../types.ts';
 import { geometricGrid, logUniformSize } from './grid.ts';
 import { hashUniform } from './pointId.ts';
 
@@ -43,7 +43,7 @@ export function allDesign(ctx: DesignContext): TrainingRequest[] {
   }));
 }
 
-/** The all-task training at full size, which carries the TAG / lookahead probes. */
+/** The all-task training at full size, which carries the TAG probes. */
 export function allFullSizes(ctx: DesignContext): Record<string, number> {
   return Object.fromEntries(ctx.tasks.map((t) => [t, ctx.full.get(t) ?? 0]));
 }
@@ -109,9 +109,40 @@ export function randomDesign(ctx: DesignContext): TrainingRequest[] {
   return out;
 }
 
-export const DESIGN_ORDER: DesignName[] = ['all', 'single', 'contextual', 'pairwise', 'random'];
+/** The designs a config selects (study.designs); the lookahead's jobs are planned by lookaheadJobs. */
+export type CurveDesign = Exclude<DesignName, 'lookahead'>;
 
-export const DESIGNS: Record<DesignName, (ctx: DesignContext) => TrainingRequest[]> = {
+export const DESIGN_ORDER: CurveDesign[] = ['all', 'single', 'contextual', 'pairwise', 'random'];
+
+/** One target's snapshot branches (docs/methods.md, "Snapshot branches"): a job of its own, never merged. */
+export interface LookaheadJob {
+  target: string;
+  /** The target at n₀ + Δ (its first n₀ rows train the base, the next Δ the self branch), each source at Δ. */
+  sizes: Record<string, number>;
+  spec: LookaheadSpec;
+}
+
+/**
+ * lookahead: per target, n₀ = min(study.lookahead.n0, full − Δ) rows of its own and Δ rows of every other task and
+ * every placebo copy that has Δ (a source with fewer has no branch). A target with fewer than Δ + 2 rows is skipped.
+ */
+export function lookaheadJobs(ctx: DesignContext): LookaheadJob[] {
+  const { n0, delta, baseSteps, branchSteps } = ctx.config.study.lookahead;
+  const out: LookaheadJob[] = [];
+  for (const target of ctx.tasks) {
+    const full = ctx.full.get(target) ?? 0;
+    const base = Math.min(n0, full - delta);
+    if (base < 2) continue;
+    const sizes: Record<string, number> = { [target]: base + delta };
+    for (const source of [...ctx.tasks, ...ctx.placebos.values()]) {
+      if (source !== target && (ctx.full.get(source) ?? 0) >= delta) sizes[source] = delta;
+    }
+    out.push({ target, sizes, spec: { n0: base, delta, baseSteps, branchSteps } });
+  }
+  return out;
+}
+
+export const DESIGNS: Record<CurveDesign, (ctx: DesignContext) => TrainingRequest[]> = {
   all: allDesign,
   single: singleDesign,
   contextual: contextualDesign,

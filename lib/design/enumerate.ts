@@ -2,7 +2,7 @@
 import type { RunConfig } from '../config.ts';
 import { ComputationError, ConfigError } from '../errors.ts';
 import type { DesignName, PointSpec, PointUse, SplitKind } from '../types.ts';
-import { DESIGN_ORDER, DESIGNS, allFullSizes, type DesignContext } from './designs.ts';
+import { DESIGN_ORDER, DESIGNS, allFullSizes, lookaheadJobs, type DesignContext } from './designs.ts';
 import { geometricGrid } from './grid.ts';
 import { canonicalJson, normaliseSizes, pointId, trainingKey } from './pointId.ts';
 import { isPlacebo, placeboName } from '../data/placebo.ts';
@@ -97,8 +97,9 @@ function indexAvailable(config: RunConfig, available: AvailableCount[], tasks: s
  * Enumerates the points of the study: for each split kind × test fold × seed index 0..R−1, the trainings of
  * every selected design (docs/methods.md), each task's sizes on the geometric grid capped by what it has.
  * Identical trainings (same split, fold, seed and per-task sizes) are merged into one point whose `uses`
- * lists every design role it serves. The all-task training at full size carries the TAG / lookahead probes
- * when they are enabled (it is added for them even if the `all` design is not selected).
+ * lists every design role it serves. The all-task training at full size carries the TAG probes when they are
+ * enabled (it is added for them even if the `all` design is not selected). The lookahead's jobs (one per target)
+ * are trainings of their own kind and never merge with a curve point.
  */
 export function enumeratePoints(config: RunConfig, available: AvailableCount[]): Plan {
   const everyTask = tasksOf(available);
@@ -117,7 +118,7 @@ export function enumeratePoints(config: RunConfig, available: AvailableCount[]):
   const add = (split: SplitKind, fold: number, seed: number, sizes: Record<string, number>, use: PointUse) => {
     const norm = normaliseSizes(sizes);
     if (Object.keys(norm).length === 0) return;
-    const key = trainingKey({ split, fold, seed, sizes: norm });
+    const key = (use.design === 'lookahead' ? 'lookahead\u0000' : '') + trainingKey({ split, fold, seed, sizes: norm });
     let entry = merged.get(key);
     if (!entry) merged.set(key, (entry = { split, fold, seed, sizes: norm, uses: [], useKeys: new Set() }));
     const useKey = canonicalJson(use);
@@ -148,6 +149,12 @@ export function enumeratePoints(config: RunConfig, available: AvailableCount[]):
         if (probes && tasks.filter((t) => (full.get(t) ?? 0) > 0).length >= 2) {
           const entry = add(split, fold, seed, allFullSizes(ctx), { design: 'all' });
           if (entry) entry.probes = probes;
+        }
+        if (config.study.lookahead.enabled && tasks.length >= 2) {
+          for (const job of lookaheadJobs(ctx)) {
+            const entry = add(split, fold, seed, job.sizes, { design: 'lookahead', focus: job.target });
+            if (entry) entry.probes = { lookahead: job.spec };
+          }
         }
       }
     }
@@ -197,12 +204,8 @@ function checkAnchors(config: RunConfig, tasks: string[], grids: Map<string, num
 }
 
 function probeSpec(config: RunConfig): PointSpec['probes'] | undefined {
-  const { tag, lookahead } = config.study;
-  if (!tag.enabled && !lookahead.enabled) return undefined;
-  return {
-    ...(tag.enabled ? { tag: { every: tag.every } } : {}),
-    ...(lookahead.enabled ? { lookahead: { probes: lookahead.probes, steps: lookahead.steps, delta: lookahead.delta } } : {}),
-  };
+  const { tag } = config.study;
+  return tag.enabled ? { tag: { every: tag.every, heldOut: tag.heldOut } } : undefined;
 }
 
 /** The designs a point serves (from `uses`, else its single `design`). */

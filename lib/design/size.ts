@@ -20,7 +20,15 @@ export interface StudySize {
   estimatedSeconds: number;
 }
 
-export function estimatePointSeconds(spec: Pick<PointSpec, 'sizes'>): number {
+/** Seconds per optimisation step of a snapshot-branch job (wasm, one core; measured on KIBA, docs/methods.md). */
+export const SECONDS_PER_BRANCH_STEP = 0.006;
+
+export function estimatePointSeconds(spec: Pick<PointSpec, 'sizes' | 'probes' | 'focus'>): number {
+  const look = spec.probes?.lookahead;
+  if (look) {
+    const branches = 1 + Object.keys(spec.sizes).length;
+    return SECONDS_PER_POINT.base + SECONDS_PER_BRANCH_STEP * (look.baseSteps + branches * look.branchSteps);
+  }
   let rows = 0;
   for (const n of Object.values(spec.sizes)) rows += n;
   return SECONDS_PER_POINT.base + SECONDS_PER_POINT.perRow * rows;

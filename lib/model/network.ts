@@ -61,7 +61,7 @@ export class MultiTaskNetwork {
   readonly headBias: tfType.Variable;
   readonly optimizer: Adam;
   /** Draws the dropout seeds, so that a run is reproducible from its seed. */
-  readonly dropoutRng: Rng;
+  dropoutRng: Rng;
   protected readonly tf: typeof tfType;
   private readonly taskIndexes: Map<string, number>;
 
@@ -98,6 +98,11 @@ export class MultiTaskNetwork {
   /** The shared trunk's variables (same as trunkVariables). */
   get trunk(): tfType.Variable[] {
     return this.trunkVariables;
+  }
+
+  /** Restarts the dropout stream from `seed`: runs reseeded alike draw the same masks for the same batch shapes. */
+  reseedDropout(seed: number): void {
+    this.dropoutRng = createRng(seed);
   }
 
   /** Whether each task has at least one admitted label in the batch. */

@@ -11,7 +11,8 @@ import { pairwiseHeatmap } from './charts/heatmap.ts';
 import { learningCurvesChart } from './charts/learningCurves.ts';
 import { joinPairs, scoreScatter } from './charts/scatter.ts';
 import { reportCsvs } from './csv.ts';
-import { notRun } from './html.ts';
+import { esc, notRun } from './html.ts';
+import { comparisonTable, lookaheadTable } from './approximations.ts';
 import { controlsHtml } from './controls.ts';
 import { methodsHtml } from './methods.ts';
 import { clusterOrder } from './order.ts';
@@ -95,8 +96,8 @@ export async function buildReport(input: ReportInput, options: BuildOptions = {}
   }
   sections.push({ id: 'pairwise', title: 'Pairwise transfer', html: pairHtml });
 
-  // TAG and data lookahead next to the learning-curve scores.
-  sections.push({ id: 'scores', title: 'TAG and data lookahead vs learning curves', html: await scoresSection(input, splits, draw) });
+  // The snapshot branches and TAG next to the learning-curve scores.
+  sections.push({ id: 'scores', title: 'Efficient approximations (snapshot branches, TAG) vs learning curves', html: await scoresSection(input, splits, draw) });
 
   // Compute cost and curve models.
   sections.push({
@@ -165,12 +166,18 @@ async function scoresSection(input: ReportInput, splits: readonly SplitKind[], d
     [];
   const s = lc.map((p) => ({ source: p.source, target: p.target, value: p.s }));
   const z = transfer.tag.map((t) => ({ source: t.source, target: t.target, value: t.z }));
-  const d = transfer.lookahead.map((t) => ({ source: t.source, target: t.target, value: t.d }));
-  let html = '';
+  const zEarly = transfer.tag.flatMap((t) => (t.zEarly === undefined ? [] : [{ source: t.source, target: t.target, value: t.zEarly }]));
+  const lookSplit = splits.find((split) => transfer.lookahead.some((l) => l.split === split));
+  const d = transfer.lookahead.filter((l) => l.split === lookSplit && !l.placebo).map((l) => ({ source: l.source, target: l.target, value: l.s }));
+  let html = comparisonTable(transfer.comparison, levelOf(input));
+  for (const split of splits) {
+    const rows = transfer.lookahead.filter((l) => l.split === split);
+    if (rows.length) html += `<h3>Snapshot branches, ${esc(split)} split</h3>${lookaheadTable(rows, levelOf(input), config.study.fdr)}`;
+  }
   const pairsOf: [string, string, string, typeof s, typeof s][] = [
-    ['scores-tag-vs-lc', 'learning-curve s_ij', 'TAG Z_j→i', s, z],
-    ['scores-lookahead-vs-lc', 'learning-curve s_ij', 'lookahead D_j→i', s, d],
-    ['scores-lookahead-vs-tag', 'TAG Z_j→i', 'lookahead D_j→i', z, d],
+    ['scores-lookahead-vs-lc', 'learning-curve s_ij', 'snapshot branches ŝ_ij', s, d],
+    ['scores-tag-vs-lc', 'learning-curve s_ij', 'TAG Z_j→i (whole run)', s, z],
+    ['scores-tag-early-vs-lc', 'learning-curve s_ij', 'TAG Z_j→i (first epoch)', s, zEarly],
   ];
   let scatters = '';
   for (const [name, xLabel, yLabel, xs, ys] of pairsOf) {
@@ -179,7 +186,7 @@ async function scoresSection(input: ReportInput, splits: readonly SplitKind[], d
   }
   if (scatters) html += `<div class="chart-grid">${scatters}</div>`;
   if (!z.length) html += notRun(config.study.tag.enabled ? 'TAG was enabled but recorded no affinities (see the warnings).' : 'TAG is disabled in this configuration (study.tag.enabled).');
-  if (!d.length) html += notRun(config.study.lookahead.enabled ? 'Data lookahead was enabled but recorded no scores (see the warnings).' : 'Data lookahead is disabled in this configuration (study.lookahead.enabled).');
+  if (!d.length) html += notRun(config.study.lookahead.enabled ? 'The snapshot branches were enabled but gave no estimates (see the warnings).' : 'The snapshot branches are disabled in this configuration (study.lookahead.enabled).');
   if (!s.length && (z.length || d.length)) html += notRun('No pairwise learning-curve scores s_ij to compare with: neither the pairwise nor the random design was run.');
   return html + tagGroupsHtml(input) + agreementTable(input);
 }

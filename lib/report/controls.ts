@@ -1,6 +1,6 @@
 // Placebo controls in the report: how the label-shuffled sources fared next to the real ones (docs/methods.md,
 // "Placebo controls") — the empirical null a reader weighs every transfer claim against.
-import type { ContextualTransfer, PairwiseTransfer } from '../results.ts';
+import type { ContextualTransfer, LookaheadEstimate, PairwiseTransfer } from '../results.ts';
 import { esc, num } from './html.ts';
 import { verdictCount } from './intervals.ts';
 
@@ -10,7 +10,7 @@ export function contextualLabel(c: Pick<ContextualTransfer, 'task' | 'placebo'>)
 }
 
 /** One paragraph: how many placebo estimates were called positive / negative at the FDR, next to the real ones. */
-export function controlsHtml(what: string, rows: readonly (ContextualTransfer | PairwiseTransfer)[], fdr: number): string {
+export function controlsHtml(what: string, rows: readonly Pick<ContextualTransfer | PairwiseTransfer | LookaheadEstimate, 's' | 'placebo' | 'verdict'>[], fdr: number): string {
   const placebo = rows.filter((r) => r.placebo);
   if (placebo.length === 0) return '';
   const real = rows.filter((r) => !r.placebo);

@@ -94,8 +94,20 @@ export function reportCsvs(curves: CurvesFile, transfer: TransferFile): ReportCs
         transfer.pairwise.map((p) => [p.source, p.target, p.split, p.design, p.placebo === true, ...rateCells(p)]),
       ),
     },
-    { name: 'transfer-tag', text: toCsv(['source', 'target', 'z'], transfer.tag.map((t) => [t.source, t.target, t.z])) },
-    { name: 'transfer-lookahead', text: toCsv(['source', 'target', 'd'], transfer.lookahead.map((t) => [t.source, t.target, t.d])) },
+    {
+      name: 'transfer-tag',
+      text: toCsv(['source', 'target', 'z', 'z_early', 'z_heldout', 'z_heldout_early'], transfer.tag.map((t) => [t.source, t.target, t.z, t.zEarly, t.zHeldOut, t.zHeldOutEarly])),
+    },
+    {
+      name: 'transfer-lookahead',
+      text: toCsv(
+        ['source', 'target', 'split', 'placebo', 's', 'ci_low', 'ci_high', 'p', 'q', 'verdict', 'family', 'groups', 'exchange_rate', 'form', 'auroc_control', 'auroc_self', 'auroc_source', 'auroc_placebo'],
+        transfer.lookahead.map((l) => [
+          l.source, l.target, l.split, l.placebo === true, l.s, l.ci?.[0], l.ci?.[1], l.p, l.q, l.verdict, l.family, l.inference.groups, l.exchangeRate, l.form,
+          l.readings.control, l.readings.self, l.readings.source, l.readings.placebo,
+        ]),
+      ),
+    },
     { name: 'transfer-agreement', text: toCsv(['comparison', 'spearman_rho', 'pairs'], Object.entries(transfer.agreement).map(([k, a]) => [k, a.rho, a.pairs])) },
     {
       name: 'transfer-cost',

@@ -32,8 +32,14 @@ export function methodsHtml(config: RunConfig): string {
       'Secondary: F-test and profile interval; the bootstrap bands',
       `The nested F-test of the model against the same model with the rate fixed at 0, F = (SSE₀ − SSE₁)/(SSE₁/(m − p)) on (1, m − p) degrees of freedom, and its inversion (the profile interval: the rates s₀ it does not reject at α = ${study.alpha}) treat every point as independent; in simulated studies whose replicates drift as random walks they rejected a true s = 0 in 16–34 % of studies at α = 0.05, so they are shown for comparison only. The shaded bands of the single- and all-task curves are pointwise percentile bootstraps (${study.bootstrap} resamples of the replicate groups); transfer rates are not bootstrapped, since with a handful of groups a percentile interval covers far less than it claims (55 % of nominal 95 % at 3 groups).`,
     ],
-    ['TAG Z_{i→j}', 'Fifty et al. (2021): during one all-task run, every few steps, the shared trunk takes the optimizer\'s own step on task i\'s loss alone; Z_{i→j} = 1 − L_j(after)/L_j(before) on the same batch; the trunk is restored. Averaged over the run.'],
-    ['Data lookahead D_{j→i}', "During one all-task run, at probe epochs: a clone trains a few steps with a held-back block of task j's samples added, a control clone without; D_{j→i} = (L_i(control) − L_i(with j)) / L_i(control) on held-out compounds."],
+    [
+      'TAG Z_{i→j}',
+      `Fifty et al. (2021): during one all-task run at full size, every ${study.tag.every} steps and before the step's update, the shared trunk takes the optimizer's own step on task i's loss alone; Z_{i→j} = 1 − L_j(after)/L_j(before) on the same batch; the trunk is restored. Reported averaged over the whole run (Fifty et al.) and over its first epoch (early phase), where the signal is strongest on planted data and before it reverses${study.tag.heldOut ? '; the held-out variant reads L_j on a batch of inner-validation compounds the step did not train on' : ''}.`,
+    ],
+    [
+      'Snapshot branches ŝ_ij (the efficient approximation of the pairwise curves)',
+      `Per target i and replicate: a base model trains ${study.lookahead.baseSteps} steps on i's first n₀ = ${study.lookahead.n0} samples; from its snapshot (weights and Adam state), branches of ${study.lookahead.branchSteps} steps add Δ = ${study.lookahead.delta} samples of source j, of i itself (self), of a label-shuffled copy of a task (placebo), or nothing (control), with the same target batches and dropout masks. P_x = i's inner-validation AUROC (mean over the branch's second half). Under EXP3.2, log((c − P_x)/(c − P_control)) = −rate_x·Δ, so ŝ_ij = â_i·(L_j − L_placebo)/L_self with c and a_i from i's single-task EXP3 curve; the jackknife leaves a replicate out of the branch means and of that curve.`,
+    ],
     ['Rank agreement', "Spearman's ρ (Pearson correlation of average ranks) over the ordered pairs measured by both scores."],
     ['Curve-model comparison', 'As in LCDB: each model (EXP3, POW3, POW4, MMF4, last value) is fitted on the smaller anchors of a curve and scored by the mean squared error on the larger ones.'],
     ['Compute cost', 'Wall-clock training and probing seconds summed over the runs of each approach, on the device named.'],

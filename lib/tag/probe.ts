@@ -36,11 +36,27 @@ export async function probeAffinity<Batch, State>(
   optimizer: StepOptimizer<State>,
   batch: Batch,
 ): Promise<(number | null)[][]> {
+  return (await probeAffinities(tf, model, optimizer, batch, [batch]))[0];
+}
+
+/**
+ * probeAffinity with the losses L_j read on each of `measures` (Z^m[i][j]); the lookahead step is always taken on
+ * `batch`. With measures = [batch] it is Fifty et al.'s affinity; with a batch of rows the step did not train on
+ * (e.g. inner-validation rows) it is the held-out variant (docs/methods.md, "TAG").
+ */
+export async function probeAffinities<Batch, State>(
+  tf: Tf,
+  model: TagModel<Batch>,
+  optimizer: StepOptimizer<State>,
+  batch: Batch,
+  measures: Batch[],
+): Promise<(number | null)[][][]> {
   const k = model.tasks.length;
   const labelled = model.labelledTasks(batch);
-  const z: (number | null)[][] = Array.from({ length: k }, () => new Array<number | null>(k).fill(null));
-  if (labelled.filter(Boolean).length < 2) return z;
-  const before = lossValues(tf, model, batch);
+  const measured = measures.map((m) => model.labelledTasks(m));
+  const z: (number | null)[][][] = measures.map(() => Array.from({ length: k }, () => new Array<number | null>(k).fill(null)));
+  if (labelled.filter(Boolean).length < 1) return z;
+  const before = measures.map((m) => lossValues(tf, model, m));
 
   const trunkSnapshot = snapshotVariables(model.trunk);
   const optimizerState = await optimizer.getState();
@@ -52,11 +68,13 @@ export async function probeAffinity<Batch, State>(
           const { grads } = tf.variableGrads(() => model.taskLoss(batch, i), [...model.trunk]);
           optimizer.applyGradients(grads as Record<string, Tensor>);
         });
-        const after = lossValues(tf, model, batch);
-        for (let j = 0; j < k; j++) {
-          if (j === i || !labelled[j] || before[j] <= 0) continue;
-          z[i][j] = 1 - after[j] / before[j];
-        }
+        measures.forEach((m, at) => {
+          const after = lossValues(tf, model, m);
+          for (let j = 0; j < k; j++) {
+            if (j === i || !measured[at][j] || before[at][j] <= 0) continue;
+            z[at][i][j] = 1 - after[j] / before[at][j];
+          }
+        });
       } finally {
         restoreVariables(trunkSnapshot);
         await optimizer.setState(optimizerState);

@@ -1,10 +1,13 @@
 // The point trainer: one PointSpec → one PointResult, for every consumer of a point (the pipeline's trainer
 // step, `mtlc train`, the synthetic/power harness), so all of them train by the same protocol and rows.
 import type { ModelConfig } from '../config.ts';
-import { probedPointOptions, probeResultFields, trainProbedPoint } from '../lookahead/run.ts';
-import { trainPoint, type LoadedBackend, type PointInput } from '../model/index.ts';
+import { ComputationError } from '../errors.ts';
+import { runBranches } from '../lookahead/branches.ts';
+import { loadBackend, trainPoint, type LoadedBackend, type PointInput } from '../model/index.ts';
 import { modelSeed, pointRows } from '../splits/index.ts';
-import type { FeatureMatrix, FoldAssignment, LabelMatrix, PointResult, PointSpec } from '../types.ts';
+import { createRng } from '../stats/rng.ts';
+import { trainPointWithTag } from '../tag/run.ts';
+import type { FeatureMatrix, FoldAssignment, LabelMatrix, LookaheadSpec, PointResult, PointSpec } from '../types.ts';
 
 /** What every point of a run is drawn from. */
 export interface TrainingSource {
@@ -16,32 +19,66 @@ export interface TrainingSource {
 
 /**
  * Trains one point: its rows from the fold assignment (pointRows), the model seed of its replicate (modelSeed),
- * the training protocol of `model`. TAG probes ride on the point's own training (they leave it untouched); the
- * data lookahead holds samples back, so it runs as a training of its own, and its cost is that whole extra run.
+ * the training protocol of `model`. TAG probes ride on the point's own training (they leave it untouched). A
+ * lookahead job (spec.probes.lookahead) is the snapshot branches of its target instead (trainBranchJob).
  */
 export async function trainSpec(source: TrainingSource, spec: PointSpec, model: ModelConfig, backend?: LoadedBackend): Promise<PointResult> {
+  if (spec.probes?.lookahead) return trainBranchJob(source, spec, spec.probes.lookahead, model, backend);
   const rows = pointRows(source.labels, source.assignment, spec);
-  const input: PointInput = {
+  const seed = modelSeed(spec.split, spec.fold, spec.seed);
+  const input: PointInput = { features: source.features, labels: source.labels, ...rows, model, seed, backend };
+  const tag = spec.probes?.tag;
+  if (!tag) return { id: spec.id, spec, ...(await trainPoint(input)), finishedAt: new Date().toISOString() };
+  const heldOut = tag.heldOut ? { rows: rows.validationRows, batchSize: model.batchSize, seed: createRng(seed).int() ^ 0x7a6 } : undefined;
+  const out = await trainPointWithTag(input, { every: tag.every, ...(heldOut ? { heldOut } : {}) });
+  return {
+    id: spec.id,
+    spec,
+    ...out.point,
+    finishedAt: new Date().toISOString(),
+    tag: { z: out.tag.z, phases: out.tag.phases, ...(out.tag.heldOut ? { heldOut: out.tag.heldOut } : {}), seconds: out.tag.seconds },
+  };
+}
+
+/**
+ * One target's snapshot branches: its first n₀ rows train the base, its next Δ the self branch, and every other
+ * task in the spec (placebo copies included) gives Δ rows to a branch of its own; the readings are on the fold's
+ * inner validation rows. The job has no test metrics: it is read in the Transfer step, never as a curve point.
+ */
+async function trainBranchJob(source: TrainingSource, spec: PointSpec, look: LookaheadSpec, model: ModelConfig, backend?: LoadedBackend): Promise<PointResult> {
+  const target = spec.focus;
+  if (!target || !(spec.sizes[target] > look.n0)) throw new ComputationError(`lookahead job ${spec.id}: its focus task must be trained at n₀ + Δ (${look.n0 + look.delta})`);
+  const rows = pointRows(source.labels, source.assignment, spec);
+  const own = rows.trainRows[target];
+  const sources = Object.keys(spec.sizes).filter((t) => t !== target && spec.sizes[t] > 0).sort();
+  const loaded = backend ?? (await loadBackend());
+  const out = await runBranches({
     features: source.features,
     labels: source.labels,
-    ...rows,
+    target,
+    sources,
+    baseRows: own.subarray(0, look.n0),
+    selfRows: own.subarray(look.n0),
+    sourceRows: Object.fromEntries(sources.map((s) => [s, rows.trainRows[s]])),
+    validationRows: rows.validationRows,
     model,
     seed: modelSeed(spec.split, spec.fold, spec.seed),
-    backend,
+    baseSteps: look.baseSteps,
+    branchSteps: look.branchSteps,
+    delta: look.delta,
+    backend: loaded,
+  });
+  return {
+    id: spec.id,
+    spec,
+    metrics: {},
+    seconds: out.seconds,
+    backend: out.backend,
+    device: out.device,
+    steps: look.baseSteps + (2 + sources.length) * look.branchSteps,
+    stoppedEarly: false,
+    bestSteps: {},
+    finishedAt: new Date().toISOString(),
+    lookahead: { target, base: out.base, control: out.control, self: out.self, sources: out.sources },
   };
-  const main = spec.probes?.tag ? await trainProbedPoint(input, { tag: { every: spec.probes.tag.every } }) : { point: await trainPoint(input) };
-  const result: PointResult = { id: spec.id, spec, ...main.point, finishedAt: '', ...probeResultFields(main) };
-  if (spec.probes?.lookahead) {
-    // Its probes sit at fractions of the run, so it trains exactly as many steps as the point did (no early stop
-    // of its own) and reads D on the point's inner validation set.
-    const started = performance.now();
-    const options = probedPointOptions({ lookahead: spec.probes.lookahead });
-    const probed = await trainProbedPoint(
-      { ...input, model: { ...model, maxSteps: Math.max(1, main.point.steps) }, validationRows: new Int32Array(0) },
-      { lookahead: { ...options.lookahead!, validation: rows.validationRows } },
-    );
-    result.lookahead = { ...probeResultFields(probed).lookahead!, runSeconds: (performance.now() - started) / 1000 };
-  }
-  result.finishedAt = new Date().toISOString();
-  return result;
 }

@@ -17,11 +17,13 @@ const sum = (values: number[]) => values.reduce((s, v) => s + v, 0);
  * Seconds per approach (a point serving several designs is charged in full to each, because each approach
  * alone would have needed it):
  * - `pairwise`: every point of the pairwise grid;  `random`: every point of the random design;
- * - `curves`: the single-task and all-task curve points;  `contextual`: the contextual design's points;
- * - `tag` / `lookahead`: the probe seconds the trainer measured inside the probed runs (the probe overhead);
- *   `tag_run`: the probed all-task runs TAG rides on (probes included); `lookahead_run`: the lookahead's own
- *   extra trainings (it holds samples back, so it cannot ride on a curve point), probes included;
- * - `total`: every completed point once, plus the lookahead's extra trainings.
+ * - `curves`: the single-task and all-task curve points (`single`: the single-task ones alone);
+ * - `contextual`: the contextual design's points;
+ * - `tag`: the probe seconds the trainer measured inside the probed runs (the probe overhead); `tag_run`: the
+ *   probed all-task runs TAG rides on (probes included);
+ * - `lookahead`: the snapshot-branch jobs, whole (they are trainings of their own); the single-task curves they
+ *   take c and a_i from are charged to `curves`;
+ * - `total`: every completed point once.
  */
 export function costTable(completed: CompletedPoint[]): TransferFile['cost'] {
   const withDesign = (...designs: string[]) => completed.filter((c) => usesOf(c.spec).some((u) => designs.includes(u.design)));
@@ -32,15 +34,12 @@ export function costTable(completed: CompletedPoint[]): TransferFile['cost'] {
   add('pairwise', withDesign('pairwise'));
   add('random', withDesign('random'));
   add('curves', withDesign('single', 'all'));
+  add('single', withDesign('single'));
   add('contextual', withDesign('contextual'));
   const tagged = completed.filter((c) => c.result.tag);
   add('tag', tagged, sum(tagged.map((c) => c.result.tag!.seconds)));
   add('tag_run', tagged, sum(tagged.map((c) => c.result.seconds)));
-  const looked = completed.filter((c) => c.result.lookahead);
-  add('lookahead', looked, sum(looked.map((c) => c.result.lookahead!.seconds)));
-  // Older points (before runSeconds was recorded) ran the lookahead on the point itself.
-  const lookaheadRun = (c: CompletedPoint) => c.result.lookahead!.runSeconds ?? c.result.seconds;
-  add('lookahead_run', looked, sum(looked.map(lookaheadRun)));
-  add('total', completed, sum(completed.map((c) => c.result.seconds)) + sum(looked.map((c) => c.result.lookahead!.runSeconds ?? 0)));
+  add('lookahead', withDesign('lookahead'));
+  add('total', completed);
   return out;
 }

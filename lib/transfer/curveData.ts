@@ -11,7 +11,8 @@ export interface SelectedCurve {
   undefinedY: number;
 }
 
-const groupOf = (c: CompletedPoint) => `f${c.spec.fold}s${c.spec.seed}`;
+/** The replicate group (fold × seed) of a point: the label every fit's jackknife and bootstrap use. */
+export const replicateGroupOf = (c: CompletedPoint) => `f${c.spec.fold}s${c.spec.seed}`;
 
 function collect(
   points: CompletedPoint[],
@@ -29,7 +30,7 @@ function collect(
     }
     data.n.push(c.spec.sizes[task]);
     data.y.push(y);
-    data.group.push(groupOf(c));
+    data.group.push(replicateGroupOf(c));
     const extra = row(c);
     if (extra.nOther !== undefined) (data.nOther ??= []).push(extra.nOther);
     if (extra.nSources !== undefined) (data.nSources ??= []).push(extra.nSources);

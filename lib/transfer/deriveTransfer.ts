@@ -1,12 +1,13 @@
 // The Transfer step's science: transfer.json from the fits in curves.json and the points, without fitting any curve.
 import { ComputationError } from '../errors.ts';
-import type { ContextualTransfer, CurveFit, CurvesFile, PairwiseTransfer, RateEstimate, SingleVsAll, TransferFile } from '../results.ts';
-import { agreementTable, pairMap } from './agreement.ts';
+import type { ContextualTransfer, CurveFit, CurvesFile, PairwiseTransfer, RateEstimate, SingleVsAll, TagScore, TransferFile } from '../results.ts';
+import { agreementTable, pairKey, pairMap } from './agreement.ts';
+import { compareScores } from './scoreComparison.ts';
 import type { AnalyseInput } from './analyse.ts';
 import { costTable } from './cost.ts';
 import { fitKey, planFits, type PlannedFit } from './fitPlan.ts';
 import { matchResults } from './observations.ts';
-import { lookaheadScores, tagGroupsOf, tagScores } from './scores.ts';
+import { lookaheadEstimates, tagGroupsOf, tagScores } from './scores.ts';
 import { singleVsAll } from './singleVsAll.ts';
 import { isPlacebo } from '../data/placebo.ts';
 import { assignFdrVerdicts, derivedInference } from './inference.ts';
@@ -145,18 +146,47 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
     assignFdrVerdicts(gaps.filter((g) => g.split === split).flatMap((g) => g.byN), () => `single-vs-all ${split}`, (b) => b.gap, fdr);
   }
 
+  const singleFits = new Map(plan.flatMap(({ tasks }) => tasks.flatMap((t) => (t.single ? [stored.fitOf(t.single)] : []))).map((f) => [`${f.split}\u0000${f.task}`, f]));
+  const { estimates: lookahead, failures: lookaheadFailures } = lookaheadEstimates(completed, (split, task) => singleFits.get(`${split}\u0000${task}`), alpha);
+  for (const f of lookaheadFailures) failed.push({ analysis: 'lookahead', design: 'lookahead', ...f });
+  assignFdrVerdicts(lookahead, (l) => `lookahead ${l.split}${l.placebo ? ' placebo' : ''}`, (l) => l.s, fdr);
+
   const tag = tagScores(completed);
-  const lookahead = lookaheadScores(completed);
   const firstSplit = plan[0]?.split;
   // Agreement is over the real pairs: placebo sources have no TAG or lookahead score to agree with.
   const rates = (design: 'pairwise' | 'random') => pairMap(pairwise.filter((p) => p.design === design && p.split === firstSplit && !p.placebo).map((p) => ({ source: p.source, target: p.target, value: p.s })));
-  const agreement = agreementTable({
+  const tagVariant = (value: (t: TagScore) => number | undefined) =>
+    pairMap(tag.flatMap((t) => (value(t) === undefined ? [] : [{ source: t.source, target: t.target, value: value(t)! }])));
+  const scores = {
     pairwise: rates('pairwise'),
     random: rates('random'),
-    tag: pairMap(tag.map((t) => ({ source: t.source, target: t.target, value: t.z }))),
-    lookahead: pairMap(lookahead.map((l) => ({ source: l.source, target: l.target, value: l.d }))),
-  });
+    lookahead: pairMap(lookahead.filter((l) => l.split === firstSplit && !l.placebo).map((l) => ({ source: l.source, target: l.target, value: l.s }))),
+    tag: tagVariant((t) => t.z),
+    tag_early: tagVariant((t) => t.zEarly),
+    tag_heldout: tagVariant((t) => t.zHeldOut),
+    tag_heldout_early: tagVariant((t) => t.zHeldOutEarly),
+  };
+  const agreement = agreementTable(scores);
   const tagGroups = tagGroupsOf(tag);
+  const cost = costTable(completed);
+  const reference = (['pairwise', 'random'] as const).find((d) => scores[d].size > 0);
+  const comparison = reference
+    ? compareScores(
+        {
+          name: reference,
+          scores: scores[reference],
+          positive: new Set(pairwise.filter((p) => p.design === reference && p.split === firstSplit && !p.placebo && p.verdict === 'positive').map((p) => pairKey(p.source, p.target))),
+          seconds: cost[reference]?.seconds ?? null,
+        },
+        [
+          ...(reference === 'pairwise' ? [{ name: 'random', scores: scores.random, seconds: cost.random?.seconds ?? null }] : []),
+          // The approximation's full price: its jobs and the single-task curves it takes c and a_i from.
+          { name: 'lookahead', scores: scores.lookahead, seconds: cost.lookahead ? cost.lookahead.seconds + (cost.single?.seconds ?? 0) : null },
+          ...(['tag', 'tag_early', 'tag_heldout', 'tag_heldout_early'] as const).map((name) => ({ name, scores: scores[name], seconds: cost.tag_run?.seconds ?? null })),
+        ],
+        alpha,
+      )
+    : undefined;
 
   return {
     runId: input.runId,
@@ -167,7 +197,8 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
     ...(tagGroups ? { tagGroups } : {}),
     lookahead,
     agreement,
-    cost: costTable(completed),
+    ...(comparison ? { comparison } : {}),
+    cost,
     missingPoints: missing,
     failed,
     ...(input.caps ? { caps: input.caps } : {}),

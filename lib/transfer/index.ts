@@ -9,7 +9,7 @@ export { singleVsAll, exp3At } from './singleVsAll.ts';
 export { matchResults, observationsOf, usesOf, type CompletedPoint, type MissingPoint } from './observations.ts';
 export { singleCurve, allCurve, contextualCurve, pairwiseCurve, jointCurve, type SelectedCurve } from './curveData.ts';
 export { fitWithIntervals, testRate, profileRate, bandGrid, type FitRequest, type FitOptions, type FitOutcome } from './fits.ts';
-export { tagScores, lookaheadScores, tagGroupsOf, meanPairScores } from './scores.ts';
+export { tagScores, lookaheadEstimates, tagGroupsOf, meanPairScores } from './scores.ts';
 export { agreementTable, rankAgreement, pairMap, pairKey, type PairMap } from './agreement.ts';
 export { costTable } from './cost.ts';
 export { compareSingleTaskModels, COMPARED_MODELS } from './comparison.ts';

@@ -37,8 +37,13 @@ export function matchResults(plan: PointSpec[], results: PointResult[]): { compl
       missing.push({ pointId: spec.id, reason: 'no result: the training was not run or failed' });
       continue;
     }
-    const absent = Object.keys(spec.sizes).filter((t) => spec.sizes[t] > 0 && !result.metrics[t]);
-    if (absent.length) missing.push({ pointId: spec.id, reason: `result has no metrics for task(s) ${absent.join(', ')}` });
+    if (spec.probes?.lookahead) {
+      // A lookahead job has branch readings, not test metrics.
+      if (!result.lookahead) missing.push({ pointId: spec.id, reason: 'result of a lookahead job has no branch readings' });
+    } else {
+      const absent = Object.keys(spec.sizes).filter((t) => spec.sizes[t] > 0 && !result.metrics[t]);
+      if (absent.length) missing.push({ pointId: spec.id, reason: `result has no metrics for task(s) ${absent.join(', ')}` });
+    }
     completed.push({ spec, result });
   }
   for (const r of results) if (!planned.has(r.id)) missing.push({ pointId: r.id, reason: 'result is not part of this plan (ignored)' });

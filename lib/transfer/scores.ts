@@ -1,6 +1,10 @@
-// The computational transfer scores (TAG Z and lookahead D) carried by probed points, averaged into one list each.
-import type { TransferFile } from '../results.ts';
+// TAG's scores carried by the probed points, averaged into one list; and the snapshot branches' estimates.
+import { isPlacebo } from '../data/placebo.ts';
+import { branchEstimates, type BranchReplicate } from '../lookahead/estimate.ts';
+import type { CurveFit, LookaheadEstimate, TagScore, TransferFile } from '../results.ts';
 import { groupTasks } from '../tag/grouping.ts';
+import type { Affinities, SplitKind } from '../types.ts';
+import { replicateGroupOf } from './curveData.ts';
 import type { CompletedPoint } from './observations.ts';
 
 export type PairScore = { source: string; target: string; value: number };
@@ -30,12 +34,78 @@ export function meanPairScores(matrices: Record<string, Record<string, number>>[
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function tagScores(completed: CompletedPoint[]): TransferFile['tag'] {
-  return meanPairScores(completed.flatMap((c) => (c.result.tag ? [c.result.tag.z] : []))).map((s) => ({ source: s.source, target: s.target, z: s.value }));
+/**
+ * TAG per ordered pair, each variant averaged over the probed points that recorded it: z (whole run, Fifty et al.),
+ * zEarly (the first phase, epoch 0), and the held-out-batch variants zHeldOut / zHeldOutEarly.
+ */
+export function tagScores(completed: CompletedPoint[]): TagScore[] {
+  const tags = completed.flatMap((c) => (c.result.tag ? [c.result.tag] : []));
+  const early = (phases: { from: number; z: Affinities }[] | undefined) => phases?.filter((p) => p.from === 0).map((p) => p.z) ?? [];
+  const variants = {
+    zEarly: pairLookup(meanPairScores(tags.flatMap((t) => early(t.phases)))),
+    zHeldOut: pairLookup(meanPairScores(tags.flatMap((t) => (t.heldOut ? [t.heldOut.z] : [])))),
+    zHeldOutEarly: pairLookup(meanPairScores(tags.flatMap((t) => early(t.heldOut?.phases)))),
+  };
+  return meanPairScores(tags.map((t) => t.z)).map((s) => {
+    const score: TagScore = { source: s.source, target: s.target, z: s.value };
+    for (const [name, values] of Object.entries(variants) as [keyof typeof variants, Map<string, number>][]) {
+      const v = values.get(`${s.source}\u0000${s.target}`);
+      if (v !== undefined) score[name] = v;
+    }
+    return score;
+  });
 }
 
-export function lookaheadScores(completed: CompletedPoint[]): TransferFile['lookahead'] {
-  return meanPairScores(completed.flatMap((c) => (c.result.lookahead ? [c.result.lookahead.d] : []))).map((s) => ({ source: s.source, target: s.target, d: s.value }));
+const pairLookup = (scores: PairScore[]) => new Map(scores.map((s) => [`${s.source}\u0000${s.target}`, s.value]));
+
+/**
+ * The snapshot-branch estimates of every (split, target) whose lookahead jobs completed, with c and a_i from the
+ * target's single-task EXP3 fit (`singleFit`); targets without a usable fit or scale are reported as failures.
+ */
+export function lookaheadEstimates(
+  completed: CompletedPoint[],
+  singleFit: (split: SplitKind, task: string) => CurveFit | undefined,
+  alpha: number,
+): { estimates: LookaheadEstimate[]; failures: { split: SplitKind; task: string; source?: string; reason: string }[] } {
+  const byTarget = new Map<string, { split: SplitKind; target: string; replicates: BranchReplicate[] }>();
+  for (const c of completed) {
+    const record = c.result.lookahead;
+    if (!record) continue;
+    const key = `${c.spec.split}\u0000${record.target}`;
+    const entry = byTarget.get(key) ?? { split: c.spec.split, target: record.target, replicates: [] };
+    entry.replicates.push({ group: replicateGroupOf(c), record });
+    byTarget.set(key, entry);
+  }
+  const estimates: LookaheadEstimate[] = [];
+  const failures: { split: SplitKind; task: string; source?: string; reason: string }[] = [];
+  for (const { split, target, replicates } of [...byTarget.values()].sort((a, b) => cmp(a.split, b.split) || cmp(a.target, b.target))) {
+    const fit = singleFit(split, target);
+    if (!fit || fit.status !== 'ok') {
+      failures.push({ split, task: target, reason: `no single-task EXP3 fit of the target to scale the branches (${fit?.error ?? 'not in curves.json'})` });
+      continue;
+    }
+    const out = branchEstimates(replicates, { params: fit.params, ...(fit.jackknife ? { jackknife: fit.jackknife } : {}) }, alpha);
+    for (const f of out.failures) failures.push({ split, task: target, ...(f.source ? { source: f.source } : {}), reason: f.reason });
+    for (const e of out.estimates) {
+      estimates.push({
+        source: e.source,
+        target,
+        split,
+        ...(isPlacebo(e.source) ? { placebo: true as const } : {}),
+        s: e.s,
+        ci: e.inference.ci,
+        p: e.inference.p,
+        q: null,
+        verdict: null,
+        family: '',
+        inference: e.inference,
+        exchangeRate: e.exchangeRate,
+        form: e.form,
+        readings: e.readings,
+      });
+    }
+  }
+  return { estimates, failures };
 }
 
 /** TAG's grouping of the tasks from the mean affinities (exact search for K ≤ 10, clustering beyond; lib/tag). */

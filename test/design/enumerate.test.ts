@@ -4,7 +4,7 @@ import { ConfigError } from '../../lib/errors.ts';
 import { enumeratePoints, geometricGrid, logUniformSize, type AvailableCount } from '../../lib/design/index.ts';
 import type { PointSpec } from '../../lib/types.ts';
 
-const noProbes = { tag: { enabled: false, every: 5 }, lookahead: { enabled: false, probes: [0.5], steps: 10, delta: 64 } };
+const noProbes = { tag: { enabled: false, every: 5 }, lookahead: { enabled: false } };
 
 function config(study: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return parseRunConfig({ split: { kinds: ['random'], folds: 5, useFolds: [0, 1] }, ...extra, study: { seeds: 2, ...noProbes, ...study } });
@@ -214,22 +214,46 @@ describe('enumeratePoints: caps and probes', () => {
     expect(() => enumeratePoints(config({ designs: ['single'] }), available({ A: 8, B: 100 }))).toThrow(/study\.grid.*task 'A'.*1 training size\(s\); an EXP3 curve needs at least 3/);
   });
 
-  it('puts the TAG / lookahead probes on the all-task full-size point only, once per split, fold and seed', () => {
-    const cfg = parseRunConfig({ split: { useFolds: [0, 1] }, study: { designs: ['single', 'all', 'contextual'], seeds: 2 } });
+  it('puts the TAG probes on the all-task full-size point only, once per split, fold and seed', () => {
+    const cfg = parseRunConfig({ split: { useFolds: [0, 1] }, study: { designs: ['single', 'all', 'contextual'], seeds: 2, lookahead: { enabled: false } } });
     const { points } = enumeratePoints(cfg, twoTasks);
     const probed = points.filter((p) => p.probes);
     expect(probed).toHaveLength(4);
     for (const p of probed) {
       expect(p.sizes).toEqual({ A: 100, B: 40 });
-      expect(p.probes).toEqual({ tag: { every: 5 }, lookahead: { probes: [0.25, 0.5, 0.75], steps: 10, delta: 64 } });
+      expect(p.probes).toEqual({ tag: { every: 5, heldOut: true } });
       expect(p.uses!.map((u) => u.design)).toEqual(['all', 'contextual', 'contextual']);
     }
+  });
+
+  it('plans one snapshot-branch job per target and replicate, never merged with a curve point', () => {
+    const cfg = parseRunConfig({ split: { useFolds: [0, 1] }, study: { designs: ['single'], seeds: 2, tag: { enabled: false }, lookahead: { n0: 64, delta: 32 } } });
+    const counts = available({ A: 100, B: 40, 'A~placebo': 100, 'B~placebo': 40 }, [0]).concat(available({ A: 100, B: 40, 'A~placebo': 100, 'B~placebo': 40 }, [1]));
+    const jobs = enumeratePoints(cfg, counts).points.filter((p) => p.probes?.lookahead);
+    // 2 targets × 2 folds × 2 seeds. A: n₀ = 64 (+ Δ = 32 self rows); B: n₀ = min(64, 40 − 32) = 8.
+    expect(jobs).toHaveLength(8);
+    const a = jobs.find((p) => p.focus === 'A' && p.fold === 0 && p.seed === 0)!;
+    expect(a.sizes).toEqual({ A: 96, B: 32, 'A~placebo': 32, 'B~placebo': 32 });
+    expect(a.probes).toEqual({ lookahead: { n0: 64, delta: 32, baseSteps: 200, branchSteps: 200 } });
+    expect(a.uses).toEqual([{ design: 'lookahead', focus: 'A' }]);
+    const b = jobs.find((p) => p.focus === 'B' && p.fold === 1 && p.seed === 1)!;
+    expect(b.sizes.B).toBe(40);
+    expect(b.probes!.lookahead!.n0).toBe(8);
+    // A task with fewer than Δ rows gives no branch as a source, and fewer than Δ + 2 none as a target.
+    const wider = parseRunConfig({ split: { useFolds: [0, 1] }, study: { designs: ['single'], grid: { min: 8 }, seeds: 2, tag: { enabled: false }, lookahead: { n0: 64, delta: 32 } } });
+    const small = enumeratePoints(wider, available({ A: 100, B: 31 }, [0]).concat(available({ A: 100, B: 31 }, [1]))).points.filter((p) => p.probes?.lookahead);
+    expect(small.map((p) => [p.focus, p.sizes])).toEqual(Array(4).fill(['A', { A: 96 }]));
+  });
+
+  it('needs the single-task curves for the branches: a config without them is refused, naming the fix', () => {
+    expect(() => parseRunConfig({ study: { designs: ['pairwise'] } })).toThrow(/study\.lookahead\.enabled.*add 'single' to study\.designs/);
+    expect(() => parseRunConfig({ study: { lookahead: { probes: [0.5], steps: 10 } } })).toThrow(/study\.lookahead\.probes.*retired with the data lookahead/);
   });
 
   it('adds the probe point when TAG is enabled without the all design', () => {
     const cfg = parseRunConfig({ split: { useFolds: [0] }, study: { designs: ['single'], seeds: 1, lookahead: { enabled: false } } });
     const probed = enumeratePoints(cfg, available({ A: 100, B: 40 }, [0])).points.filter((p) => p.probes);
-    expect(probed.map((p) => [p.sizes, p.probes, p.uses])).toEqual([[{ A: 100, B: 40 }, { tag: { every: 5 } }, [{ design: 'all' }]]]);
+    expect(probed.map((p) => [p.sizes, p.probes, p.uses])).toEqual([[{ A: 100, B: 40 }, { tag: { every: 5, heldOut: true } }, [{ design: 'all' }]]]);
   });
 });
 

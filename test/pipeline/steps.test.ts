@@ -17,7 +17,7 @@ const config = {
   tasks: { top: 2 },
   split: { useFolds: [0, 1] },
   model: { hidden: [16], maxSteps: 30, batchSize: 64 },
-  study: { designs: ['single', 'all', 'contextual'], grid: { min: 64, max: 256, factor: 2 }, seeds: 2, contextFractions: [0, 1], bootstrap: 20, lookahead: { probes: [0.5], steps: 2, delta: 16 } },
+  study: { designs: ['single', 'all', 'contextual'], grid: { min: 64, max: 256, factor: 2 }, seeds: 2, contextFractions: [0, 1], bootstrap: 20, lookahead: { n0: 32, delta: 16, baseSteps: 20, branchSteps: 20 } },
 };
 
 /** A results document without the wall-clock fields (seconds measured, times of day), which no rerun repeats. */
@@ -66,9 +66,17 @@ describe('pipeline steps on a folder store', () => {
 
     const point = await getJson<PointResult>(store, runLayout(runId).point(plan.pending[0]));
     expect(point?.backend).toMatch(/wasm|cpu|tensorflow/);
-    const probed = (await Promise.all(plan.pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p))))).filter((p) => p?.tag);
-    expect(probed.length).toBeGreaterThan(0);
-    expect(probed[0]!.lookahead).toBeDefined();
+    const all = (await Promise.all(plan.pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p))))).map((p) => p!);
+    const probed = all.filter((p) => p.tag);
+    // TAG rides on the all-task full-size point of each replicate, with its phases and the held-out variant.
+    expect(probed).toHaveLength(4);
+    expect(probed[0].tag!.phases![0]).toMatchObject({ from: 0, to: 0 });
+    expect(probed[0].tag!.heldOut?.phases.length).toBeGreaterThan(0);
+    // One snapshot-branch job per target and replicate: the readings of control, self and each source.
+    const jobs = all.filter((p) => p.lookahead);
+    expect(jobs).toHaveLength(2 * 4);
+    expect(Object.keys(jobs[0].lookahead!.sources)).toHaveLength(3);
+    expect(jobs[0].metrics).toEqual({});
 
     await fitStep(ctx());
     expect((await getJson<{ progress: unknown }>(store, runLayout(runId).status))?.progress).toEqual({ pointsDone: plan.pointsTotal, pointsTotal: plan.pointsTotal, pointsFailed: 0 });
@@ -78,12 +86,17 @@ describe('pipeline steps on a folder store', () => {
     expect(curves!.fits.some((f) => f.model === 'exp3' && f.status === 'ok')).toBe(true);
     expect(transfer!.contextual.length + (transfer!.failed?.length ?? 0)).toBeGreaterThan(0);
     expect(transfer!.tag.length).toBe(2);
-    // The lookahead is its own training: its cost is that run (probes included), and the total pays for it.
-    const look = probed[0]!.lookahead!;
-    expect(look.runSeconds!).toBeGreaterThan(look.seconds);
-    expect(transfer!.cost.lookahead_run.seconds).toBeCloseTo(probed.reduce((s, p) => s + p!.lookahead!.runSeconds!, 0), 6);
-    const all = (await Promise.all(plan.pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p))))).map((p) => p!);
-    expect(transfer!.cost.total.seconds).toBeCloseTo(all.reduce((s, p) => s + p.seconds + (p.lookahead?.runSeconds ?? 0), 0), 6);
+    expect(transfer!.tag.every((t) => t.zEarly !== undefined && t.zHeldOut !== undefined)).toBe(true);
+    // Every target's branches give an estimate per source (2 placebo copies among them) or say why not.
+    const lookaheadFailures = (transfer!.failed ?? []).filter((f) => f.analysis === 'lookahead');
+    expect(transfer!.lookahead.length + lookaheadFailures.length).toBeGreaterThanOrEqual(2);
+    for (const l of transfer!.lookahead) {
+      expect(l.inference.groups).toBe(4);
+      expect(l.family).toBe(`lookahead random${l.placebo ? ' placebo' : ''}`);
+    }
+    // The branches are trainings of their own: their cost is their jobs, and the total counts every point once.
+    expect(transfer!.cost.lookahead.seconds).toBeCloseTo(jobs.reduce((s, p) => s + p.seconds, 0), 6);
+    expect(transfer!.cost.total.seconds).toBeCloseTo(all.reduce((s, p) => s + p.seconds, 0), 6);
     // Replicate-level inference is the verdict: 2 folds × 2 seeds = 4 replicate groups, q-values per family; the F-test beside it.
     for (const c of transfer!.contextual) {
       expect(c.inference.groups).toBe(4);

@@ -51,7 +51,7 @@ describe('buildReport', () => {
     const report = await buildReport(completeRun());
     expect(report.plots.map((p) => p.name)).toEqual([
       'learning-curves-random', 'single-vs-all-random', 'contextual-forest-random', 'contextual-slices-random', 'pairwise-pairwise-random',
-      'scores-tag-vs-lc', 'scores-lookahead-vs-lc', 'scores-lookahead-vs-tag', 'compute-cost', 'curve-model-comparison',
+      'scores-lookahead-vs-lc', 'scores-tag-vs-lc', 'scores-tag-early-vs-lc', 'compute-cost', 'curve-model-comparison',
     ]);
     for (const p of report.plots) {
       expect(p.svg).toMatch(/^<svg [^>]*class="marks"/);
@@ -66,6 +66,12 @@ describe('buildReport', () => {
     expect(forest.match(/<path[^>]*aria-roledescription="point"/g) ?? []).toHaveLength(5 + 1);
     expect(report.html).not.toContain('id="warnings"');
     expect(report.html).not.toContain('Not run.');
+    // The comparison of the approximations: one row per score against the pairwise reference, and the branches' table.
+    const comparison = report.html.slice(report.html.indexOf('<h3>Agreement, recovery and cost</h3>'));
+    for (const label of ['pairwise curves s_ij (grid)', 'snapshot branches ŝ_ij', 'TAG Z, whole run (Fifty et al.)', 'TAG Z, first epoch']) expect(comparison).toContain(label);
+    expect(comparison).toMatch(/8\.5 %/); // (31 + 410) / 5200 of the pairwise grid's seconds
+    expect(report.html).toContain('<h3>Snapshot branches, random split</h3>');
+    expect(report.html).toContain('All 20 snapshot-branch estimates');
   });
 
   it('shows the replicate-level interval, p, q and verdict first, and the F-test and profile interval as marked secondary columns', async () => {

@@ -2,7 +2,11 @@
 // Group A = {KDR, FLT1, FLT4}, group B = {ABL1, SRC}: within a group s_ij > 0, across groups s_ij < 0.
 import { parseRunConfig } from '../../lib/config.ts';
 import type { ReportInput } from '../../lib/report/types.ts';
-import type { ContextualTransfer, CurveFit, ModelComparison, Observation, PairwiseTransfer, RateEstimate } from '../../lib/results.ts';
+import type { ContextualTransfer, CurveFit, LookaheadEstimate, ModelComparison, Observation, PairwiseTransfer, RateEstimate, TagScore } from '../../lib/results.ts';
+import { pairKey, pairMap } from '../../lib/transfer/agreement.ts';
+import { compareScores } from '../../lib/transfer/scoreComparison.ts';
+
+const scoreMap = (rows: readonly { source: string; target: string; s: number }[]) => pairMap(rows.map((r) => ({ source: r.source, target: r.target, value: r.s })));
 
 export const TASKS = ['ABL1', 'KDR', 'SRC', 'FLT1', 'FLT4'] as const;
 export const GROUP: Record<string, 'A' | 'B'> = { KDR: 'A', FLT1: 'A', FLT4: 'A', ABL1: 'B', SRC: 'B' };
@@ -94,8 +98,8 @@ export function completeRun(): ReportInput {
     };
   });
   const pairwise: PairwiseTransfer[] = [];
-  const tag: { source: string; target: string; z: number }[] = [];
-  const lookahead: { source: string; target: string; d: number }[] = [];
+  const tag: TagScore[] = [];
+  const lookahead: LookaheadEstimate[] = [];
   const pn = noiseSource(7, 1);
   for (const source of TASKS) {
     for (const target of TASKS) {
@@ -103,8 +107,10 @@ export function completeRun(): ReportInput {
       const s = sPair(source, target) * (1 + 0.3 * pn()); // estimates scatter around the planted rate
       const half = source === 'SRC' && GROUP[target] === 'A' ? 0.001 : 0.0003; // SRC → group A: CI covers 0
       pairwise.push({ source, target, split: 'random', design: 'pairwise', ...rateFields(s, half, [s - 0.8 * half, s + 0.8 * half]) });
-      tag.push({ source, target, z: 10 * s + 0.002 * pn() });
-      lookahead.push({ source, target, d: 20 * s + 0.001 * pn() });
+      tag.push({ source, target, z: 10 * s + 0.002 * pn(), zEarly: 20 * s + 0.001 * pn() });
+      const sHat = s * (1 + 0.4 * pn());
+      const { independentPoints: _unused, ...rate } = rateFields(sHat, 1.5 * half, [sHat - half, sHat + half]);
+      lookahead.push({ source, target, split: 'random', ...rate, family: 'lookahead random', exchangeRate: sHat / A[target], form: 'log', readings: { control: 0.7, self: 0.75, source: 0.7 + 10 * sHat, placebo: 0.698 } });
     }
   }
   return {
@@ -139,6 +145,15 @@ export function completeRun(): ReportInput {
       tagGroups: { groups: [['KDR', 'FLT1', 'FLT4'], ['ABL1', 'SRC']], score: 0.08, method: 'exact' },
       lookahead,
       agreement: { 'pairwise~tag': { rho: 0.9, pairs: 20 }, 'pairwise~lookahead': { rho: 0.95, pairs: 20 } },
+      comparison: compareScores(
+        { name: 'pairwise', scores: scoreMap(pairwise), positive: new Set(pairwise.filter((p) => p.verdict === 'positive').map((p) => pairKey(p.source, p.target))), seconds: 5200 },
+        [
+          { name: 'lookahead', scores: scoreMap(lookahead), seconds: 31 + 410 },
+          { name: 'tag', scores: pairMap(tag.map((t) => ({ source: t.source, target: t.target, value: t.z }))), seconds: 160 },
+          { name: 'tag_early', scores: pairMap(tag.map((t) => ({ source: t.source, target: t.target, value: t.zEarly! }))), seconds: 160 },
+        ],
+        0.05,
+      ),
       cost: {
         single: { seconds: 410, points: 72, device: 'cpu (2 cores)', backend: 'wasm' },
         all: { seconds: 160, points: 18, device: 'cpu (2 cores)', backend: 'wasm' },
@@ -174,6 +189,6 @@ export function minimalRun(): ReportInput {
   run.curves.observations = run.curves.observations.filter((o) => o.design === 'single');
   run.curves.fits = run.curves.fits.filter((f) => f.design === 'single');
   run.curves.comparison = [];
-  Object.assign(run.transfer, { singleVsAll: [], contextual: [], pairwise: [], tag: [], lookahead: [], agreement: {}, tagGroups: undefined, cost: {} });
+  Object.assign(run.transfer, { singleVsAll: [], contextual: [], pairwise: [], tag: [], lookahead: [], agreement: {}, comparison: undefined, tagGroups: undefined, cost: {} });
   return run;
 }

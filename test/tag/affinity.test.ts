@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PairwiseMean, affinityPairs, averageAffinities } from '../../lib/tag/affinity.ts';
-import { probedPointOptions, probeResultFields } from '../../lib/lookahead/run.ts';
+import { phaseOfEpoch } from '../../lib/tag/hooks.ts';
 
 describe('PairwiseMean', () => {
   it('averages each pair over the probes that define it', () => {
@@ -40,17 +40,17 @@ describe('averageAffinities / affinityPairs', () => {
   });
 });
 
-describe('point-spec probes ↔ driver', () => {
-  it('maps PointSpec.probes to options and results to PointResult fields', () => {
-    expect(probedPointOptions({ tag: { every: 5 }, lookahead: { probes: [0.5], steps: 10, delta: 64 } })).toEqual({
-      tag: { every: 5 },
-      lookahead: { probes: [0.5], steps: 10, delta: 64 },
-    });
-    expect(probedPointOptions(undefined)).toEqual({});
-    const fields = probeResultFields({
-      point: { metrics: {}, seconds: 1, backend: 'cpu', device: 'cpu', steps: 1, bestSteps: {}, stoppedEarly: false },
-      tag: { z: { a: { b: 0.1 } }, seconds: 0.5, steps: 3 },
-    });
-    expect(fields).toEqual({ tag: { z: { a: { b: 0.1 } }, seconds: 0.5 } });
+describe('phaseOfEpoch', () => {
+  it('doubles the phases: {0}, {1, 2}, {3–6}, {7–14}', () => {
+    expect([0, 1, 2, 3, 6, 7, 14, 15].map((e) => phaseOfEpoch(e))).toEqual([
+      { phase: 0, from: 0, to: 0 },
+      { phase: 1, from: 1, to: 2 },
+      { phase: 1, from: 1, to: 2 },
+      { phase: 2, from: 3, to: 6 },
+      { phase: 2, from: 3, to: 6 },
+      { phase: 3, from: 7, to: 14 },
+      { phase: 3, from: 7, to: 14 },
+      { phase: 4, from: 15, to: 30 },
+    ]);
   });
 });

@@ -23,6 +23,6 @@ export function lawStudy(runId = 'split-laws', seeds = 2): AnalyseInput {
   });
   const available = ['A', 'B', 'C'].map((task) => ({ split: 'random' as const, fold: 0, task, nTrain: 256 }));
   const plan = enumeratePoints(config, available);
-  const results = pointResultsFromLaws(plan.points, laws, { noise: 0.003, seed: 11, tag: truthMatrix(1), lookahead: truthMatrix(-1) });
+  const results = pointResultsFromLaws(plan.points, laws, { noise: 0.003, seed: 11, tag: truthMatrix(1) });
   return { runId, config, points: plan.points, results, caps: plan.caps };
 }

@@ -1,0 +1,75 @@
+// The report's comparison of the efficient approximations (snapshot branches, TAG) with the learning curves:
+// the branches' estimates with their controls, and each score's agreement, recovery and price (docs/methods.md,
+// "Snapshot branches", "TAG", "Comparison").
+import type { LookaheadEstimate, TransferFile } from '../results.ts';
+import { controlsHtml } from './controls.ts';
+import { esc, num, table } from './html.ts';
+import { openInterval, verdictCell, verdictCount } from './intervals.ts';
+
+const LABELS: Record<string, string> = {
+  pairwise: 'pairwise curves s_ij (grid)',
+  random: 'random design s_ij (joint fit)',
+  lookahead: 'snapshot branches ŝ_ij',
+  tag: 'TAG Z, whole run (Fifty et al.)',
+  tag_early: 'TAG Z, first epoch',
+  tag_heldout: 'TAG Z held-out batch, whole run',
+  tag_heldout_early: 'TAG Z held-out batch, first epoch',
+};
+
+export const scoreLabel = (name: string): string => LABELS[name] ?? name;
+
+/** The snapshot-branch estimates of one split: a sentence on what they are, the placebo controls, the table. */
+export function lookaheadTable(rows: readonly LookaheadEstimate[], level: string, fdr: number): string {
+  if (rows.length === 0) return '';
+  const real = rows.filter((r) => !r.placebo);
+  const linear = rows.filter((r) => r.form === 'linear').length;
+  const undecided = rows.filter((r) => r.verdict === null);
+  const notes = [
+    `ŝ_ij is on the scale of the pairwise curves' s_ij (per sample of the source): â_i from the target's single-task curve times the exchange rate the branches measure, (L_j − L_placebo)/L_self. Its ${level} CI and p come from the jackknife over replicates (fold × seed); q and verdict from Benjamini–Hochberg within the split at FDR ${fdr}. ` +
+      `${verdictCount(real, 'positive')} of ${real.length} ordered pairs called positive, ${verdictCount(real, 'negative')} negative.`,
+    ...(linear ? [`${linear} estimate${linear === 1 ? '' : 's'} used the linear form (a branch reading reached the curve's c, so the log-gap is undefined).`] : []),
+    ...(undecided.length ? [`${undecided.length} estimate${undecided.length === 1 ? ' has' : 's have'} no verdict: ${undecided[0].inference.note ?? 'no replicate-level p'}.`] : []),
+  ];
+  const sorted = [...rows].sort((a, b) => Number(a.placebo === true) - Number(b.placebo === true) || b.s - a.s);
+  return (
+    notes.map((n) => `<p class="interval-note">${esc(n)}</p>`).join('') +
+    controlsHtml('snapshot branches; each placebo copy measured against the other placebos', rows, fdr) +
+    `<details><summary>All ${rows.length} snapshot-branch estimates</summary>${table(
+      ['source j', 'target i', 'ŝ_ij', `${level} CI`, 'p', 'q', 'verdict', 'exchange rate ŝ/â', 'AUROC control', 'self', 'source', 'form'],
+      sorted.map((r) => [
+        esc(r.source),
+        esc(r.target),
+        num(r.s),
+        openInterval(r.ci),
+        num(r.p, 2),
+        num(r.q, 2),
+        verdictCell(r.verdict),
+        num(r.exchangeRate),
+        num(r.readings.control),
+        num(r.readings.self),
+        num(r.readings.source),
+        esc(r.form),
+      ]),
+      [2, 3, 4, 5, 7, 8, 9, 10],
+    )}</details>`
+  );
+}
+
+/** Each score against the learning-curve reference: within-target and pooled ρ, recovery of its calls, price. */
+export function comparisonTable(comparison: TransferFile['comparison'], level: string): string {
+  if (!comparison || comparison.rows.length < 2) return '';
+  const ref = scoreLabel(comparison.reference);
+  const intro =
+    `Reference: ${ref}. Within-target ρ: Spearman's ρ between a score and the reference over the sources of each target, averaged over the targets (${level} t interval over targets) — whether a score ranks a target's helpers as the curves do. ` +
+    `Recovery: the AUROC at ranking the pairs the reference calls positive (FDR verdicts) above the others, with a Hanley–McNeil ${level} interval. Compute: the approach's own trainings (the snapshot branches also pay for the single-task curves they take c and a_i from; TAG for the all-task run it rides on), as a share of the reference's.`;
+  const rows = comparison.rows.map((r) => [
+    esc(scoreLabel(r.name)),
+    esc(r.pairs),
+    r.name === comparison.reference ? '(reference)' : `${num(r.withinTarget.rho, 2)} ${openInterval(r.withinTarget.ci)} · ${r.withinTarget.targets} targets`,
+    r.name === comparison.reference ? '—' : num(r.rho, 2),
+    r.recovery ? `${num(r.recovery.auroc, 2)} ${openInterval(r.recovery.ci)} · ${r.recovery.positives}+/${r.recovery.negatives}−` : '—',
+    r.seconds === null ? '—' : num(r.seconds, 4),
+    r.costShare === null ? '—' : `${(100 * r.costShare).toFixed(r.costShare < 0.1 ? 1 : 0)} %`,
+  ]);
+  return `<h3>Agreement, recovery and cost</h3><p>${esc(intro)}</p>${table(['score', 'pairs', 'within-target ρ', 'ρ (all pairs)', 'recovery of the curves\u2019 calls', 'compute s', 'share of reference'], rows, [1, 3, 5, 6])}`;
+}

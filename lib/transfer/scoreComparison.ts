@@ -1,0 +1,80 @@
+// The statistical vs computational comparison (docs/methods.md, "Comparison"): each pair score's agreement with
+// the learning-curve s_ij, its recovery of the pairs the curves call, and its compute price.
+import type { ScoreComparison, TransferFile } from '../results.ts';
+import { aurocWithInterval } from '../stats/aurocInterval.ts';
+import { spearman } from '../stats/spearman.ts';
+import { tCritical } from '../stats/tdist.ts';
+import { rankAgreement, type PairMap } from './agreement.ts';
+
+/** A pair score to compare, and what it cost (null: not recorded). */
+export interface ScoreToCompare {
+  name: string;
+  scores: PairMap;
+  seconds: number | null;
+}
+
+const targetOf = (key: string) => key.slice(key.indexOf('→') + 1);
+
+/**
+ * Mean within-target Spearman ρ between a score and the reference over the sources of each target (targets with
+ * at least 3 shared sources), with a (1 − α) t interval over the targets: the comparison that asks whether a
+ * score ranks a target's sources as the curves do, free of differences in scale between targets.
+ */
+export function withinTargetAgreement(score: PairMap, reference: PairMap, alpha = 0.05): ScoreComparison['withinTarget'] {
+  const byTarget = new Map<string, { x: number[]; y: number[] }>();
+  for (const [key, value] of reference) {
+    const other = score.get(key);
+    if (other === undefined) continue;
+    const t = targetOf(key);
+    const entry = byTarget.get(t) ?? { x: [], y: [] };
+    entry.x.push(value);
+    entry.y.push(other);
+    byTarget.set(t, entry);
+  }
+  const rhos = [...byTarget.values()].filter((e) => e.x.length >= 3).map((e) => spearman(e.x, e.y)).filter((r): r is number => r !== null);
+  if (rhos.length === 0) return { rho: null, ci: null, targets: 0 };
+  const mean = rhos.reduce((a, b) => a + b, 0) / rhos.length;
+  if (rhos.length < 2) return { rho: mean, ci: null, targets: 1 };
+  const sd = Math.sqrt(rhos.reduce((a, r) => a + (r - mean) ** 2, 0) / (rhos.length - 1));
+  const half = tCritical(alpha, rhos.length - 1) * (sd / Math.sqrt(rhos.length));
+  return { rho: mean, ci: [Math.max(-1, mean - half), Math.min(1, mean + half)], targets: rhos.length };
+}
+
+/**
+ * Every score against the reference s_ij (the pairwise grid's when run, else the random design's): pooled and
+ * within-target ρ, the AUROC at ranking the pairs the reference calls positive (FDR verdicts) above the others,
+ * and the cost as a share of the reference's.
+ */
+export function compareScores(
+  reference: { name: string; scores: PairMap; positive: ReadonlySet<string>; seconds: number | null },
+  others: readonly ScoreToCompare[],
+  alpha: number,
+): NonNullable<TransferFile['comparison']> {
+  const rows: ScoreComparison[] = [
+    {
+      name: reference.name,
+      pairs: reference.scores.size,
+      seconds: reference.seconds,
+      costShare: reference.seconds === null ? null : 1,
+      rho: null,
+      withinTarget: { rho: null, ci: null, targets: 0 },
+      recovery: null,
+    },
+  ];
+  for (const other of others) {
+    if (other.scores.size === 0) continue;
+    const shared = [...reference.scores.keys()].filter((k) => other.scores.has(k));
+    const recovery = aurocWithInterval(shared.map((k) => (reference.positive.has(k) ? 1 : 0)), shared.map((k) => other.scores.get(k)!), alpha);
+    rows.push({
+      name: other.name,
+      pairs: other.scores.size,
+      seconds: other.seconds,
+      costShare: other.seconds !== null && reference.seconds ? other.seconds / reference.seconds : null,
+      rho: rankAgreement(other.scores, reference.scores).rho,
+      withinTarget: withinTargetAgreement(other.scores, reference.scores, alpha),
+      recovery: recovery.auroc === null ? null : recovery,
+    });
+  }
+  return { reference: reference.name, rows };
+}
+
