@@ -15,7 +15,7 @@ export const DEFAULT_VALIDATION_FRACTION = 0.15;
 export const MODEL_DEFAULTS = { hidden: [512], dropout: 0.5, batchSize: 128, learningRate: 1e-3, maxSteps: 2000, evalEvery: 20, patience: 10, minImprovement: 0.001 };
 
 /** The snapshot-branch lookahead's defaults (docs/config.md). */
-export const LOOKAHEAD_DEFAULTS = { enabled: true, n0: 64, delta: 64, baseSteps: 200, branchSteps: 200 };
+export const LOOKAHEAD_DEFAULTS = { enabled: true, n0: 64, delta: 64, baseSteps: 200, branchSteps: 200, placebos: 3 };
 
 export const DatasetConfig = z
   .object({
@@ -147,6 +147,8 @@ export const StudyConfig = z
         baseSteps: upTo(100_000).default(LOOKAHEAD_DEFAULTS.baseSteps),
         /** Steps of every branch. */
         branchSteps: upTo(100_000).default(LOOKAHEAD_DEFAULTS.branchSteps),
+        /** Placebo branches per target (label-shuffled copies from study.placebo): the correction and the control rows. */
+        placebos: z.number().int().min(0).max(1000).default(LOOKAHEAD_DEFAULTS.placebos),
       })
       .strict()
       .default(LOOKAHEAD_DEFAULTS),

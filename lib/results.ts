@@ -250,7 +250,7 @@ export interface LookaheadEstimate extends FdrVerdict {
   inference: ReplicateInference;
   /** ŝ_ij/â_i as the branches measure it. */
   exchangeRate: number;
-  /** 'log': the EXP3.2 log-gap form; 'linear': its fallback when a reading reached the curve's c. */
+  /** 'log': the EXP3.2 log-gap form; 'linear': its first-order form, when a reading reached the curve's c. */
   form: 'log' | 'linear';
   /** Mean validation AUROC of the target per branch over the replicates. */
   readings: { control: number; self: number; source: number; placebo: number | null };
@@ -287,6 +287,8 @@ export interface TransferFile {
   tag: TagScore[];
   tagGroups?: { groups: string[][]; score: number; method: 'exact' | 'clustering' };
   lookahead: LookaheadEstimate[];
+  /** Per split, the snapshot branches' efficiency φ̂ that puts them on the curves' scale, and each target's own φ_i. */
+  lookaheadEfficiency?: { split: SplitKind; delta: number; pooled: number; byTarget: Record<string, number> }[];
   /** Spearman rank correlations over ordered pairs present in both scores. */
   agreement: Record<string, { rho: number | null; pairs: number }>;
   /** Every pair score against the learning-curve reference: agreement, recovery of its calls, cost. */

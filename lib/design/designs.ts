@@ -124,19 +124,21 @@ export interface LookaheadJob {
 
 /**
  * lookahead: per target, n₀ = min(study.lookahead.n0, full − Δ) rows of its own and Δ rows of every other task and
- * every placebo copy that has Δ (a source with fewer has no branch). A target with fewer than Δ + 2 rows is skipped.
+ * of `study.lookahead.placebos` placebo copies (those of the other tasks first, in task order), each with at least
+ * Δ rows (a source with fewer has no branch). A target with fewer than Δ + 2 rows is skipped.
  */
 export function lookaheadJobs(ctx: DesignContext): LookaheadJob[] {
-  const { n0, delta, baseSteps, branchSteps } = ctx.config.study.lookahead;
+  const { n0, delta, baseSteps, branchSteps, placebos } = ctx.config.study.lookahead;
   const out: LookaheadJob[] = [];
+  const hasDelta = (task: string) => (ctx.full.get(task) ?? 0) >= delta;
   for (const target of ctx.tasks) {
     const full = ctx.full.get(target) ?? 0;
     const base = Math.min(n0, full - delta);
     if (base < 2) continue;
     const sizes: Record<string, number> = { [target]: base + delta };
-    for (const source of [...ctx.tasks, ...ctx.placebos.values()]) {
-      if (source !== target && (ctx.full.get(source) ?? 0) >= delta) sizes[source] = delta;
-    }
+    for (const source of ctx.tasks) if (source !== target && hasDelta(source)) sizes[source] = delta;
+    const copies = [...ctx.tasks.filter((t) => t !== target), target].flatMap((t) => (ctx.placebos.has(t) && hasDelta(ctx.placebos.get(t)!) ? [ctx.placebos.get(t)!] : []));
+    for (const copy of copies.slice(0, placebos)) sizes[copy] = delta;
     out.push({ target, sizes, spec: { n0: base, delta, baseSteps, branchSteps } });
   }
   return out;

@@ -19,35 +19,53 @@ export interface TargetCurve {
   jackknife?: { groups: string[]; params: Params[] };
 }
 
+/** Every replicate of one target's branches, with its single-task curve. */
+export interface TargetBranches {
+  target: string;
+  replicates: BranchReplicate[];
+  curve: TargetCurve;
+}
+
 export interface BranchEstimate {
   source: string;
+  target: string;
   /** ŝ_ij on the pairwise curves' scale (per sample of the source). */
   s: number;
-  /** The exchange rate ŝ_ij/â_i the branches measure directly. */
+  /** ŝ_ij / â_i: how many of the target's own samples one source sample is worth. */
   exchangeRate: number;
-  /** 'log' when every mean reading lies below ĉ (the EXP3.2 form), 'linear' when it falls back (ĉ cancels). */
+  /** 'log' when every mean reading of the target lies below its ĉ; 'linear' (first order in the gap) otherwise. */
   form: 'log' | 'linear';
   inference: ReplicateInference;
   /** Mean readings (validation AUROC) over the replicates: control, self, this source, and the placebo mean used. */
   readings: { control: number; self: number; source: number; placebo: number | null };
 }
 
-/** Why a target's branches give no estimates. */
+/** Why a target's branches (or a whole split's) give no estimates. */
 export interface BranchFailure {
-  source?: string;
+  target?: string;
   reason: string;
+}
+
+/** The branches' efficiency: the share of the curves' own-sample gain a branch of this length delivers. */
+export interface BranchEfficiency {
+  /** φ̂ pooled over the targets, and each target's own φ_i (a diagnostic: they scatter widely). */
+  pooled: number;
+  byTarget: Record<string, number>;
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-interface Means {
+/** The smallest gap c − P_control for which the gaps are read (below it ĉ is no asymptote of these readings). */
+const MIN_GAP = 1e-3;
+
+interface TargetMeans {
   control: number;
   self: number;
   sources: Map<string, number>;
 }
 
-/** Mean reading of each branch over the replicates where it is defined (every replicate must have control and self). */
-function branchMeans(replicates: readonly BranchReplicate[]): Means | undefined {
+/** Mean reading of each branch over the replicates (every replicate must have control and self). */
+function branchMeans(replicates: readonly BranchReplicate[]): TargetMeans | undefined {
   const control: number[] = [];
   const self: number[] = [];
   const sources = new Map<string, number[]>();
@@ -62,62 +80,96 @@ function branchMeans(replicates: readonly BranchReplicate[]): Means | undefined 
 }
 
 /**
- * s_ij of one source from the mean readings, with c and a of the target's EXP3 curve:
- *   L_x = log((c − P̄_x)/(c − P̄_control))          (= −rate_x·Δ under EXP3.2)
- *   L_placebo = mean of L_p over the placebo sources p ≠ j
- *   r_ij = (L_j − L_placebo) / L_self,   s_ij = a · r_ij
- * When some P̄ reaches c, the linear form L_x = −(P̄_x − P̄_control) (c cancels in r) is used instead.
+ * The log-gaps of one target: L_x = log((c − P_x)/(c − P_control)) (= −φ·rate_x·Δ under EXP3.2), or to first order
+ * −(P_x − P_control)/(c − P_control) when a reading reaches c; L_placebo per source = the mean over the placebo
+ * copies other than that source.
  */
-function estimateOne(m: Means, source: string, placebos: readonly string[], curve: Params): { s: number; r: number; form: 'log' | 'linear'; placebo: number | null } | undefined {
-  const pj = m.sources.get(source);
-  if (pj === undefined) return undefined;
-  const pp = placebos.filter((p) => p !== source && m.sources.has(p)).map((p) => m.sources.get(p)!);
-  const { c, a } = curve;
-  const readings = [m.control, m.self, pj, ...pp];
-  const form = readings.every((p) => c - p > 0) ? 'log' : 'linear';
-  const L = (p: number) => (form === 'log' ? Math.log((c - p) / (c - m.control)) : -(p - m.control));
-  const placebo = pp.length ? mean(pp.map(L)) : null;
-  const r = (L(pj) - (placebo ?? 0)) / L(m.self);
-  return { s: a * r, r, form, placebo: pp.length ? mean(pp) : null };
+function logGaps(m: TargetMeans, c: number): { form: 'log' | 'linear'; L: (p: number) => number } | undefined {
+  const gap = c - m.control;
+  if (!(gap > MIN_GAP)) return undefined;
+  const form = [m.self, ...m.sources.values()].every((p) => c - p > 0) ? 'log' : 'linear';
+  return { form, L: (p) => (form === 'log' ? Math.log((c - p) / gap) : -(p - m.control) / gap) };
+}
+
+interface SplitReading {
+  phi: number;
+  byTarget: Map<string, { m: TargetMeans; a: number; form: 'log' | 'linear'; L: (p: number) => number; lSelf: number }>;
 }
 
 /**
- * Estimates for every source of one target (real sources, and each placebo copy against the other placebos as its
- * control), with the replicate-level jackknife: replicate g left out of the branch means and of the EXP3 fit (its
- * stored refit without g). No estimate when the self branch did not beat the control (the scale is undefined).
+ * The pooled efficiency over the targets: φ̂ = Σ_i L_self,i / Σ_i (−a_i·Δ) — how much of the curve's gain from Δ own
+ * rows a branch delivers — with each target's means computed without the replicate `without` (jackknife).
  */
-export function branchEstimates(replicates: readonly BranchReplicate[], curve: TargetCurve, alpha: number): { estimates: BranchEstimate[]; failures: BranchFailure[] } {
-  const m = branchMeans(replicates);
-  if (!m) return { estimates: [], failures: [{ reason: 'a replicate has no control or self reading (the validation rows have one class)' }] };
+function readSplit(targets: readonly TargetBranches[], delta: number, without?: string): SplitReading | undefined {
+  const byTarget: SplitReading['byTarget'] = new Map();
+  let lSelf = 0;
+  let curveGain = 0;
+  for (const t of targets) {
+    const m = branchMeans(without === undefined ? t.replicates : t.replicates.filter((r) => r.group !== without));
+    const k = without === undefined ? -1 : (t.curve.jackknife?.groups.indexOf(without) ?? -1);
+    const params = k >= 0 ? t.curve.jackknife!.params[k] : t.curve.params;
+    if (!m || !(params.a > 0)) continue;
+    const gaps = logGaps(m, params.c);
+    if (!gaps) continue;
+    const l = gaps.L(m.self);
+    byTarget.set(t.target, { m, a: params.a, ...gaps, lSelf: l });
+    lSelf += l;
+    curveGain += -params.a * delta;
+  }
+  if (byTarget.size === 0) return undefined;
+  return { phi: lSelf / curveGain, byTarget };
+}
+
+/** ŝ_ij = −(L_j − L_placebo) / (φ̂·Δ) of one (target, source) from a split's reading; undefined when it has none. */
+function rateOf(reading: SplitReading | undefined, target: string, source: string, delta: number): { s: number; a: number; placebo: number | null } | undefined {
+  const t = reading?.byTarget.get(target);
+  const pj = t?.m.sources.get(source);
+  if (!reading || !t || pj === undefined || !(reading.phi > 0)) return undefined;
+  const placebos = [...t.m.sources.entries()].filter(([s]) => isPlacebo(s) && s !== source).map(([, p]) => p);
+  const lPlacebo = placebos.length ? mean(placebos.map(t.L)) : 0;
+  return { s: -(t.L(pj) - lPlacebo) / (reading.phi * delta), a: t.a, placebo: placebos.length ? mean(placebos) : null };
+}
+
+/**
+ * Estimates for every (target, source) of one split — real sources, and each placebo copy against the other
+ * placebos (the control rows) — on the pairwise curves' scale through the pooled branch efficiency φ̂, with the
+ * replicate-level jackknife: replicate g left out of every target's branch means and of the EXP3 fits (their
+ * stored refits without g), φ̂ recomputed. No estimates when the self branches beat no control on the whole.
+ */
+export function branchEstimates(
+  targets: readonly TargetBranches[],
+  delta: number,
+  alpha: number,
+): { estimates: BranchEstimate[]; failures: BranchFailure[]; efficiency?: BranchEfficiency } {
+  const full = readSplit(targets, delta);
   const failures: BranchFailure[] = [];
-  if (!(curve.params.a > 0) || !Number.isFinite(curve.params.c)) return { estimates: [], failures: [{ reason: `the target's single-task EXP3 fit has no usable c and a (a = ${curve.params.a})` }] };
-  if (!(m.self > m.control)) {
-    return { estimates: [], failures: [{ reason: `Δ more rows of the target itself did not raise its validation AUROC (self ${m.self.toFixed(4)} vs control ${m.control.toFixed(4)}): the branches have no scale` }] };
+  for (const t of targets) {
+    if (!full?.byTarget.has(t.target)) {
+      failures.push({ target: t.target, reason: `no usable readings or single-task curve: every replicate needs control and self readings, the EXP3 fit a > 0 and c above the control's AUROC` });
+    }
   }
-  const sources = [...m.sources.keys()].sort();
-  const placebos = sources.filter(isPlacebo);
-  const groups = replicates.map((r) => r.group);
-  const curveWithout = (g: string): Params => {
-    const k = curve.jackknife?.groups.indexOf(g) ?? -1;
-    return k >= 0 ? curve.jackknife!.params[k] : curve.params;
-  };
+  if (!full) return { estimates: [], failures };
+  const efficiency: BranchEfficiency = { pooled: full.phi, byTarget: Object.fromEntries([...full.byTarget].map(([t, r]) => [t, r.lSelf / (-r.a * delta)])) };
+  if (!(full.phi > 0)) {
+    return { estimates: [], failures: [...failures, { reason: `Δ more rows of the targets themselves did not raise their validation AUROC on the whole (branch efficiency φ̂ = ${full.phi.toFixed(3)}): the branches have no scale` }], efficiency };
+  }
+  const groups = [...new Set(targets.flatMap((t) => t.replicates.map((r) => r.group)))].sort();
+  const leaveOut = new Map(groups.map((g) => [g, readSplit(targets, delta, g)]));
   const estimates: BranchEstimate[] = [];
-  for (const source of sources) {
-    const full = estimateOne(m, source, placebos, curve.params);
-    if (!full) continue;
-    const leaveOut = groups.map((g) => {
-      const rest = branchMeans(replicates.filter((r) => r.group !== g));
-      const e = rest ? estimateOne(rest, source, placebos, curveWithout(g)) : undefined;
-      return e ? e.s : Number.NaN;
-    });
-    estimates.push({
-      source,
-      s: full.s,
-      exchangeRate: full.r,
-      form: full.form,
-      inference: jackknife(full.s, leaveOut, alpha),
-      readings: { control: m.control, self: m.self, source: m.sources.get(source)!, placebo: full.placebo },
-    });
+  for (const [target, t] of [...full.byTarget].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const source of [...t.m.sources.keys()].sort()) {
+      const e = rateOf(full, target, source, delta)!;
+      const without = groups.map((g) => rateOf(leaveOut.get(g), target, source, delta)?.s ?? Number.NaN);
+      estimates.push({
+        source,
+        target,
+        s: e.s,
+        exchangeRate: e.s / e.a,
+        form: t.form,
+        inference: jackknife(e.s, without, alpha),
+        readings: { control: t.m.control, self: t.m.self, source: t.m.sources.get(source)!, placebo: e.placebo },
+      });
+    }
   }
-  return { estimates, failures };
+  return { estimates, failures, efficiency };
 }

@@ -19,14 +19,17 @@ const LABELS: Record<string, string> = {
 export const scoreLabel = (name: string): string => LABELS[name] ?? name;
 
 /** The snapshot-branch estimates of one split: a sentence on what they are, the placebo controls, the table. */
-export function lookaheadTable(rows: readonly LookaheadEstimate[], level: string, fdr: number): string {
+export function lookaheadTable(rows: readonly LookaheadEstimate[], level: string, fdr: number, efficiency?: NonNullable<TransferFile['lookaheadEfficiency']>[number]): string {
   if (rows.length === 0) return '';
   const real = rows.filter((r) => !r.placebo);
   const linear = rows.filter((r) => r.form === 'linear').length;
   const undecided = rows.filter((r) => r.verdict === null);
   const notes = [
-    `ŝ_ij is on the scale of the pairwise curves' s_ij (per sample of the source): â_i from the target's single-task curve times the exchange rate the branches measure, (L_j − L_placebo)/L_self. Its ${level} CI and p come from the jackknife over replicates (fold × seed); q and verdict from Benjamini–Hochberg within the split at FDR ${fdr}. ` +
+    `ŝ_ij is on the scale of the pairwise curves' s_ij (per sample of the source): −(L_j − L_placebo)/(φ̂·Δ), where L is the log-gap of the target's validation AUROC to its single-task curve's c and φ̂ the share of the curves' own-sample gain that the self branches delivered, pooled over the targets. Its ${level} CI and p come from the jackknife over replicates (fold × seed); q and verdict from Benjamini–Hochberg within the split at FDR ${fdr}. ` +
       `${verdictCount(real, 'positive')} of ${real.length} ordered pairs called positive, ${verdictCount(real, 'negative')} negative.`,
+    ...(efficiency
+      ? [`Branch efficiency φ̂ = ${num(efficiency.pooled, 3)} (Δ = ${efficiency.delta}); per target ${Object.entries(efficiency.byTarget).map(([t, phi]) => `${t} ${num(phi, 2)}`).join(', ')} — single targets scatter, which is why the scale is pooled.`]
+      : []),
     ...(linear ? [`${linear} estimate${linear === 1 ? '' : 's'} used the linear form (a branch reading reached the curve's c, so the log-gap is undefined).`] : []),
     ...(undecided.length ? [`${undecided.length} estimate${undecided.length === 1 ? ' has' : 's have'} no verdict: ${undecided[0].inference.note ?? 'no replicate-level p'}.`] : []),
   ];

@@ -172,7 +172,8 @@ async function scoresSection(input: ReportInput, splits: readonly SplitKind[], d
   let html = comparisonTable(transfer.comparison, levelOf(input));
   for (const split of splits) {
     const rows = transfer.lookahead.filter((l) => l.split === split);
-    if (rows.length) html += `<h3>Snapshot branches, ${esc(split)} split</h3>${lookaheadTable(rows, levelOf(input), config.study.fdr)}`;
+    const efficiency = transfer.lookaheadEfficiency?.find((e) => e.split === split);
+    if (rows.length) html += `<h3>Snapshot branches, ${esc(split)} split</h3>${lookaheadTable(rows, levelOf(input), config.study.fdr, efficiency)}`;
   }
   const pairsOf: [string, string, string, typeof s, typeof s][] = [
     ['scores-lookahead-vs-lc', 'learning-curve s_ij', 'snapshot branches ŝ_ij', s, d],

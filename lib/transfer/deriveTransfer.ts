@@ -147,7 +147,7 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
   }
 
   const singleFits = new Map(plan.flatMap(({ tasks }) => tasks.flatMap((t) => (t.single ? [stored.fitOf(t.single)] : []))).map((f) => [`${f.split}\u0000${f.task}`, f]));
-  const { estimates: lookahead, failures: lookaheadFailures } = lookaheadEstimates(completed, (split, task) => singleFits.get(`${split}\u0000${task}`), alpha);
+  const { estimates: lookahead, efficiency: lookaheadEfficiency, failures: lookaheadFailures } = lookaheadEstimates(completed, (split, task) => singleFits.get(`${split}\u0000${task}`), alpha);
   for (const f of lookaheadFailures) failed.push({ analysis: 'lookahead', design: 'lookahead', ...f });
   assignFdrVerdicts(lookahead, (l) => `lookahead ${l.split}${l.placebo ? ' placebo' : ''}`, (l) => l.s, fdr);
 
@@ -196,6 +196,7 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
     tag,
     ...(tagGroups ? { tagGroups } : {}),
     lookahead,
+    ...(lookaheadEfficiency.length ? { lookaheadEfficiency } : {}),
     agreement,
     ...(comparison ? { comparison } : {}),
     cost,

@@ -1,6 +1,6 @@
 // TAG's scores carried by the probed points, averaged into one list; and the snapshot branches' estimates.
 import { isPlacebo } from '../data/placebo.ts';
-import { branchEstimates, type BranchReplicate } from '../lookahead/estimate.ts';
+import { branchEstimates, type BranchReplicate, type TargetBranches } from '../lookahead/estimate.ts';
 import type { CurveFit, LookaheadEstimate, TagScore, TransferFile } from '../results.ts';
 import { groupTasks } from '../tag/grouping.ts';
 import type { Affinities, SplitKind } from '../types.ts';
@@ -59,37 +59,44 @@ export function tagScores(completed: CompletedPoint[]): TagScore[] {
 const pairLookup = (scores: PairScore[]) => new Map(scores.map((s) => [`${s.source}\u0000${s.target}`, s.value]));
 
 /**
- * The snapshot-branch estimates of every (split, target) whose lookahead jobs completed, with c and a_i from the
- * target's single-task EXP3 fit (`singleFit`); targets without a usable fit or scale are reported as failures.
+ * The snapshot-branch estimates of every split whose lookahead jobs completed, with c and a_i from each target's
+ * single-task EXP3 fit (`singleFit`); targets without a usable fit or readings are reported as failures.
  */
 export function lookaheadEstimates(
   completed: CompletedPoint[],
   singleFit: (split: SplitKind, task: string) => CurveFit | undefined,
   alpha: number,
-): { estimates: LookaheadEstimate[]; failures: { split: SplitKind; task: string; source?: string; reason: string }[] } {
-  const byTarget = new Map<string, { split: SplitKind; target: string; replicates: BranchReplicate[] }>();
+): {
+  estimates: LookaheadEstimate[];
+  efficiency: NonNullable<TransferFile['lookaheadEfficiency']>;
+  failures: { split: SplitKind; task: string; reason: string }[];
+} {
+  const bySplit = new Map<SplitKind, { delta: number; targets: Map<string, BranchReplicate[]> }>();
   for (const c of completed) {
     const record = c.result.lookahead;
-    if (!record) continue;
-    const key = `${c.spec.split}\u0000${record.target}`;
-    const entry = byTarget.get(key) ?? { split: c.spec.split, target: record.target, replicates: [] };
-    entry.replicates.push({ group: replicateGroupOf(c), record });
-    byTarget.set(key, entry);
+    const spec = c.spec.probes?.lookahead;
+    if (!record || !spec) continue;
+    const split = bySplit.get(c.spec.split) ?? { delta: spec.delta, targets: new Map() };
+    split.targets.set(record.target, [...(split.targets.get(record.target) ?? []), { group: replicateGroupOf(c), record }]);
+    bySplit.set(c.spec.split, split);
   }
   const estimates: LookaheadEstimate[] = [];
-  const failures: { split: SplitKind; task: string; source?: string; reason: string }[] = [];
-  for (const { split, target, replicates } of [...byTarget.values()].sort((a, b) => cmp(a.split, b.split) || cmp(a.target, b.target))) {
-    const fit = singleFit(split, target);
-    if (!fit || fit.status !== 'ok') {
-      failures.push({ split, task: target, reason: `no single-task EXP3 fit of the target to scale the branches (${fit?.error ?? 'not in curves.json'})` });
-      continue;
+  const efficiency: NonNullable<TransferFile['lookaheadEfficiency']> = [];
+  const failures: { split: SplitKind; task: string; reason: string }[] = [];
+  for (const [split, { delta, targets }] of [...bySplit].sort(([a], [b]) => cmp(a, b))) {
+    const usable: TargetBranches[] = [];
+    for (const [target, replicates] of [...targets].sort(([a], [b]) => cmp(a, b))) {
+      const fit = singleFit(split, target);
+      if (!fit || fit.status !== 'ok') failures.push({ split, task: target, reason: `no single-task EXP3 fit of the target to scale its branches (${fit?.error ?? 'not in curves.json'})` });
+      else usable.push({ target, replicates, curve: { params: fit.params, ...(fit.jackknife ? { jackknife: fit.jackknife } : {}) } });
     }
-    const out = branchEstimates(replicates, { params: fit.params, ...(fit.jackknife ? { jackknife: fit.jackknife } : {}) }, alpha);
-    for (const f of out.failures) failures.push({ split, task: target, ...(f.source ? { source: f.source } : {}), reason: f.reason });
+    const out = branchEstimates(usable, delta, alpha);
+    for (const f of out.failures) failures.push({ split, task: f.target ?? usable.map((t) => t.target).join(', '), reason: f.reason });
+    if (out.efficiency) efficiency.push({ split, delta, pooled: out.efficiency.pooled, byTarget: out.efficiency.byTarget });
     for (const e of out.estimates) {
       estimates.push({
         source: e.source,
-        target,
+        target: e.target,
         split,
         ...(isPlacebo(e.source) ? { placebo: true as const } : {}),
         s: e.s,
@@ -105,7 +112,7 @@ export function lookaheadEstimates(
       });
     }
   }
-  return { estimates, failures };
+  return { estimates, efficiency, failures };
 }
 
 /** TAG's grouping of the tasks from the mean affinities (exact search for K ≤ 10, clustering beyond; lib/tag). */

@@ -1,73 +1,98 @@
 // The snapshot-branch estimator against hand-computed cases (docs/methods.md, "Snapshot branches").
 import { describe, expect, it } from 'vitest';
-import { branchEstimates, type BranchReplicate } from '../../lib/lookahead/estimate.ts';
+import { branchEstimates, type TargetBranches } from '../../lib/lookahead/estimate.ts';
 import type { LookaheadRecord } from '../../lib/types.ts';
 
-// Target law: c = 0.9, gap at the snapshot 0.2; Δ rows of the target multiply the gap by e^(−a·Δ) = e^(−0.64), of
-// source j by e^(−s·Δ) = e^(−0.32) (s = 0.005 with Δ = 64), and any added task (j or a placebo) by e^(+0.05): the
-// generic effect of extra rows that the placebo correction removes.
-const c = 0.9;
-const gap = (logFactor: number) => c - 0.2 * Math.exp(logFactor);
-const record = (jitter = 0): LookaheadRecord => ({
-  target: 'i',
-  base: gap(0),
-  control: gap(0) + jitter,
-  self: gap(-0.64) + jitter,
-  sources: { j: gap(-0.32 + 0.05) + jitter, 'p~placebo': gap(0.05) + jitter, 'q~placebo': gap(0.05) + jitter },
-});
+// Two targets, Δ = 64. The readings are built from log-gaps L_x = log((c − P_x)/(c − P_control)):
+//   i1: c 0.9, a 0.01, control gap 0.2;  i2: c 0.85, a 0.02, control gap 0.15.
+// A branch of efficiency φ turns the curve's gain e^(−rate·Δ) into e^(−φ·rate·Δ); every added task (a source or a
+// placebo copy) also shifts L by +0.05, the generic effect the placebo correction removes.
+const DELTA = 64;
+const GENERIC = 0.05;
+const reading = (c: number, gap: number, L: number) => c - gap * Math.exp(L);
+function target(name: string, c: number, a: number, gap: number, phi: number, sources: Record<string, number>, groups: string[]): TargetBranches {
+  const record: LookaheadRecord = {
+    target: name,
+    base: reading(c, gap, 0),
+    control: reading(c, gap, 0),
+    self: reading(c, gap, -phi * a * DELTA),
+    sources: {
+      ...Object.fromEntries(Object.entries(sources).map(([s, rate]) => [s, reading(c, gap, -phi * rate * DELTA + GENERIC)])),
+      'p~placebo': reading(c, gap, GENERIC),
+      'q~placebo': reading(c, gap, GENERIC),
+    },
+  };
+  return { target: name, replicates: groups.map((group) => ({ group, record })), curve: { params: { c, a } } };
+}
 const groups = ['f0s0', 'f1s0', 'f2s0', 'f3s0'];
+const find = (out: ReturnType<typeof branchEstimates>, source: string, targetName: string) => out.estimates.find((e) => e.source === source && e.target === targetName)!;
 
 describe('branchEstimates', () => {
-  it('recovers s_ij = â_i·(L_j − L_placebo)/L_self exactly from noiseless readings', () => {
-    const replicates: BranchReplicate[] = groups.map((group) => ({ group, record: record() }));
-    const { estimates, failures } = branchEstimates(replicates, { params: { c, a: 0.01 } }, 0.05);
-    expect(failures).toEqual([]);
-    const j = estimates.find((e) => e.source === 'j')!;
-    expect(j.s).toBeCloseTo(0.005, 12);
-    expect(j.exchangeRate).toBeCloseTo(0.5, 12);
-    expect(j.form).toBe('log');
-    expect(j.readings.placebo).toBeCloseTo(gap(0.05), 12);
+  it('recovers s_ij = −(L_j − L_placebo)/(φ̂·Δ) exactly when every branch has the same efficiency', () => {
+    const out = branchEstimates([target('i1', 0.9, 0.01, 0.2, 0.5, { j: 0.005 }, groups), target('i2', 0.85, 0.02, 0.15, 0.5, { k: -0.004 }, groups)], DELTA, 0.05);
+    expect(out.failures).toEqual([]);
+    expect(out.efficiency!.pooled).toBeCloseTo(0.5, 12);
+    expect(find(out, 'j', 'i1').s).toBeCloseTo(0.005, 12);
+    expect(find(out, 'k', 'i2').s).toBeCloseTo(-0.004, 12);
+    expect(find(out, 'j', 'i1').exchangeRate).toBeCloseTo(0.5, 12);
+    expect(find(out, 'j', 'i1').form).toBe('log');
+    expect(find(out, 'j', 'i1').readings.placebo).toBeCloseTo(reading(0.9, 0.2, GENERIC), 12);
     // Each placebo copy against the other: no transfer.
-    for (const p of ['p~placebo', 'q~placebo']) expect(estimates.find((e) => e.source === p)!.s).toBeCloseTo(0, 12);
+    for (const t of ['i1', 'i2']) for (const p of ['p~placebo', 'q~placebo']) expect(find(out, p, t).s).toBeCloseTo(0, 12);
   });
 
-  it('jackknifes over replicates, leaving each out of the branch means and of the EXP3 fit', () => {
-    // Identical readings in every replicate: all the spread comes from the fit's leave-one-out a.
-    const replicates: BranchReplicate[] = groups.map((group) => ({ group, record: record() }));
+  it('pools the efficiency over targets: φ̂ = Σ L_self / Σ(−a·Δ)', () => {
+    // φ 0.4 and 0.6: φ̂ = (0.4·0.64 + 0.6·1.28)/(0.64 + 1.28) = 0.533…; ŝ(j → i1) = 0.4·0.005·64/(φ̂·64) = 0.00375.
+    const out = branchEstimates([target('i1', 0.9, 0.01, 0.2, 0.4, { j: 0.005 }, groups), target('i2', 0.85, 0.02, 0.15, 0.6, { k: -0.004 }, groups)], DELTA, 0.05);
+    expect(out.efficiency!.pooled).toBeCloseTo(1.024 / 1.92, 12);
+    expect(out.efficiency!.byTarget.i1).toBeCloseTo(0.4, 12);
+    expect(out.efficiency!.byTarget.i2).toBeCloseTo(0.6, 12);
+    expect(find(out, 'j', 'i1').s).toBeCloseTo(0.00375, 12);
+  });
+
+  it('jackknifes over replicates, leaving each out of every target and of the EXP3 fits', () => {
+    // Identical readings in every replicate; i1's fit without replicate g has a_g: φ̂_(g) = 0.96/(64·(a_g + 0.02)),
+    // so ŝ_(g)(j → i1) = 0.16/(64·φ̂_(g)) = (0.16/0.96)·(a_g + 0.02).
     const leaveOutA = [0.009, 0.011, 0.0095, 0.0105];
-    const { estimates } = branchEstimates(replicates, { params: { c, a: 0.01 }, jackknife: { groups, params: leaveOutA.map((a) => ({ c, a })) } }, 0.05);
-    const j = estimates.find((e) => e.source === 'j')!;
-    const theta = leaveOutA.map((a) => 0.5 * a);
+    const i1 = target('i1', 0.9, 0.01, 0.2, 0.5, { j: 0.005 }, groups);
+    i1.curve.jackknife = { groups, params: leaveOutA.map((a) => ({ c: 0.9, a })) };
+    const j = find(branchEstimates([i1, target('i2', 0.85, 0.02, 0.15, 0.5, { k: -0.004 }, groups)], DELTA, 0.05), 'j', 'i1');
+    const theta = leaveOutA.map((a) => (0.16 / 0.96) * (a + 0.02));
     const mean = theta.reduce((s, t) => s + t, 0) / 4;
     const se = Math.sqrt((3 / 4) * theta.reduce((s, t) => s + (t - mean) ** 2, 0));
-    expect(j.inference.groups).toBe(4);
+    expect(j.inference).toMatchObject({ groups: 4, df: 3 });
     expect(j.inference.se).toBeCloseTo(se, 12);
-    expect(j.inference.df).toBe(3);
     expect(j.inference.ci![0]).toBeLessThan(0.005);
     expect(j.inference.ci![1]).toBeGreaterThan(0.005);
   });
 
-  it('falls back to the linear form when a reading reaches c (c cancels in the exchange rate)', () => {
-    const replicates: BranchReplicate[] = groups.map((group) => ({ group, record: record() }));
-    const low = { c: gap(-0.64) - 0.001, a: 0.01 }; // below the self branch's reading
-    const j = branchEstimates(replicates, { params: low }, 0.05).estimates.find((e) => e.source === 'j')!;
-    const r = record();
-    expect(j.form).toBe('linear');
-    expect(j.s).toBeCloseTo((0.01 * (r.sources.j! - r.sources['p~placebo']!)) / (r.self! - r.control!), 12);
+  it('reads a target to first order in the gap when a reading reaches its c', () => {
+    const i1 = target('i1', 0.9, 0.01, 0.2, 0.5, { j: 0.005 }, groups);
+    const r = i1.replicates[0].record;
+    const c = r.self! - 0.001; // the self branch reads above c
+    i1.curve.params.c = c;
+    const out = branchEstimates([i1], DELTA, 0.05);
+    const L = (p: number) => -(p - r.control!) / (c - r.control!);
+    expect(find(out, 'j', 'i1').form).toBe('linear');
+    expect(out.efficiency!.pooled).toBeCloseTo(L(r.self!) / (-0.01 * DELTA), 12);
+    expect(find(out, 'j', 'i1').s).toBeCloseTo(-(L(r.sources.j!) - L(r.sources['p~placebo']!)) / (out.efficiency!.pooled * DELTA), 12);
   });
 
-  it('gives no estimate, and says why, when the self branch did not beat the control', () => {
-    const flat: BranchReplicate[] = groups.map((group) => ({ group, record: { ...record(), self: gap(0) } }));
-    const out = branchEstimates(flat, { params: { c, a: 0.01 } }, 0.05);
-    expect(out.estimates).toEqual([]);
-    expect(out.failures[0].reason).toMatch(/did not raise its validation AUROC/);
-    const noFit = branchEstimates(flat, { params: { c, a: 0 } }, 0.05);
-    expect(noFit.failures[0].reason).toMatch(/no usable c and a/);
+  it('says why there is no estimate: no self gain on the whole, a target without a usable curve', () => {
+    const flat = target('i1', 0.9, 0.01, 0.2, 0, { j: 0.005 }, groups);
+    const none = branchEstimates([flat], DELTA, 0.05);
+    expect(none.estimates).toEqual([]);
+    expect(none.failures[0].reason).toMatch(/did not raise their validation AUROC on the whole/);
+    const noCurve = target('i2', 0.85, 0, 0.15, 0.5, { k: 0.001 }, groups);
+    const out = branchEstimates([target('i1', 0.9, 0.01, 0.2, 0.5, { j: 0.005 }, groups), noCurve], DELTA, 0.05);
+    expect(out.failures).toEqual([{ target: 'i2', reason: expect.stringMatching(/no usable readings or single-task curve/) }]);
+    expect(out.estimates.every((e) => e.target === 'i1')).toBe(true);
   });
 
   it('needs 4 replicates for an interval, as every replicate-level estimate', () => {
-    const three: BranchReplicate[] = groups.slice(0, 3).map((group, k) => ({ group, record: record(0.001 * k) }));
-    const j = branchEstimates(three, { params: { c, a: 0.01 } }, 0.05).estimates.find((e) => e.source === 'j')!;
+    const three = target('i1', 0.9, 0.01, 0.2, 0.5, { j: 0.005 }, groups.slice(0, 3));
+    three.replicates[1] = { ...three.replicates[1], record: { ...three.replicates[1].record, self: three.replicates[1].record.self! + 0.002 } };
+    const j = find(branchEstimates([three], DELTA, 0.05), 'j', 'i1');
     expect(j.inference.ci).toBeNull();
     expect(j.inference.note).toMatch(/at least 4/);
   });

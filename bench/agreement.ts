@@ -1,0 +1,108 @@
+// npm run agreement -- --curves <run folder> --approx <run folder>: how well a cheap score (the snapshot branches,
+// TAG) reproduces the learning-curve s_ij of a real study, next to the ceiling — the split-half reliability of
+// s_ij itself (docs/methods.md, "Comparison"). Reads the runs `mtlc run` left in its embedded bucket
+// (<out>/s3/mtlc-local/runs/<runId>).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatTable } from '../app/cli/table.ts';
+import { enumeratePoints, estimatePointSeconds } from '../lib/design/index.ts';
+import { analyseInput } from '../lib/pipeline/analyseInput.ts';
+import { loadPreparedRun } from '../lib/pipeline/prepared.ts';
+import type { TransferFile } from '../lib/results.ts';
+import { availableCounts } from '../lib/splits/index.ts';
+import type { ObjectStore } from '../lib/storage/port.ts';
+import { getJson } from '../lib/storage/port.ts';
+import { pairMap, type PairMap } from '../lib/transfer/agreement.ts';
+import { analyseRun } from '../lib/transfer/index.ts';
+import { withinTargetAgreement } from '../lib/transfer/scoreComparison.ts';
+import { runLayout } from '../lib/layout.ts';
+
+/** Read-only view of one run in s3rver's folder layout (each object stored as `<key>._S3rver_object`). */
+class S3rverRunFolder implements ObjectStore {
+  constructor(readonly bucketDir: string) {}
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await readFile(path.join(this.bucketDir, `${key}._S3rver_object`));
+    } catch {
+      return undefined;
+    }
+  }
+  async put(): Promise<void> {
+    throw new Error('read-only');
+  }
+  async list(prefix: string): Promise<string[]> {
+    const { readdir } = await import('node:fs/promises');
+    const dir = path.join(this.bucketDir, prefix);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith('._S3rver_object')).map((n) => `${prefix}${n.slice(0, -'._S3rver_object'.length)}`).sort();
+  }
+  async exists(key: string): Promise<boolean> {
+    return (await this.get(key)) !== undefined;
+  }
+  describe(key: string): string {
+    return path.join(this.bucketDir, key);
+  }
+}
+
+/** <out>/s3/mtlc-local/runs/<runId> → the store and run id. */
+function openRun(runDir: string): { store: ObjectStore; runId: string } {
+  const runId = path.basename(runDir);
+  return { store: new S3rverRunFolder(path.resolve(runDir, '..', '..')), runId };
+}
+
+const { values } = parseArgs({ options: { curves: { type: 'string' }, approx: { type: 'string' } } });
+if (!values.curves || !values.approx) throw new Error('usage: npm run agreement -- --curves <run folder> --approx <run folder>');
+const curvesRun = openRun(values.curves);
+const approxRun = openRun(values.approx);
+const curvesTransfer = (await getJson<TransferFile>(curvesRun.store, runLayout(curvesRun.runId).transfer))!;
+const approxTransfer = (await getJson<TransferFile>(approxRun.store, runLayout(approxRun.runId).transfer))!;
+
+// The reference: the curves run's s_ij (pairwise grid if run, else the random design's joint fit), first split.
+const design = curvesTransfer.pairwise.some((p) => p.design === 'pairwise') ? 'pairwise' : 'random';
+const split = curvesTransfer.pairwise[0].split;
+const rates = (t: TransferFile): PairMap =>
+  pairMap(t.pairwise.filter((p) => p.design === design && p.split === split && !p.placebo).map((p) => ({ source: p.source, target: p.target, value: p.s })));
+const reference = rates(curvesTransfer);
+
+// Split-half reliability of s_ij: the same fits on two disjoint halves of the replicates (folds).
+const input = await analyseInput({ ...curvesRun });
+const folds = [...new Set(input.points.map((p) => p.fold))].sort((a, b) => a - b);
+const half = Math.ceil(folds.length / 2);
+const halves = [folds.slice(0, half), folds.slice(half)];
+const halfRates = halves.map((fs) => {
+  const points = input.points.filter((p) => fs.includes(p.fold));
+  const ids = new Set(points.map((p) => p.id));
+  const config = { ...input.config, split: { ...input.config.split, useFolds: fs } };
+  return rates(analyseRun({ ...input, config, points, results: input.results.filter((r) => ids.has(r.id)) }).transfer);
+});
+const reliability = withinTargetAgreement(halfRates[0], halfRates[1]);
+
+// What the full pairwise grid of the same tasks and folds would cost (the study-size model of lib/design).
+const loaded = await loadPreparedRun({ ...curvesRun });
+const gridConfig = { ...input.config, study: { ...input.config.study, designs: ['pairwise' as const], placebo: { sources: [] as string[] }, tag: { ...input.config.study.tag, enabled: false }, lookahead: { ...input.config.study.lookahead, enabled: false } } };
+const assignment = loaded.splits.get(split)!;
+const realTasks = loaded.dataset.labels.tasks.filter((t) => !t.endsWith('~placebo'));
+const gridPlan = enumeratePoints(gridConfig, availableCounts(loaded.dataset.labels, [assignment], input.config.split.useFolds).filter((a) => realTasks.includes(a.task)));
+const gridSeconds = gridPlan.points.reduce((s, p) => s + estimatePointSeconds(p), 0);
+
+const scores: [string, PairMap, number | null][] = [
+  ['snapshot branches ŝ_ij', pairMap(approxTransfer.lookahead.filter((l) => l.split === split && !l.placebo).map((l) => ({ source: l.source, target: l.target, value: l.s }))), approxTransfer.cost.lookahead ? approxTransfer.cost.lookahead.seconds + (approxTransfer.cost.single?.seconds ?? 0) : null],
+  ['TAG Z (whole run)', pairMap(approxTransfer.tag.map((t) => ({ source: t.source, target: t.target, value: t.z }))), approxTransfer.cost.tag_run?.seconds ?? null],
+  ['TAG Z (first epoch)', pairMap(approxTransfer.tag.flatMap((t) => (t.zEarly === undefined ? [] : [{ source: t.source, target: t.target, value: t.zEarly }]))), approxTransfer.cost.tag_run?.seconds ?? null],
+];
+const fmt = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '—' : v.toFixed(d));
+const ci = (c: [number, number] | null) => (c ? `[${c[0].toFixed(2)}, ${c[1].toFixed(2)}]` : '—');
+console.log(`# agreement with the ${design} s_ij of ${curvesRun.runId} (${reference.size} ordered pairs, ${split} split)\n`);
+const rows = scores
+  .filter(([, m]) => m.size > 0)
+  .map(([name, m, seconds]) => {
+    const w = withinTargetAgreement(m, reference);
+    return [name, fmt(w.rho), ci(w.ci), String(w.targets), fmt(seconds, 0), seconds === null ? '—' : `${((100 * seconds) / gridSeconds).toFixed(1)} %`];
+  });
+rows.push([`split-half reliability of s_ij (folds ${halves.map((h) => h.join(',')).join(' vs ')})`, fmt(reliability.rho), ci(reliability.ci), String(reliability.targets), '—', '—']);
+console.log(formatTable(['score', 'within-target ρ with s_ij', '95 % CI (targets)', 'targets', 'compute s', 'share of the pairwise grid'], rows));
+console.log(
+  `\nThe pairwise grid of these ${realTasks.length} tasks (${gridPlan.points.length} trainings, the study's grid and folds) would take ≈ ${gridSeconds.toFixed(0)} s on one core ` +
+    `(the study-size model of lib/design/size.ts); the ${design} design of the reference logged ${fmt(curvesTransfer.cost[design]?.seconds, 0)} s.`,
+);

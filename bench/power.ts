@@ -1,0 +1,45 @@
+// npm run power: the power study of the transfer scores on planted task groups (docs/methods.md, "Comparison").
+// Five planted data sets with different group structures; every score's AUROC at separating related from
+// unrelated ordered pairs, with its interval, and its compute on this machine.
+import { parseArgs } from 'node:util';
+import { formatTable } from '../app/cli/table.ts';
+import { parseRunConfig } from '../lib/config.ts';
+import { loadBackend } from '../lib/model/index.ts';
+import { plantedPower, summarisePower, type ScorePower } from '../lib/synthetic/powerStudy.ts';
+
+const { values } = parseArgs({ options: { sets: { type: 'string' } } });
+const structures: [number[], number][] = [
+  [[2, 2, 1], 5],
+  [[3, 2, 1], 1],
+  [[2, 2, 2], 2],
+  [[4, 1, 1], 3],
+  [[3, 3], 4],
+  [[2, 1, 1, 1], 6],
+];
+const sets = structures.slice(0, Number(values.sets ?? 5));
+const config = parseRunConfig({
+  split: { kinds: ['random'], folds: 5, useFolds: [0, 1] },
+  model: { hidden: [32], dropout: 0, batchSize: 32, learningRate: 0.01 },
+  study: {
+    designs: ['single', 'pairwise', 'random'],
+    grid: { min: 16, max: 128, factor: 2.83 },
+    seeds: 2,
+    randomRuns: 24,
+    bootstrap: 20,
+    tag: { enabled: true, every: 5, heldOut: true },
+    lookahead: { enabled: true, n0: 32, delta: 64, baseSteps: 100, branchSteps: 200 },
+  },
+});
+const backend = await loadBackend();
+const perSet: ScorePower[][] = [];
+const fmt = (v: number | null, d = 3) => (v === null ? '—' : v.toFixed(d));
+const ci = (c: [number, number] | null) => (c ? `[${c[0].toFixed(2)}, ${c[1].toFixed(2)}]` : '—');
+for (const [groupSizes, seed] of sets) {
+  const started = performance.now();
+  const rows = await plantedPower({ groupSizes, compounds: 1600, dim: 24, observed: 0.7, noise: 0.3, seed }, config, backend);
+  perSet.push(rows);
+  console.log(`\n# planted groups [${groupSizes.join(', ')}] (seed ${seed}), ${((performance.now() - started) / 1000).toFixed(0)} s on ${backend.backend}`);
+  console.log(formatTable(['score', 'AUROC', '95 % CI (Hanley–McNeil)', 'related / unrelated', 'compute s'], rows.map((r) => [r.score, fmt(r.auroc), ci(r.ci), `${r.related} / ${r.unrelated}`, fmt(r.seconds, 1)])));
+}
+console.log(`\n# over ${sets.length} planted data sets: mean AUROC related vs unrelated, 95 % t interval over the sets, mean compute per set`);
+console.log(formatTable(['score', 'sets', 'mean AUROC', '95 % CI', 'compute s'], summarisePower(perSet).map((r) => [r.score, String(r.sets), fmt(r.mean), ci(r.ci), fmt(r.seconds, 1)])));
