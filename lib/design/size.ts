@@ -20,8 +20,8 @@ export interface StudySize {
   estimatedSeconds: number;
 }
 
-/** Seconds per optimisation step of a snapshot-branch job (wasm, one core; measured on KIBA, docs/methods.md). */
-export const SECONDS_PER_BRANCH_STEP = 0.006;
+/** Seconds per optimisation step of a snapshot-branch job (wasm, one core; 7.0 ms measured on the 40 jobs of KIBA top 8). */
+export const SECONDS_PER_BRANCH_STEP = 0.007;
 
 export function estimatePointSeconds(spec: Pick<PointSpec, 'sizes' | 'probes' | 'focus'>): number {
   const look = spec.probes?.lookahead;
