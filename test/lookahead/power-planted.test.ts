@@ -51,7 +51,7 @@ describe('power of the snapshot branches on planted task groups', () => {
     // The related pairs are estimated positive, and on the pairwise curves' scale: a fraction of the target's own a_i.
     const related = real.filter((l) => data.related(l.source, l.target));
     expect(related.every((l) => l.s > 0 && l.exchangeRate < 1.5)).toBe(true);
-    expect(placebo).toHaveLength(25);
+    expect(placebo).toHaveLength(5 * 3); // study.lookahead.placebos = 3 per target
     expect(placebo.filter((l) => l.verdict === 'positive').length).toBe(0);
-  }, 300_000); // 40 branch jobs and 60 single-task points: ~45 s alone on 2 cores
+  }, 300_000); // 20 branch jobs and 80 single-task points: ~35 s alone on 2 cores
 });
