@@ -15,7 +15,7 @@ import type { ObjectStore } from '../lib/storage/port.ts';
 import { getJson } from '../lib/storage/port.ts';
 import { pairMap, type PairMap } from '../lib/transfer/agreement.ts';
 import { analyseRun } from '../lib/transfer/index.ts';
-import { withinTargetAgreement } from '../lib/transfer/scoreComparison.ts';
+import { scaleOf, withinTargetAgreement } from '../lib/transfer/scoreComparison.ts';
 import { runLayout } from '../lib/layout.ts';
 
 /** Read-only view of one run in s3rver's folder layout (each object stored as `<key>._S3rver_object`). */
@@ -98,10 +98,12 @@ const rows = scores
   .filter(([, m]) => m.size > 0)
   .map(([name, m, seconds]) => {
     const w = withinTargetAgreement(m, reference);
-    return [name, fmt(w.rho), ci(w.ci), String(w.targets), fmt(seconds, 0), seconds === null ? '—' : `${((100 * seconds) / gridSeconds).toFixed(1)} %`];
+    const shared = [...m.keys()].filter((k) => reference.has(k));
+    const scale = scaleOf(shared.map((k) => m.get(k)!), shared.map((k) => reference.get(k)!));
+    return [name, fmt(w.rho), ci(w.ci), String(w.targets), fmt(scale, 3), fmt(seconds, 0), seconds === null ? '—' : `${((100 * seconds) / gridSeconds).toFixed(1)} %`];
   });
-rows.push([`split-half reliability of s_ij (folds ${halves.map((h) => h.join(',')).join(' vs ')})`, fmt(reliability.rho), ci(reliability.ci), String(reliability.targets), '—', '—']);
-console.log(formatTable(['score', 'within-target ρ with s_ij', '95 % CI (targets)', 'targets', 'compute s', 'share of the pairwise grid'], rows));
+rows.push([`split-half reliability of s_ij (folds ${halves.map((h) => h.join(',')).join(' vs ')})`, fmt(reliability.rho), ci(reliability.ci), String(reliability.targets), '—', '—', '—']);
+console.log(formatTable(['score', 'within-target ρ with s_ij', '95 % CI (targets)', 'targets', 'scale (s_ij per unit)', 'compute s', 'share of the pairwise grid'], rows));
 console.log(
   `\nThe pairwise grid of these ${realTasks.length} tasks (${gridPlan.points.length} trainings, the study's grid and folds) would take ≈ ${gridSeconds.toFixed(0)} s on one core ` +
     `(the study-size model of lib/design/size.ts); the ${design} design of the reference logged ${fmt(curvesTransfer.cost[design]?.seconds, 0)} s.`,

@@ -39,7 +39,12 @@ for (const [groupSizes, seed] of sets) {
   const rows = await plantedPower({ groupSizes, compounds: 1600, dim: 24, observed: 0.7, noise: 0.3, seed }, config, backend);
   perSet.push(rows);
   console.log(`\n# planted groups [${groupSizes.join(', ')}] (seed ${seed}), ${((performance.now() - started) / 1000).toFixed(0)} s on ${backend.backend}`);
-  console.log(formatTable(['score', 'AUROC', '95 % CI (Hanley–McNeil)', 'related / unrelated', 'compute s'], rows.map((r) => [r.score, fmt(r.auroc), ci(r.ci), `${r.related} / ${r.unrelated}`, fmt(r.seconds, 1)])));
+  console.log(
+    formatTable(
+      ['score', 'AUROC', '95 % CI (Hanley–McNeil)', 'related / unrelated', 'scale (pairwise s_ij per unit)', 'compute s'],
+      rows.map((r) => [r.score, fmt(r.auroc), ci(r.ci), `${r.related} / ${r.unrelated}`, fmt(r.scale, 3), fmt(r.seconds, 1)]),
+    ),
+  );
 }
 console.log(`\n# over ${sets.length} planted data sets: mean AUROC related vs unrelated, 95 % t interval over the sets, mean compute per set`);
 console.log(formatTable(['score', 'sets', 'mean AUROC', '95 % CI', 'compute s'], summarisePower(perSet).map((r) => [r.score, String(r.sets), fmt(r.mean), ci(r.ci), fmt(r.seconds, 1)])));

@@ -270,6 +270,8 @@ export interface ScoreComparison {
   withinTarget: { rho: number | null; ci: [number, number] | null; targets: number };
   /** AUROC at ranking the pairs the reference calls positive above the rest, with a Hanley–McNeil interval. */
   recovery: { auroc: number | null; ci: [number, number] | null; positives: number; negatives: number } | null;
+  /** Slope through the origin of the reference on the score (Σxy/Σx²): 1 for a score on the curves' scale. */
+  scale: number | null;
 }
 
 export interface SingleVsAll {

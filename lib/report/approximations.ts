@@ -64,15 +64,16 @@ export function comparisonTable(comparison: TransferFile['comparison'], level: s
   const ref = scoreLabel(comparison.reference);
   const intro =
     `Reference: ${ref}. Within-target ρ: Spearman's ρ between a score and the reference over the sources of each target, averaged over the targets (${level} t interval over targets) — whether a score ranks a target's helpers as the curves do. ` +
-    `Recovery: the AUROC at ranking the pairs the reference calls positive (FDR verdicts) above the others, with a Hanley–McNeil ${level} interval. Compute: the approach's own trainings (the snapshot branches also pay for the single-task curves they take c and a_i from; TAG for the all-task run it rides on), as a share of the reference's.`;
+    `Recovery: the AUROC at ranking the pairs the reference calls positive (FDR verdicts) above the others, with a Hanley–McNeil ${level} interval. Scale¹: the slope through the origin of the reference on the score (Σxy/Σx²), which is 1 for a score on the curves' own scale (the snapshot branches claim to be; TAG's units are its own). Compute: the approach's own trainings (the snapshot branches also pay for the single-task curves they take c and a_i from; TAG for the all-task run it rides on), as a share of the reference's.`;
   const rows = comparison.rows.map((r) => [
     esc(scoreLabel(r.name)),
     esc(r.pairs),
     r.name === comparison.reference ? '(reference)' : `${num(r.withinTarget.rho, 2)} ${openInterval(r.withinTarget.ci)} · ${r.withinTarget.targets} targets`,
     r.name === comparison.reference ? '—' : num(r.rho, 2),
     r.recovery ? `${num(r.recovery.auroc, 2)} ${openInterval(r.recovery.ci)} · ${r.recovery.positives}+/${r.recovery.negatives}−` : '—',
+    r.name === comparison.reference ? '1' : num(r.scale, 2),
     r.seconds === null ? '—' : num(r.seconds, 4),
     r.costShare === null ? '—' : `${(100 * r.costShare).toFixed(r.costShare < 0.1 ? 1 : 0)} %`,
   ]);
-  return `<h3>Agreement, recovery and cost</h3><p>${esc(intro)}</p>${table(['score', 'pairs', 'within-target ρ', 'ρ (all pairs)', 'recovery of the curves\u2019 calls', 'compute s', 'share of reference'], rows, [1, 3, 5, 6])}`;
+  return `<h3>Agreement, recovery and cost</h3><p>${esc(intro)}</p>${table(['score', 'pairs', 'within-target ρ', 'ρ (all pairs)', 'recovery of the curves\u2019 calls', 'scale¹', 'compute s', 'share of reference'], rows, [1, 3, 5, 6, 7])}`;
 }

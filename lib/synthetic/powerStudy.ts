@@ -10,6 +10,7 @@ import { tCritical } from '../stats/tdist.ts';
 import type { TrainingSource } from '../training/point.ts';
 import { analyseRun } from '../transfer/index.ts';
 import type { TransferFile } from '../results.ts';
+import { scaleOf } from '../transfer/scoreComparison.ts';
 import { plantedGroups, type PlantedGroupsOptions } from './plantedGroups.ts';
 import { trainPlan } from './trainPlan.ts';
 
@@ -21,6 +22,8 @@ export interface ScorePower {
   related: number;
   unrelated: number;
   seconds: number | null;
+  /** Slope through the origin of the pairwise grid's s_ij on the score (1: on the curves' scale). */
+  scale: number | null;
 }
 
 type Entry = { source: string; target: string; value: number };
@@ -51,9 +54,13 @@ export async function plantedPower(planted: PlantedGroupsOptions, config: RunCon
   const plan = enumeratePoints(config, availableCounts(labels, [source.assignment], config.split.useFolds));
   const results = await trainPlan({ source, points: plan.points, model: config.model, backend });
   const { transfer } = analyseRun({ runId: `planted-${planted.seed}`, config, points: plan.points, results });
-  return scoresOf(transfer).map(({ score, entries, seconds }) => {
+  const scores = scoresOf(transfer);
+  const pairwise = new Map(scores.find((s) => s.score === 'pairwise')!.entries.map((e) => [`${e.source}→${e.target}`, e.value]));
+  return scores.map(({ score, entries, seconds }) => {
     const r = aurocWithInterval(entries.map((e) => (data.related(e.source, e.target) ? 1 : 0)), entries.map((e) => e.value));
-    return { score, auroc: r.auroc, ci: r.ci, related: r.positives, unrelated: r.negatives, seconds };
+    const shared = entries.filter((e) => pairwise.has(`${e.source}→${e.target}`));
+    const scale = scaleOf(shared.map((e) => e.value), shared.map((e) => pairwise.get(`${e.source}→${e.target}`)!));
+    return { score, auroc: r.auroc, ci: r.ci, related: r.positives, unrelated: r.negatives, seconds, scale };
   });
 }
 

@@ -41,6 +41,20 @@ export function withinTargetAgreement(score: PairMap, reference: PairMap, alpha 
 }
 
 /**
+ * The least-squares slope through the origin of the reference on a score, Σxy/Σx²: how many units of s_ij one unit
+ * of the score is worth (1 for a score on the curves' scale); null without pairs or when the score is all zero.
+ */
+export function scaleOf(score: readonly number[], reference: readonly number[]): number | null {
+  let xy = 0;
+  let xx = 0;
+  score.forEach((x, k) => {
+    xy += x * reference[k];
+    xx += x * x;
+  });
+  return xx > 0 ? xy / xx : null;
+}
+
+/**
  * Every score against the reference s_ij (the pairwise grid's when run, else the random design's): pooled and
  * within-target ρ, the AUROC at ranking the pairs the reference calls positive (FDR verdicts) above the others,
  * and the cost as a share of the reference's.
@@ -59,6 +73,7 @@ export function compareScores(
       rho: null,
       withinTarget: { rho: null, ci: null, targets: 0 },
       recovery: null,
+      scale: 1,
     },
   ];
   for (const other of others) {
@@ -73,6 +88,7 @@ export function compareScores(
       rho: rankAgreement(other.scores, reference.scores).rho,
       withinTarget: withinTargetAgreement(other.scores, reference.scores, alpha),
       recovery: recovery.auroc === null ? null : recovery,
+      scale: scaleOf(shared.map((k) => other.scores.get(k)!), shared.map((k) => reference.scores.get(k)!)),
     });
   }
   return { reference: reference.name, rows };

@@ -22,8 +22,8 @@ describe('aurocWithInterval', () => {
 describe('summarisePower', () => {
   it('averages each score over the sets with a t interval (df = sets − 1)', () => {
     const set = (a: number, b: number) => [
-      { score: 'x', auroc: a, ci: null, related: 4, unrelated: 16, seconds: 10 },
-      { score: 'y', auroc: b, ci: null, related: 4, unrelated: 16, seconds: null },
+      { score: 'x', auroc: a, ci: null, related: 4, unrelated: 16, seconds: 10, scale: null },
+      { score: 'y', auroc: b, ci: null, related: 4, unrelated: 16, seconds: null, scale: null },
     ];
     const [x, y] = summarisePower([set(0.9, 0.5), set(1, 0.5), set(0.8, 0.5)]);
     // mean 0.9, sd 0.1, t(0.975, 2) = 4.302653: half-width 4.302653·0.1/√3 = 0.248414.

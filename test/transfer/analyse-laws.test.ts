@@ -134,6 +134,7 @@ describe('analysis of results from known laws', () => {
     const rows = Object.fromEntries(transfer.comparison!.rows.map((r) => [r.name, r]));
     expect(transfer.comparison!.reference).toBe('pairwise');
     expect(rows.lookahead.rho).toBeGreaterThan(0.9);
+    expect(rows.lookahead.scale).toBeCloseTo(1, 1); // on the curves' scale (branches read from the laws)
     expect(rows.lookahead.seconds).toBe(transfer.cost.lookahead.seconds + transfer.cost.single.seconds);
     expect(rows.tag.withinTarget.targets).toBe(0); // 2 sources per target: too few for a within-target ρ
   });
