@@ -15,7 +15,7 @@ export const DEFAULT_VALIDATION_FRACTION = 0.15;
 export const MODEL_DEFAULTS = { hidden: [512], dropout: 0.5, batchSize: 128, learningRate: 1e-3, maxSteps: 2000, evalEvery: 20, patience: 10, minImprovement: 0.001 };
 
 /** The snapshot-branch lookahead's defaults (docs/config.md). */
-export const LOOKAHEAD_DEFAULTS = { enabled: true, n0: 64, delta: 64, baseSteps: 200, branchSteps: 200, placebos: 3 };
+export const LOOKAHEAD_DEFAULTS = { enabled: true, n0: 64, delta: 64, baseSteps: 1000, branchSteps: 200, placebos: 3 };
 
 export const DatasetConfig = z
   .object({
@@ -143,7 +143,7 @@ export const StudyConfig = z
         n0: upTo(1_000_000).default(LOOKAHEAD_DEFAULTS.n0),
         /** Δ: rows each branch adds (of a source, a placebo or the target itself). */
         delta: upTo(1_000_000).default(LOOKAHEAD_DEFAULTS.delta),
-        /** Steps of the base training before the snapshot. */
+        /** Step budget of the base training (early-stopped on validation like every point; snapshot at its best check). */
         baseSteps: upTo(100_000).default(LOOKAHEAD_DEFAULTS.baseSteps),
         /** Steps of every branch. */
         branchSteps: upTo(100_000).default(LOOKAHEAD_DEFAULTS.branchSteps),

@@ -31,7 +31,7 @@ export interface BranchInput {
   validationRows: Int32Array;
   model: ModelConfig;
   seed: number;
-  /** Steps of the base training before the snapshot. */
+  /** Step budget of the base training (early-stopped like every point; the snapshot is at its best check). */
   baseSteps: number;
   /** Steps of every branch. */
   branchSteps: number;
@@ -47,6 +47,8 @@ export interface BranchOutput {
   sources: Record<string, number | null>;
   /** Validation AUROC of the snapshot itself. */
   base: number | null;
+  /** Optimisation steps taken: the base's (it stops early) and every branch's. */
+  steps: number;
   /** Wall seconds of the whole job (base, branches, readings). */
   seconds: number;
   backend: string;
@@ -56,7 +58,8 @@ export interface BranchOutput {
 /**
  * Runs the base training and every branch (our definition, docs/methods.md):
  *
- *   base:    `baseSteps` Adam steps on minibatches of the target's n₀ rows; snapshot θ₀ (weights and Adam state)
+ *   base:    Adam steps on minibatches of the target's n₀ rows, early-stopped on its validation AUROC as every point
+ *            is (at most `baseSteps`); snapshot θ₀ (weights and Adam state) at its best check (trainBase)
  *   branch x ∈ {control, self, source j}: from θ₀, `branchSteps` steps; step t trains on
  *              T_t ∪ E_t^x,   T_t = the same b target rows in every branch (one shared stream)
  *                             E_t^x = m rows of the branch's Δ added rows, at the same positions in every branch
@@ -90,21 +93,14 @@ export async function runBranches(input: BranchInput): Promise<BranchOutput> {
     return auroc(y, scores);
   };
   try {
-    // Base training: the target alone, its own loss normalised as in every point.
-    const baseOrder = createRng(rng.int());
-    const baseBatches = batchStream(baseRows, b, baseOrder);
-    for (let step = 0; step < input.baseSteps; step++) {
-      const batch = data.batch(baseBatches(), 'train');
-      model.trainStep(batch);
-      batch.dispose();
-    }
-    const base = readTarget();
-    const snapshot = model.snapshot();
+    const { base, snapshot, steps: baseSteps } = trainBase(model, data, baseRows, b, createRng(rng.int()), input, readTarget);
+    let branches = 0;
     // Every branch replays the same seeds: target batches, added-row positions and dropout.
     const branchSeed = rng.int();
     const m = Math.max(1, Math.round((b * input.delta) / baseRows.length));
     const branch = (added: Int32Array, column: number): number | null => {
       model.restore(snapshot);
+      branches++;
       // The reading: mean validation AUROC over the checks of the branch's second half (every evalEvery steps and
       // at its end), which averages out the step-to-step jitter of one reading.
       const readings: number[] = [];
@@ -117,6 +113,7 @@ export async function runBranches(input: BranchInput): Promise<BranchOutput> {
       return readings.length ? readings.reduce((a, v) => a + v, 0) / readings.length : null;
     };
     const hasDelta = (rows: Int32Array | undefined): rows is Int32Array => rows !== undefined && rows.length === input.delta;
+    model.restore(snapshot);
     try {
       // The control adds the self rows with none of their labels admitted: they only keep the batches' shape.
       const control = branch(hasDelta(selfRows) ? selfRows : Int32Array.from({ length: input.delta }, (_, i) => baseRows[i % baseRows.length]), -1);
@@ -126,7 +123,16 @@ export async function runBranches(input: BranchInput): Promise<BranchOutput> {
         const rows = input.sourceRows[s];
         bySource[s] = hasDelta(rows) ? branch(rows, idx + 1) : null;
       });
-      return { control, self, sources: bySource, base, seconds: (performance.now() - started) / 1000, backend: loaded.backend, device: loaded.device };
+      return {
+        control,
+        self,
+        sources: bySource,
+        base,
+        steps: baseSteps + branches * input.branchSteps,
+        seconds: (performance.now() - started) / 1000,
+        backend: loaded.backend,
+        device: loaded.device,
+      };
     } finally {
       model.disposeSnapshot(snapshot);
     }
@@ -134,6 +140,50 @@ export async function runBranches(input: BranchInput): Promise<BranchOutput> {
     model.dispose();
     data.dispose();
   }
+}
+
+/**
+ * The base: the target alone on its n₀ rows by the training protocol of every point (docs/methods.md, "Training
+ * protocol"): minibatch Adam steps up to `baseSteps`, its validation AUROC checked every `evalEvery` steps, a stop
+ * after `patience` checks without an improvement above `minImprovement`; the snapshot is taken at the best check,
+ * so the branches start from the point (n₀, 0) as the curves would have read it, not from an overtrained model.
+ */
+function trainBase(
+  model: MultiTaskNetwork,
+  data: TaskData,
+  baseRows: Int32Array,
+  b: number,
+  order: Rng,
+  input: Pick<BranchInput, 'baseSteps' | 'model'>,
+  readTarget: () => number | null,
+): { base: number | null; snapshot: ReturnType<MultiTaskNetwork['snapshot']>; steps: number } {
+  const { evalEvery, patience, minImprovement } = input.model;
+  const batches = batchStream(baseRows, b, order);
+  // Only the target's labels: a base row may also be one of a source's Δ rows, whose label is the branch's to add.
+  const K = data.tasks.length;
+  const targetOnly = new Float32Array(b * K);
+  for (let i = 0; i < b; i++) targetOnly[i * K] = 1;
+  let best: number | null = null;
+  let snapshot: ReturnType<MultiTaskNetwork['snapshot']> | undefined;
+  let sinceBest = 0;
+  let steps = 0;
+  for (let step = 1; step <= input.baseSteps; step++) {
+    steps = step;
+    const batch = data.batch(batches(), targetOnly);
+    model.trainStep(batch);
+    batch.dispose();
+    if (step % evalEvery !== 0 && step !== input.baseSteps) continue;
+    const score = readTarget();
+    if (snapshot === undefined || (score !== null && (best === null || score > best + minImprovement))) {
+      if (snapshot) model.disposeSnapshot(snapshot);
+      snapshot = model.snapshot();
+      best = score;
+      sinceBest = 0;
+    } else if (++sinceBest >= patience) {
+      break;
+    }
+  }
+  return { base: best, snapshot: snapshot ?? model.snapshot(), steps };
 }
 
 /** Endless minibatches of `size` rows over seeded reshuffles of `rows`. */

@@ -1,5 +1,6 @@
 // From the snapshot branches' readings to s_ij on the pairwise curves' scale (docs/methods.md, "Snapshot branches").
 import { jackknife } from '../curves/replicates.ts';
+import { tCritical, tTwoSidedP } from '../stats/tdist.ts';
 import { isPlacebo } from '../data/placebo.ts';
 import type { ReplicateInference } from '../results.ts';
 import type { LookaheadRecord } from '../types.ts';
@@ -64,7 +65,10 @@ interface TargetMeans {
   sources: Map<string, number>;
 }
 
-/** Mean reading of each branch over the replicates (every replicate must have control and self). */
+/**
+ * Mean reading of each branch over the replicates. Every replicate must have control and self; a source enters only
+ * when every replicate read it, so each difference P_j − P_control is over the same (paired) replicates.
+ */
 function branchMeans(replicates: readonly BranchReplicate[]): TargetMeans | undefined {
   const control: number[] = [];
   const self: number[] = [];
@@ -76,7 +80,8 @@ function branchMeans(replicates: readonly BranchReplicate[]): TargetMeans | unde
     for (const [s, v] of Object.entries(record.sources)) if (v !== null) sources.set(s, [...(sources.get(s) ?? []), v]);
   }
   if (control.length === 0) return undefined;
-  return { control: mean(control), self: mean(self), sources: new Map([...sources].map(([s, v]) => [s, mean(v)])) };
+  const paired = [...sources].filter(([, v]) => v.length === control.length);
+  return { control: mean(control), self: mean(self), sources: new Map(paired.map(([s, v]) => [s, mean(v)])) };
 }
 
 /**
@@ -120,21 +125,58 @@ function readSplit(targets: readonly TargetBranches[], delta: number, without?: 
   return { phi: lSelf / curveGain, byTarget };
 }
 
-/** ŝ_ij = −(L_j − L_placebo) / (φ̂·Δ) of one (target, source) from a split's reading; undefined when it has none. */
-function rateOf(reading: SplitReading | undefined, target: string, source: string, delta: number): { s: number; a: number; placebo: number | null } | undefined {
+/**
+ * ŝ_ij = −(L_j − L_placebo) / (φ̂·Δ) of one (target, source) from a split's reading; undefined when it has none.
+ * `copyVariance`: the variance the placebo copies add that the replicates do not show — copies differ from each
+ * other (in their positive rate, say) the same way in every replicate. With v the variance of L over the target's
+ * P copies, Var(L_placebo) = v/P for a real source and Var(L_p − mean of the others) = v·(1 + 1/(P − 1)) for a
+ * copy p, on the scale of ŝ (÷ (φ̂Δ)²), with P − 1 degrees of freedom; null with fewer than 2 copies.
+ */
+function rateOf(
+  reading: SplitReading | undefined,
+  target: string,
+  source: string,
+  delta: number,
+): { s: number; a: number; placebo: number | null; copyVariance: { value: number; df: number } | null } | undefined {
   const t = reading?.byTarget.get(target);
   const pj = t?.m.sources.get(source);
   if (!reading || !t || pj === undefined || !(reading.phi > 0)) return undefined;
-  const placebos = [...t.m.sources.entries()].filter(([s]) => isPlacebo(s) && s !== source).map(([, p]) => p);
+  const copies = [...t.m.sources.entries()].filter(([s]) => isPlacebo(s));
+  const placebos = copies.filter(([s]) => s !== source).map(([, p]) => p);
+  // A placebo copy is a control row only against other placebos: alone, it has nothing to be compared with.
+  if (isPlacebo(source) && placebos.length === 0) return undefined;
   const lPlacebo = placebos.length ? mean(placebos.map(t.L)) : 0;
-  return { s: -(t.L(pj) - lPlacebo) / (reading.phi * delta), a: t.a, placebo: placebos.length ? mean(placebos) : null };
+  const scale = reading.phi * delta;
+  let copyVariance: { value: number; df: number } | null = null;
+  if (copies.length >= 2) {
+    const ls = copies.map(([, p]) => t.L(p));
+    const m = mean(ls);
+    const v = ls.reduce((a, l) => a + (l - m) ** 2, 0) / (ls.length - 1);
+    const factor = isPlacebo(source) ? 1 + 1 / placebos.length : 1 / placebos.length;
+    copyVariance = { value: (v * factor) / scale ** 2, df: copies.length - 1 };
+  }
+  return { s: -(t.L(pj) - lPlacebo) / scale, a: t.a, placebo: placebos.length ? mean(placebos) : null, copyVariance };
+}
+
+/**
+ * The jackknife's variance plus the placebo copies' (rateOf), t on Welch–Satterthwaite degrees of freedom:
+ * SE² = SE²_jack + V_copies, ν = SE⁴ / (SE⁴_jack/(G − 1) + V²_copies/(P − 1)).
+ */
+function withCopyVariance(inference: ReplicateInference, estimate: number, copies: { value: number; df: number } | null, alpha: number): ReplicateInference {
+  if (!copies || inference.se === null || inference.df === null) return inference;
+  const se = Math.sqrt(inference.se ** 2 + copies.value);
+  const df = se ** 4 / (inference.se ** 4 / inference.df + copies.value ** 2 / copies.df);
+  const t = estimate / se;
+  const half = tCritical(alpha, df) * se;
+  return { ...inference, se, df, t, p: tTwoSidedP(t, df), ci: [estimate - half, estimate + half] };
 }
 
 /**
  * Estimates for every (target, source) of one split — real sources, and each placebo copy against the other
  * placebos (the control rows) — on the pairwise curves' scale through the pooled branch efficiency φ̂, with the
- * replicate-level jackknife: replicate g left out of every target's branch means and of the EXP3 fits (their
- * stored refits without g), φ̂ recomputed. No estimates when the self branches beat no control on the whole.
+ * replicate-level jackknife (replicate g left out of every target's branch means and of the EXP3 fits — their
+ * stored refits without g — φ̂ recomputed) plus the variance between placebo copies (withCopyVariance). No
+ * estimates when the self branches beat no control on the whole.
  */
 export function branchEstimates(
   targets: readonly TargetBranches[],
@@ -155,18 +197,24 @@ export function branchEstimates(
   }
   const groups = [...new Set(targets.flatMap((t) => t.replicates.map((r) => r.group)))].sort();
   const leaveOut = new Map(groups.map((g) => [g, readSplit(targets, delta, g)]));
+  // Without a curve's refits the jackknife would hold its c and a fixed: too narrow an interval, so none.
+  const noRefits = targets.filter((t) => full.byTarget.has(t.target) && !t.curve.jackknife).map((t) => t.target);
   const estimates: BranchEstimate[] = [];
   for (const [target, t] of [...full.byTarget].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     for (const source of [...t.m.sources.keys()].sort()) {
-      const e = rateOf(full, target, source, delta)!;
+      const e = rateOf(full, target, source, delta);
+      if (!e) continue;
       const without = groups.map((g) => rateOf(leaveOut.get(g), target, source, delta)?.s ?? Number.NaN);
+      const inference = noRefits.length
+        ? { groups: groups.length, se: null, df: null, t: null, p: null, ci: null, note: `the single-task fit of ${noRefits.join(', ')} has no leave-one-replicate-out refits (they scale every estimate): no interval; run the Fit step again` }
+        : withCopyVariance(jackknife(e.s, without, alpha), e.s, e.copyVariance, alpha);
       estimates.push({
         source,
         target,
         s: e.s,
         exchangeRate: e.s / e.a,
         form: t.form,
-        inference: jackknife(e.s, without, alpha),
+        inference,
         readings: { control: t.m.control, self: t.m.self, source: t.m.sources.get(source)!, placebo: e.placebo },
       });
     }

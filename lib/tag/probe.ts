@@ -55,7 +55,9 @@ export async function probeAffinities<Batch, State>(
   const labelled = model.labelledTasks(batch);
   const measured = measures.map((m) => model.labelledTasks(m));
   const z: (number | null)[][][] = measures.map(() => Array.from({ length: k }, () => new Array<number | null>(k).fill(null)));
-  if (labelled.filter(Boolean).length < 1) return z;
+  // A pair needs a stepped task i and another task j labelled where L_j is read.
+  const stepped = labelled.filter(Boolean).length;
+  if (stepped === 0 || (measures.length === 1 && measures[0] === batch && stepped < 2)) return z;
   const before = measures.map((m) => lossValues(tf, model, m));
 
   const trunkSnapshot = snapshotVariables(model.trunk);

@@ -75,7 +75,7 @@ async function trainBranchJob(source: TrainingSource, spec: PointSpec, look: Loo
     seconds: out.seconds,
     backend: out.backend,
     device: out.device,
-    steps: look.baseSteps + (2 + sources.length) * look.branchSteps,
+    steps: out.steps,
     stoppedEarly: false,
     bestSteps: {},
     finishedAt: new Date().toISOString(),

@@ -234,7 +234,7 @@ describe('enumeratePoints: caps and probes', () => {
     expect(jobs).toHaveLength(8);
     const a = jobs.find((p) => p.focus === 'A' && p.fold === 0 && p.seed === 0)!;
     expect(a.sizes).toEqual({ A: 96, B: 32, 'A~placebo': 32, 'B~placebo': 32 });
-    expect(a.probes).toEqual({ lookahead: { n0: 64, delta: 32, baseSteps: 200, branchSteps: 200 } });
+    expect(a.probes).toEqual({ lookahead: { n0: 64, delta: 32, baseSteps: 1000, branchSteps: 200 } });
     expect(a.uses).toEqual([{ design: 'lookahead', focus: 'A' }]);
     const b = jobs.find((p) => p.focus === 'B' && p.fold === 1 && p.seed === 1)!;
     expect(b.sizes.B).toBe(40);

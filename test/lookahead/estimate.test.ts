@@ -22,7 +22,8 @@ function target(name: string, c: number, a: number, gap: number, phi: number, so
       'q~placebo': reading(c, gap, GENERIC),
     },
   };
-  return { target: name, replicates: groups.map((group) => ({ group, record })), curve: { params: { c, a } } };
+  // Refits without each replicate equal to the full fit unless a test says otherwise.
+  return { target: name, replicates: groups.map((group) => ({ group, record })), curve: { params: { c, a }, jackknife: { groups, params: groups.map(() => ({ c, a })) } } };
 }
 const groups = ['f0s0', 'f1s0', 'f2s0', 'f3s0'];
 const find = (out: ReturnType<typeof branchEstimates>, source: string, targetName: string) => out.estimates.find((e) => e.source === source && e.target === targetName)!;
@@ -66,11 +67,69 @@ describe('branchEstimates', () => {
     expect(j.inference.ci![1]).toBeGreaterThan(0.005);
   });
 
+  it('adds the variance between placebo copies, which the replicates do not show (Welch–Satterthwaite df)', () => {
+    // One target, φ = 0.5; the copies read L = 0.05 ± 0.02 in every replicate: v = 0.0008, and the correction's mean
+    // over 2 copies adds v/2/(φ̂Δ)² = 0.0004/32² to a real source's variance. The fit's refits give a jackknife SE.
+    const t = target('i1', 0.9, 0.01, 0.2, 0.5, { j: 0.005 }, groups);
+    const leaveOutA = [0.009, 0.011, 0.0095, 0.0105];
+    t.curve.jackknife = { groups, params: leaveOutA.map((a) => ({ c: 0.9, a })) };
+    for (const r of t.replicates) r.record = { ...r.record, sources: { ...r.record.sources, 'p~placebo': reading(0.9, 0.2, GENERIC + 0.02), 'q~placebo': reading(0.9, 0.2, GENERIC - 0.02) } };
+    const out = branchEstimates([t], DELTA, 0.05);
+    const j = find(out, 'j', 'i1');
+    expect(j.s).toBeCloseTo(0.005, 12);
+    const theta = leaveOutA.map((a) => 0.5 * a); // ŝ_(g) = 0.16/(64·φ̂_(g)), φ̂_(g) = 0.32/(64·a_g)
+    const m = theta.reduce((a, b) => a + b, 0) / 4;
+    const jack2 = (3 / 4) * theta.reduce((a, x) => a + (x - m) ** 2, 0);
+    const copies = 0.0004 / 32 ** 2;
+    expect(j.inference.se!).toBeCloseTo(Math.sqrt(jack2 + copies), 12);
+    expect(j.inference.df!).toBeCloseTo((jack2 + copies) ** 2 / (jack2 ** 2 / 3 + copies ** 2 / 1), 9);
+    // A copy against the other: v·(1 + 1/1)/32² from the copies; its estimate is ∓0.04/32.
+    const p = find(out, 'p~placebo', 'i1');
+    expect(p.s).toBeCloseTo(-0.04 / 32, 12);
+    expect(p.inference.se!).toBeGreaterThan(Math.sqrt((0.0008 * 2) / 32 ** 2));
+  });
+
+  it('leaves each replicate out of the branch means', () => {
+    // Replicate f0s0 reads source j 0.02 higher; without it the other three agree on the exact rate.
+    const reps = target('i1', 0.9, 0.01, 0.2, 0.5, { j: 0.005 }, groups);
+    const shifted = reps.replicates[0].record;
+    reps.replicates[0] = { group: 'f0s0', record: { ...shifted, sources: { ...shifted.sources, j: shifted.sources.j! + 0.02 } } };
+    const other = target('i2', 0.85, 0.02, 0.15, 0.5, { k: -0.004 }, groups);
+    const j = find(branchEstimates([reps, other], DELTA, 0.05), 'j', 'i1');
+    // Leave-out values: f0s0 out → 0.005 exactly; any other out → the mean with the shifted reading (2 of 3 plain).
+    const P = (L: number) => reading(0.9, 0.2, L);
+    const sOf = (pj: number) => -(Math.log((0.9 - pj) / 0.2) - GENERIC) / (0.5 * DELTA);
+    const withShift = sOf(P(-0.5 * 0.005 * DELTA + GENERIC) + 0.02 / 3); // mean of 3 replicates, one shifted
+    const theta = [0.005, withShift, withShift, withShift];
+    const m = theta.reduce((a, b) => a + b, 0) / 4;
+    expect(j.inference.se).toBeCloseTo(Math.sqrt((3 / 4) * theta.reduce((a, t) => a + (t - m) ** 2, 0)), 9);
+  });
+
+  it('pairs every difference: a source missing from one replicate is left out; a lone placebo has no control row', () => {
+    const t = target('i1', 0.9, 0.01, 0.2, 0.5, { j: 0.005, k: 0.001 }, groups);
+    const first = t.replicates[0].record;
+    const { k: _dropped, 'q~placebo': _q, ...rest } = first.sources;
+    t.replicates[0] = { group: 'f0s0', record: { ...first, sources: rest } };
+    const out = branchEstimates([t], DELTA, 0.05);
+    expect(out.estimates.map((e) => e.source)).toEqual(['j']);
+    expect(find(out, 'j', 'i1').readings.placebo).toBeCloseTo(reading(0.9, 0.2, GENERIC), 12);
+  });
+
+  it('gives no interval when a single-task fit has no refits (its c and a would be held fixed)', () => {
+    const t = target('i1', 0.9, 0.01, 0.2, 0.5, { j: 0.005 }, groups);
+    delete t.curve.jackknife;
+    const j = find(branchEstimates([t], DELTA, 0.05), 'j', 'i1');
+    expect(j.s).toBeCloseTo(0.005, 12);
+    expect(j.inference.ci).toBeNull();
+    expect(j.inference.note).toMatch(/single-task fit of i1 has no leave-one-replicate-out refits/);
+  });
+
   it('reads a target to first order in the gap when a reading reaches its c', () => {
     const i1 = target('i1', 0.9, 0.01, 0.2, 0.5, { j: 0.005 }, groups);
     const r = i1.replicates[0].record;
     const c = r.self! - 0.001; // the self branch reads above c
     i1.curve.params.c = c;
+    i1.curve.jackknife!.params.forEach((p) => (p.c = c));
     const out = branchEstimates([i1], DELTA, 0.05);
     const L = (p: number) => -(p - r.control!) / (c - r.control!);
     expect(find(out, 'j', 'i1').form).toBe('linear');

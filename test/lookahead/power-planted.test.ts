@@ -52,6 +52,7 @@ describe('power of the snapshot branches on planted task groups', () => {
     const related = real.filter((l) => data.related(l.source, l.target));
     expect(related.every((l) => l.s > 0 && l.exchangeRate < 1.5)).toBe(true);
     expect(placebo).toHaveLength(5 * 3); // study.lookahead.placebos = 3 per target
-    expect(placebo.filter((l) => l.verdict === 'positive').length).toBe(0);
+    // The control rows: no placebo copy differs from the others, either way.
+    expect(placebo.filter((l) => l.verdict !== 'none')).toEqual([]);
   }, 300_000); // 20 branch jobs and 80 single-task points: ~35 s alone on 2 cores
 });
