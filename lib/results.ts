@@ -260,6 +260,7 @@ export interface LookaheadEstimate extends FdrVerdict {
 export interface ScoreComparison {
   /** 'pairwise' | 'random' (the curves), 'lookahead' (snapshot branches), 'tag', 'tag_early', 'tag_heldout', 'tag_heldout_early'. */
   name: string;
+  /** Ordered pairs compared: those the score shares with the reference (the reference: all of its own). */
   pairs: number;
   /** Compute seconds of the approach (null: not recorded), and as a share of the reference's. */
   seconds: number | null;

@@ -1,5 +1,5 @@
 // Adam with PyTorch's update rule, owned by mtlc so that its state can be snapshotted and restored exactly
-// (TAG and the data lookahead take optimizer steps on copies and roll them back).
+// (TAG and the snapshot branches take optimizer steps from a snapshot and roll them back).
 import type * as tfType from '@tensorflow/tfjs';
 import { ADAM, hasMtlcKernels } from './kernels/mtlc-kernels.ts';
 

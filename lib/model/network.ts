@@ -43,7 +43,7 @@ let modelCounter = 0;
  * and the training loss is the mean over all admitted pairs of the batch, L = Σ_bk m_bk·ℓ_bk / max(1, Σ_bk m_bk):
  * an unlabelled or masked pair multiplies by 0 and adds nothing to the loss or its gradient.
  *
- * For TAG and the data lookahead the model exposes its parts:
+ * For TAG and the snapshot branches the model exposes its parts:
  * - `trunkVariables` (alias `trunk`; shared), `headVariables(task)` (the stacked head; column `taskIndex(task)`
  *   is the task's),
  * - `taskLoss(batch, task)` / `taskLosses(batch)` (per-task scalars, for tf.variableGrads; dropout off unless
@@ -173,7 +173,7 @@ export class MultiTaskNetwork {
 
   /**
    * Masked per-pair cross-entropy m ⊙ ℓ(z, y) [B, K], ℓ(z, y) = max(z, 0) − z·y + log(1 + e^−|z|) (stable in z).
-   * Every loss of the project (training, evaluation, TAG, data lookahead) is a sum of this tensor.
+   * Every loss of the project (training, evaluation, TAG, the snapshot branches) is a sum of this tensor.
    */
   maskedPairLoss(batch: Batch, options: ForwardOptions): tfType.Tensor2D {
     const tf = this.tf;

@@ -1,6 +1,6 @@
 // The training loop of every point (docs/methods.md, "Training protocol"): minibatch Adam steps over seeded
 // shuffles of the training rows, up to a step budget that does not depend on how many rows there are, with
-// periodic validation checks and patience; plus the hooks TAG and the data lookahead use.
+// periodic validation checks and patience; plus the hooks TAG uses.
 import type * as tfType from '@tensorflow/tfjs';
 import type { Batch, TaskData } from './data.ts';
 import type { Adam } from './adam.ts';

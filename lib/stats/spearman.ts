@@ -1,4 +1,4 @@
-// Spearman rank correlation, for comparing transfer scores (s_ij, TAG Z, lookahead D) over task pairs.
+// Spearman rank correlation, for comparing transfer scores (s_ij, TAG Z, the snapshot branches' ŝ) over task pairs.
 import { InputError } from '../errors.ts';
 
 /** Ranks 1..m, ties sharing the average of the ranks they span (fractional ranking). */

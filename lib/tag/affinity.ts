@@ -1,4 +1,4 @@
-// The affinity matrix type shared by TAG and data lookahead, and a running mean of per-step scores.
+// The affinity matrix type of TAG, and a running mean of per-step scores.
 
 /** Scores source → target, e.g. Z[source][target]; a pair with no defined value is absent. */
 export type AffinityMatrix = Record<string, Record<string, number>>;

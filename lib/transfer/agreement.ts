@@ -1,4 +1,4 @@
-// How far the statistical (s_ij) and computational (TAG Z, lookahead D) transfer scores agree, by rank.
+// How far the statistical (s_ij) and computational (TAG Z, snapshot branches ŝ) transfer scores agree, by rank.
 import type { TransferFile } from '../results.ts';
 import { spearman } from '../stats/spearman.ts';
 
@@ -14,7 +14,7 @@ export function pairMap(entries: { source: string; target: string; value: number
 /**
  * Spearman's ρ between two scores over the ordered pairs j → i present in both (ρ null with fewer than three
  * shared pairs or when one side is constant). Each score is oriented source → target: s_ij is the rate of
- * source j on target i, Z_{j→i} the change of L_i after a step on L_j, D_{j→i} the change of L_i from data of j.
+ * source j on target i, Z_{j→i} the change of L_i after a step on L_j, ŝ_ij the branches' estimate of s_ij.
  */
 export function rankAgreement(a: PairMap, b: PairMap): { rho: number | null; pairs: number } {
   const x: number[] = [];

@@ -82,7 +82,7 @@ export function compareScores(
     const recovery = aurocWithInterval(shared.map((k) => (reference.positive.has(k) ? 1 : 0)), shared.map((k) => other.scores.get(k)!), alpha);
     rows.push({
       name: other.name,
-      pairs: other.scores.size,
+      pairs: shared.length,
       seconds: other.seconds,
       costShare: other.seconds !== null && reference.seconds ? other.seconds / reference.seconds : null,
       rho: rankAgreement(other.scores, reference.scores).rho,
