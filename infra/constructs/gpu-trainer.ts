@@ -28,6 +28,12 @@ export interface GpuTrainerProps {
   readonly maxvCpus?: number;
   /** Wall-clock limit of one training job. */
   readonly jobTimeout?: Duration;
+  /**
+   * How long a job may wait RUNNABLE at the head of the queue for capacity (an instance-capacity shortage, a zero
+   * G-family vCPU quota, or no instance type that fits) before Batch cancels it, so that the run fails with a reason
+   * instead of waiting for a day. Default 30 minutes (Batch allows 10 minutes to 24 hours).
+   */
+  readonly capacityTimeout?: Duration;
 }
 
 export class GpuTrainer extends Construct {
@@ -59,7 +65,8 @@ export class GpuTrainer extends Construct {
       securityGroups: [securityGroup],
       instanceTypes: props.instanceTypes ?? [new ec2.InstanceType('g4dn.xlarge'), new ec2.InstanceType('g5.xlarge')],
       useOptimalInstanceClasses: false,
-      images: [{ imageType: batch.EcsMachineImageType.ECS_AL2_NVIDIA }],
+      // AL2 ECS AMIs are being retired; the AL2023 GPU AMI carries the NVIDIA driver and container toolkit.
+      images: [{ imageType: batch.EcsMachineImageType.ECS_AL2023_NVIDIA }],
       minvCpus: 0,
       maxvCpus: props.maxvCpus ?? 64,
       spot: props.spot ?? false,
@@ -67,8 +74,14 @@ export class GpuTrainer extends Construct {
       replaceComputeEnvironment: false,
     });
 
+    const capacityTimeout = props.capacityTimeout ?? Duration.minutes(30);
     this.jobQueue = new batch.JobQueue(this, 'Queue', {
       computeEnvironments: [{ computeEnvironment, order: 1 }],
+      jobStateTimeLimitActions: [
+        batch.JobStateTimeLimitActionsReason.INSUFFICIENT_INSTANCE_CAPACITY,
+        batch.JobStateTimeLimitActionsReason.COMPUTE_ENVIRONMENT_MAX_RESOURCE,
+        batch.JobStateTimeLimitActionsReason.JOB_RESOURCE_REQUIREMENT,
+      ].map((reason) => ({ reason, maxTime: capacityTimeout, action: batch.JobStateTimeLimitActionsAction.CANCEL, state: batch.JobStateTimeLimitActionsState.RUNNABLE })),
     });
 
     this.jobRole = new iam.Role(this, 'JobRole', {

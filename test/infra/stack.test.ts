@@ -213,10 +213,29 @@ describe('Batch GPU trainer', () => {
       ComputeResources: Match.objectLike({
         MinvCpus: 0,
         InstanceTypes: ['g4dn.xlarge', 'g5.xlarge'],
-        Ec2Configuration: [{ ImageType: 'ECS_AL2_NVIDIA' }],
+        Ec2Configuration: [{ ImageType: 'ECS_AL2023_NVIDIA' }],
       }),
     });
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+
+  it('cancels a job that waits for capacity past 30 minutes, so the run fails with a reason instead of waiting a day', () => {
+    template.hasResourceProperties('AWS::Batch::JobQueue', {
+      JobStateTimeLimitActions: ['CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY', 'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE', 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT'].map((Reason) => ({
+        Action: 'CANCEL',
+        MaxTimeSeconds: 1800,
+        Reason,
+        State: 'RUNNABLE',
+      })),
+    });
+  });
+
+  it('lets the state machine cancel the Batch jobs of a stopped or failed run (TerminateJob, DescribeJobs)', () => {
+    const statements = Object.values(json.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => (r.Properties as { PolicyDocument: { Statement: { Action: string | string[] }[] } }).PolicyDocument.Statement)
+      .flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+    expect(statements).toEqual(expect.arrayContaining(['batch:SubmitJob', 'batch:TerminateJob', 'batch:DescribeJobs']));
   });
 
   it('lets the job write points and nothing else', () => {
