@@ -61,4 +61,6 @@ export interface RunStatus {
   /** What Plan found corrupt in the stored state and is rebuilding (file, and why). */
   repaired?: string[];
   executionArn?: string;
+  /** A config uploaded while this run was RUNNING, which the trigger did not start (and why). */
+  refusedUpload?: { at: string; message: string };
 }

@@ -286,9 +286,12 @@ export class LocalExecutions implements ExecutionPort {
     return d;
   }
 
+  /** An execution whose record says RUNNING but whose process is gone (killed) is reported ABORTED: nothing runs it. */
   async describe(executionArn: string): Promise<ExecutionDescription | undefined> {
     const record = this.read(this.nameOf(executionArn));
-    return record ? this.toDescription(record) : undefined;
+    if (!record) return undefined;
+    const orphaned = record.state === 'RUNNING' && !this.running.has(record.name) && (record.pid === process.pid || !pidAlive(record.pid));
+    return this.toDescription(orphaned ? { ...record, state: 'ABORTED', error: 'ExecutionAborted', cause: 'the local process that ran it is gone' } : record);
   }
 
   private toDescription(r: ExecutionRecord): ExecutionDescription {

@@ -210,6 +210,7 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
         throw new InputError({ file: outcome.key }, `the trigger ignored this upload: ${outcome.reason} (is it in the embedded bucket under ${outDir}? \`mtlc invoke trigger --config FILE\` uploads one first)`);
       }
       if (outcome.outcome === 'invalid') return finish('FAILED', false, { error: 'InvalidConfig', cause: outcome.errors.map((e: { field: string; message: string }) => `'${e.field}' ${e.message}`).join('; ') });
+      if (outcome.outcome === 'refused') throw new InputError({ file: outcome.key }, outcome.reason);
       const arn = outcome.executionArn;
       executionArn = arn;
       // The same upload again: the trigger started nothing. Pick up a failed or killed execution where the bucket left it.

@@ -7,7 +7,7 @@ import { StepFunctionsExecutions } from '../../lib/execution/sfn.ts';
 import { executionNameFor } from '../../lib/execution/names.ts';
 import type { ExecutionPort } from '../../lib/execution/port.ts';
 import { badRunIdOfConfigKey, RUN_ID_RULE, RUNS_PREFIX, runIdFromConfigKey, runLayout, type RunStatus } from '../../lib/layout.ts';
-import { markStatus, validateConfigText } from '../../lib/pipeline/steps.ts';
+import { markStatus, readStatus, validateConfigText } from '../../lib/pipeline/steps.ts';
 import { S3Store } from '../../lib/storage/s3.ts';
 import { putJson, type ObjectStore } from '../../lib/storage/port.ts';
 import { consoleSink, structuredLogs, type LogSink } from '../shared/middleware/structured-logs.ts';
@@ -36,7 +36,8 @@ export interface TriggerDeps {
 export type TriggerOutcome =
   | { key: string; outcome: 'ignored'; reason: string }
   | { key: string; runId: string; outcome: 'invalid'; errors: { field: string; message: string }[] }
-  | { key: string; runId: string; outcome: 'started' | 'duplicate'; executionName: string; executionArn: string };
+  | { key: string; runId: string; outcome: 'started' | 'duplicate'; executionName: string; executionArn: string }
+  | { key: string; runId: string; outcome: 'refused'; reason: string; runningExecutionArn: string };
 
 /** S3 notification keys are URL-encoded, with '+' for spaces. */
 export function decodeS3Key(key: string): string {
@@ -84,10 +85,29 @@ async function handleRecord(deps: TriggerDeps, record: S3NotificationEvent['Reco
   const version = record.s3.object.versionId ?? record.s3.object.eTag ?? record.s3.object.sequencer;
   if (!version) throw new Error(`S3 record for ${key} has neither versionId, eTag nor sequencer: cannot name the execution`);
   const executionName = executionNameFor(runId, runLayout(runId).config, version);
+  const running = await runningExecution(deps, ctx);
+  if (running && running.name !== executionName) {
+    // One execution per run id at a time: a second would write the same points and status.json. The running one
+    // keeps its plan (later steps read the config from plan.json, not config.json), and status.json says why.
+    const reason =
+      `this upload of ${store.describe(key)} was not started: run '${runId}' is still RUNNING (execution ${running.executionArn}). ` +
+      'Upload the config again when it has ended, or stop that execution first.';
+    const status = (await readStatus(ctx))!;
+    await putJson(store, runLayout(runId).status, { ...status, updatedAt: new Date().toISOString(), refusedUpload: { at: new Date().toISOString(), message: reason } } satisfies RunStatus);
+    return { key, runId, outcome: 'refused', reason, runningExecutionArn: running.executionArn };
+  }
   // status.json is the execution's to write from here: its Plan step starts it afresh with the execution ARN
   // (a write here could land after Plan's and move the step back).
   const { executionArn, started } = await deps.executions.start(executionName, { runId });
   return { key, runId, outcome: started ? 'started' : 'duplicate', executionName, executionArn };
+}
+
+/** The run's execution when status.json says RUNNING and the execution port confirms it is (a stale status is not). */
+async function runningExecution(deps: TriggerDeps, ctx: { store: ObjectStore; runId: string }): Promise<{ executionArn: string; name: string } | undefined> {
+  const status = await readStatus(ctx).catch(() => undefined);
+  if (status?.state !== 'RUNNING' || !status.executionArn) return undefined;
+  const described = await deps.executions.describe(status.executionArn);
+  return described?.state === 'RUNNING' ? { executionArn: described.executionArn, name: described.name } : undefined;
 }
 
 export function createTriggerHandler(deps: () => TriggerDeps, log: LogSink = consoleSink) {

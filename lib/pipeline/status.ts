@@ -25,6 +25,7 @@ export async function markStatus(ctx: StepContext, status: Omit<RunStatus, 'runI
     progress: status.progress ?? previous?.progress,
     size: status.size ?? previous?.size,
     executionArn: status.executionArn ?? previous?.executionArn,
+    refusedUpload: status.refusedUpload ?? previous?.refusedUpload,
   };
   await putJson(ctx.store, runLayout(ctx.runId).status, next);
 }

@@ -123,6 +123,42 @@ describe('status.json across uploads', () => {
   });
 });
 
+describe('an upload while the run is RUNNING', () => {
+  it('is refused, and status.json says why, while that execution runs; a duplicate delivery and an ended run are not', async () => {
+    const layout = runLayout('example');
+    const event = JSON.parse(readFileSync(path.join(repoRoot, 'events', 's3-upload.json'), 'utf8'));
+    await store.put(layout.config, '{}');
+    const version = event.Records[0].s3.object.versionId ?? event.Records[0].s3.object.eTag;
+    const thisUpload = executionNameFor('example', layout.config, version);
+    let runningName = 'example-0123456789abcdef';
+    let state: 'RUNNING' | 'SUCCEEDED' = 'RUNNING';
+    const started: string[] = [];
+    const executions = {
+      start: async (name: string) => (started.push(name), { executionArn: `arn:${name}`, started: true }),
+      describe: async (arn: string) => ({ executionArn: arn, name: runningName, state }),
+    };
+    const trigger = createTriggerHandler(() => ({ storeFor: () => store, executions }), silent);
+    await putJson(store, layout.status, { state: 'RUNNING', runId: 'example', updatedAt: 'x', executionArn: 'arn:running', progress: { pointsDone: 3, pointsTotal: 9 } });
+    const { outcomes } = await trigger(event, context);
+    expect(outcomes[0]).toMatchObject({ outcome: 'refused', runningExecutionArn: 'arn:running' });
+    expect(started).toEqual([]);
+    const status = await getJson<RunStatus>(store, layout.status);
+    expect(status).toMatchObject({ state: 'RUNNING', executionArn: 'arn:running', progress: { pointsDone: 3 } });
+    expect(status?.refusedUpload?.message).toMatch(/was not started: run 'example' is still RUNNING .*Upload the config again when it has ended/);
+    // The running execution's own writes keep the note.
+    const { markStatus } = await import('../../lib/pipeline/status.ts');
+    await markStatus({ store, runId: 'example' }, { state: 'RUNNING', step: 'Fit' });
+    expect((await getJson<RunStatus>(store, layout.status))?.refusedUpload).toBeDefined();
+    // The same upload delivered twice is that execution: no refusal.
+    runningName = thisUpload;
+    expect((await trigger(event, context)).outcomes[0].outcome).toBe('started');
+    // A status.json that still says RUNNING for an execution that has ended does not block a new upload.
+    runningName = 'example-0123456789abcdef';
+    state = 'SUCCEEDED';
+    expect((await trigger(event, context)).outcomes[0].outcome).toBe('started');
+  });
+});
+
 describe('local Batch', () => {
   it('substitutes Ref:: placeholders like Batch', () => {
     expect(substituteParameters(['--run-id', 'Ref::runId', '--point-id', 'Ref::pointId', 'Ref::missing'], { runId: 'unset', pointId: 'unset' }, { runId: 'r1', pointId: 'p1' })).toEqual([
