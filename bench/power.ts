@@ -1,13 +1,16 @@
 // npm run power: the power study of the transfer scores on planted task groups (docs/methods.md, "Comparison").
 // Five planted data sets with different group structures; every score's AUROC at separating related from
 // unrelated ordered pairs, with its interval, and its compute on this machine.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../app/cli/table.ts';
 import { parseRunConfig } from '../lib/config.ts';
 import { loadBackend } from '../lib/model/index.ts';
 import { plantedPower, summarisePower, type ScorePower } from '../lib/synthetic/powerStudy.ts';
 
-const { values } = parseArgs({ options: { sets: { type: 'string' } } });
+// --only 0,2: run those sets (indexes into the list below) and write their rows with --json FILE; --summarise
+// FILE… prints the summary of rows written that way (so the sets can run in parallel processes).
+const { values, positionals } = parseArgs({ options: { sets: { type: 'string' }, only: { type: 'string' }, json: { type: 'string' }, summarise: { type: 'boolean' } }, allowPositionals: true });
 const structures: [number[], number][] = [
   [[2, 2, 1], 5],
   [[3, 2, 1], 1],
@@ -16,7 +19,8 @@ const structures: [number[], number][] = [
   [[3, 3], 4],
   [[2, 1, 1, 1], 6],
 ];
-const sets = structures.slice(0, Number(values.sets ?? 5));
+const chosen = values.only ? values.only.split(',').map(Number) : [...Array(Number(values.sets ?? 5)).keys()];
+const sets = chosen.map((k) => structures[k]);
 const config = parseRunConfig({
   split: { kinds: ['random'], folds: 5, useFolds: [0, 1] },
   model: { hidden: [32], dropout: 0, batchSize: 32, learningRate: 0.01 },
@@ -30,10 +34,15 @@ const config = parseRunConfig({
     lookahead: { enabled: true, n0: 32, delta: 64, baseSteps: 100, branchSteps: 200 },
   },
 });
-const backend = await loadBackend();
 const perSet: ScorePower[][] = [];
 const fmt = (v: number | null, d = 3) => (v === null ? '—' : v.toFixed(d));
 const ci = (c: [number, number] | null) => (c ? `[${c[0].toFixed(2)}, ${c[1].toFixed(2)}]` : '—');
+if (values.summarise) {
+  for (const file of positionals) perSet.push(...(JSON.parse(readFileSync(file, 'utf8')) as ScorePower[][]));
+  summary();
+  process.exit(0);
+}
+const backend = await loadBackend();
 for (const [groupSizes, seed] of sets) {
   const started = performance.now();
   const rows = await plantedPower({ groupSizes, compounds: 1600, dim: 24, observed: 0.7, noise: 0.3, seed }, config, backend);
@@ -46,5 +55,10 @@ for (const [groupSizes, seed] of sets) {
     ),
   );
 }
-console.log(`\n# over ${sets.length} planted data sets: mean AUROC related vs unrelated, 95 % t interval over the sets, mean compute per set`);
-console.log(formatTable(['score', 'sets', 'mean AUROC', '95 % CI', 'compute s'], summarisePower(perSet).map((r) => [r.score, String(r.sets), fmt(r.mean), ci(r.ci), fmt(r.seconds, 1)])));
+if (values.json) writeFileSync(values.json, JSON.stringify(perSet));
+summary();
+
+function summary(): void {
+  console.log(`\n# over ${perSet.length} planted data sets: mean AUROC related vs unrelated, 95 % t interval over the sets, mean compute per set`);
+  console.log(formatTable(['score', 'sets', 'mean AUROC', '95 % CI', 'compute s'], summarisePower(perSet).map((r) => [r.score, String(r.sets), fmt(r.mean), ci(r.ci), fmt(r.seconds, 1)])));
+}
