@@ -103,6 +103,11 @@ const rows = scores
     return [name, fmt(w.rho), ci(w.ci), String(w.targets), fmt(scale, 3), fmt(seconds, 0), seconds === null ? '—' : `${((100 * seconds) / gridSeconds).toFixed(1)} %`];
   });
 rows.push([`split-half reliability of s_ij (folds ${halves.map((h) => h.join(',')).join(' vs ')})`, fmt(reliability.rho), ci(reliability.ci), String(reliability.targets), '—', '—', '—']);
+// Each half has half the replicates: the full data's reliability is higher (Spearman–Brown, 2r/(1 + r)), and a
+// score without any noise of its own could correlate with the full-data s_ij at most √ of that.
+const fullReliability = reliability.rho === null ? null : (2 * reliability.rho) / (1 + reliability.rho);
+rows.push(['  full-data reliability (Spearman–Brown 2r/(1+r))', fmt(fullReliability), '—', '—', '—', '—', '—']);
+rows.push(['  ceiling of a noiseless score (√ of that)', fmt(fullReliability === null || fullReliability < 0 ? null : Math.sqrt(fullReliability)), '—', '—', '—', '—', '—']);
 console.log(formatTable(['score', 'within-target ρ with s_ij', '95 % CI (targets)', 'targets', 'scale (s_ij per unit)', 'compute s', 'share of the pairwise grid'], rows));
 console.log(
   `\nThe pairwise grid of these ${realTasks.length} tasks (${gridPlan.points.length} trainings, the study's grid and folds) would take ≈ ${gridSeconds.toFixed(0)} s on one core ` +
