@@ -65,7 +65,8 @@ export interface BranchOutput {
  *                             E_t^x = m rows of the branch's Δ added rows, at the same positions in every branch
  *            with loss Σ(admitted pair losses) / (b + m) and the same dropout masks; the control's E_t admits no
  *            label (its rows pass through the network, so every branch draws the same dropout stream).
- *   P_x = target's AUROC on the validation rows at the end of branch x.
+ *   P_x = target's validation AUROC, the mean over the checks of branch x's second half (every evalEvery steps
+ *         and at its end).
  *
  * b = min(batchSize, n₀) and m = max(1, round(b·Δ/n₀)): the added rows enter each step in the share they would have
  * in a training on the union, so a branch trains as the pairwise point (n₀, Δ) would, one step at a time. The
@@ -113,7 +114,6 @@ export async function runBranches(input: BranchInput): Promise<BranchOutput> {
       return readings.length ? readings.reduce((a, v) => a + v, 0) / readings.length : null;
     };
     const hasDelta = (rows: Int32Array | undefined): rows is Int32Array => rows !== undefined && rows.length === input.delta;
-    model.restore(snapshot);
     try {
       // The control adds the self rows with none of their labels admitted: they only keep the batches' shape.
       const control = branch(hasDelta(selfRows) ? selfRows : Int32Array.from({ length: input.delta }, (_, i) => baseRows[i % baseRows.length]), -1);
