@@ -103,7 +103,8 @@ export class GpuTrainer extends Construct {
         memory: Size.gibibytes(14),
         gpu: 1,
         command: TRAINER_COMMAND,
-        environment: { BUCKET_NAME: props.bucket.bucketName, MTLC_CACHE_DIR: '/tmp/mtlc-cache' },
+        // A GPU paid for must be used: the trainer fails, naming why, when tfjs-node-gpu does not load.
+        environment: { BUCKET_NAME: props.bucket.bucketName, MTLC_CACHE_DIR: '/tmp/mtlc-cache', MTLC_REQUIRE_DEVICE: 'gpu' },
         jobRole: this.jobRole,
         logging: ecs.LogDriver.awsLogs({ streamPrefix: 'trainer', logGroup }),
       }),

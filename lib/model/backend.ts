@@ -46,20 +46,39 @@ function gpuName(): string {
   return 'gpu';
 }
 
+/** Why the native bindings did not load, per package (for the message of a job that requires a GPU). */
+const nodeFailures: string[] = [];
+
 async function tryNode(): Promise<LoadedBackend | undefined> {
   // The native bindings may be absent, built for another ABI, or lack libtensorflow: any error means "not available".
+  nodeFailures.length = 0;
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
       const tf = (await import(pkg)) as unknown as Tf;
-      if (!(await tf.setBackend('tensorflow'))) continue;
+      if (!(await tf.setBackend('tensorflow'))) {
+        nodeFailures.push(`${pkg}: setBackend('tensorflow') returned false`);
+        continue;
+      }
       await tf.ready();
       const usingGpu = Boolean((tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice);
       return { tf, backend: 'tensorflow', device: usingGpu ? gpuName() : cpuName() };
-    } catch {
+    } catch (err) {
+      nodeFailures.push(`${pkg}: ${(err as Error).message.split('\n')[0].slice(0, 200)}`);
       continue;
     }
   }
   return undefined;
+}
+
+/**
+ * A job that pays for a GPU says so with MTLC_REQUIRE_DEVICE=gpu (the Batch trainer's job definition does): then a
+ * backend without one is an error naming why the native bindings failed, never a silent fallback to wasm.
+ */
+export function checkRequiredDevice(loaded: LoadedBackend, required = process.env.MTLC_REQUIRE_DEVICE): void {
+  if (required !== 'gpu') return;
+  if (loaded.backend === 'tensorflow' && !loaded.device.startsWith('cpu')) return;
+  const why = nodeFailures.length ? nodeFailures.join('; ') : `tfjs-node loaded on ${loaded.device}, not a GPU`;
+  throw new ComputationError(`this job requires a GPU (MTLC_REQUIRE_DEVICE=gpu) but tfjs loaded the ${loaded.backend} backend on ${loaded.device} (${why})`);
 }
 
 async function tryWasm(options: BackendOptions): Promise<LoadedBackend | undefined> {
@@ -102,7 +121,7 @@ async function load(prefer: BackendPreference | undefined, options: BackendOptio
  * preference switches the engine's backend. `options` exist to measure the speed-ups one by one; a kernel
  * once installed stays installed for the process.
  */
-export function loadBackend(prefer?: BackendPreference, options: BackendOptions = {}): Promise<LoadedBackend> {
+export async function loadBackend(prefer?: BackendPreference, options: BackendOptions = {}): Promise<LoadedBackend> {
   const key = JSON.stringify([prefer ?? null, options]);
   if (!cached || cachedKey !== key) {
     cachedKey = key;
@@ -111,5 +130,7 @@ export function loadBackend(prefer?: BackendPreference, options: BackendOptions 
       cached = undefined;
     });
   }
-  return cached;
+  const loaded = await cached;
+  checkRequiredDevice(loaded);
+  return loaded;
 }
