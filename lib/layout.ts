@@ -28,9 +28,8 @@ export const runLayout = (runId: string) => {
 };
 
 /** The run id of a `runs/<runId>/config.json` key, or undefined for any other key. */
-/** The run-id rule (README "A study configuration"): 1–80 of A–Z a–z 0–9 . _ -, starting with a letter or digit. */
-export const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
-export const RUN_ID_RULE = '1-80 characters of A-Z a-z 0-9 . _ - (starting with a letter or digit)';
+import { RUN_ID } from './ids.ts';
+export { RUN_ID, RUN_ID_RULE } from './ids.ts';
 
 export function runIdFromConfigKey(key: string): string | undefined {
   const m = /^runs\/([^/]+)\/config\.json$/.exec(key);

@@ -3,6 +3,7 @@
 //   shard → fits one shard into results/fits/<shardId>.json (skipped when already there for the same points)
 //   merge → assembles results/curves.json from every shard
 //   all   → (default) the three in one process: `mtlc invoke fit` and small runs
+import { ID_CHARACTERS, SHARD_ID } from '../../lib/ids.ts';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { fitShardStep, fitStep, markStatus, mergeFitsStep, planFitsStep } from '../../lib/pipeline/steps.ts';
@@ -13,7 +14,7 @@ import { RunId } from '../shared/schemas.ts';
 import { stepContext } from '../shared/step-handler.ts';
 
 /** Same charset as lib/transfer shardIdOf: safe in an S3 key. */
-const ShardId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$/, 'must be a fit shard id (A-Z a-z 0-9 . _ -, as the list action returns them)');
+const ShardId = z.string().regex(SHARD_ID, `must be a fit shard id (${ID_CHARACTERS}, as the list action returns them)`);
 
 export const FIT_ACTIONS = ['all', 'list', 'shard', 'merge'] as const;
 

@@ -2,6 +2,7 @@
 // A shard is one target task under one split kind: its single/all EXP3, its contextual EXP3.2, every pairwise fit
 // targeting it and its joint fit, plus the LCDB comparison of its single-task curve. Pairwise fits grow as K², so
 // per-target shards keep each one O(K) while the whole run grows with the number of shards.
+import { SHARD_TASK } from '../ids.ts';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../design/index.ts';
 import { ComputationError } from '../errors.ts';
@@ -35,14 +36,13 @@ export interface FitShardResult {
   comparison: ModelComparison[];
 }
 
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
  * The stable id of the shard of `task` under `split`: `<split>.<task>` when the task id is safe in an S3 key and a
  * state-machine item (A-Z a-z 0-9 . _ -, at most 64), else `<split>.<slug>-<first 8 hex of sha256(task)>`.
  */
 export function shardIdOf(split: SplitKind, task: string): string {
-  if (SAFE_ID.test(task)) return `${split}.${task}`;
+  if (SHARD_TASK.test(task)) return `${split}.${task}`;
   const slug = task.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 40);
   const hash = createHash('sha256').update(task).digest('hex').slice(0, 8);
   return `${split}.${slug ? `${slug}-` : ''}${hash}`;

@@ -1,0 +1,21 @@
+// Identifiers that name keys and files of a run and items of the state machine: one rule, several lengths.
+// A letter or digit, then letters, digits, '.', '_' or '-' (safe in an S3 key, a file name and an execution input).
+
+/** The pattern of an id of at most `max` characters. */
+const idOf = (max: number) => new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${max - 1}}$`);
+
+/** The characters an id may hold, for messages. */
+export const ID_CHARACTERS = 'A-Z a-z 0-9 . _ -';
+
+/** A run id (README "A study configuration"). */
+export const RUN_ID = idOf(80);
+export const RUN_ID_RULE = `1-80 characters of ${ID_CHARACTERS} (starting with a letter or digit)`;
+
+/** A point id (lib/design pointId: `<split>-f<fold>-s<seed>-k<tasks>-<16 hex>`). */
+export const POINT_ID = idOf(200);
+
+/** A fit shard id (lib/transfer fitShards: `<split>.<task or slug>`). */
+export const SHARD_ID = idOf(120);
+
+/** A task id used as it is inside a shard id; others are slugged and hashed. */
+export const SHARD_TASK = idOf(64);
