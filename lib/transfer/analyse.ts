@@ -1,19 +1,10 @@
 // The analysis of a run in one call: the Fit step's curves.json and the Transfer step's transfer.json, fitting each curve once.
-import type { RunConfig } from '../config.ts';
 import type { CurvesFile, TransferFile } from '../results.ts';
-import type { PointResult, PointSpec } from '../types.ts';
+import type { AnalyseInput } from './analyseInput.ts';
 import { deriveTransfer } from './deriveTransfer.ts';
 import { fitRun } from './fitRun.ts';
 
-export interface AnalyseInput {
-  runId: string;
-  config: RunConfig;
-  /** The plan (lib/design enumeratePoints). */
-  points: PointSpec[];
-  results: PointResult[];
-  /** Size caps reported by the plan, copied into transfer.json. */
-  caps?: TransferFile['caps'];
-}
+export type { AnalyseInput };
 
 /**
  * Both result files of a run: `fitRun` fits every curve (EXP3, EXP3.2, pairwise, joint, with their leave-one-

@@ -3,7 +3,7 @@ import { ComputationError } from '../errors.ts';
 import type { ContextualTransfer, CurveFit, CurvesFile, PairwiseTransfer, RateEstimate, SingleVsAll, TagScore, TransferFile } from '../results.ts';
 import { agreementTable, pairKey, pairMap } from './agreement.ts';
 import { compareScores } from './scoreComparison.ts';
-import type { AnalyseInput } from './analyse.ts';
+import type { AnalyseInput } from './analyseInput.ts';
 import { costTable } from './cost.ts';
 import { fitKey, planFits, type PlannedFit } from './fitPlan.ts';
 import { matchResults } from './observations.ts';

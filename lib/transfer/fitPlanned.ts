@@ -4,7 +4,7 @@
 import { transferParamNames } from '../curves/models.ts';
 import type { CurveFit, FitFailure, RateTest } from '../results.ts';
 import { leaveOneReplicateOut } from '../curves/replicates.ts';
-import type { AnalyseInput } from './analyse.ts';
+import type { AnalyseInput } from './analyseInput.ts';
 import type { PlannedFit } from './fitPlan.ts';
 import { fitWithIntervals, profileRate, testRate, type FitOptions } from './fits.ts';
 

@@ -1,7 +1,7 @@
 // The Fit step's science in one process: every shard of the run fitted (fitShards.ts) and merged into curves.json.
 // On AWS the shards run as separate Lambdas and the same mergeFits assembles them, so both give identical files.
 import type { CurvesFile } from '../results.ts';
-import type { AnalyseInput } from './analyse.ts';
+import type { AnalyseInput } from './analyseInput.ts';
 import { fitAllShards, mergeFits } from './fitShards.ts';
 
 export { fitOptionsOf, unboundedNote } from './fitPlanned.ts';

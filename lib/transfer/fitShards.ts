@@ -8,7 +8,7 @@ import { canonicalJson } from '../design/index.ts';
 import { ComputationError } from '../errors.ts';
 import type { CurveFit, CurvesFile, FitFailure, ModelComparison } from '../results.ts';
 import type { SplitKind } from '../types.ts';
-import type { AnalyseInput } from './analyse.ts';
+import type { AnalyseInput } from './analyseInput.ts';
 import { compareSingleTaskModels } from './comparison.ts';
 import { fitKey, fitsInOrder, planFits, type PlannedFit, type SplitFits } from './fitPlan.ts';
 import { fitOptionsOf, fitPlanned } from './fitPlanned.ts';

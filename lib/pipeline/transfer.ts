@@ -1,5 +1,5 @@
 // The Transfer step: reads results/curves.json (written by the Fit steps, lib/pipeline/fits.ts) and writes
-// results/transfer.json (transfer effects, TAG, lookahead, agreement, cost) without fitting any curve.
+// results/transfer.json (transfer effects, TAG, the snapshot branches, agreement, cost) without fitting any curve.
 import { ComputationError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
 import type { CurvesFile } from '../results.ts';
@@ -7,8 +7,6 @@ import { getJson, putJson } from '../storage/port.ts';
 import { deriveTransfer } from '../transfer/index.ts';
 import { analyseInput } from './analyseInput.ts';
 import type { StepContext } from './context.ts';
-
-export { fitStep } from './fits.ts';
 
 export async function transferStep(ctx: StepContext): Promise<{ pairs: number }> {
   const key = runLayout(ctx.runId).curves;
