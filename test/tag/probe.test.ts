@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend, type Tf } from '../../lib/model/backend.ts';
-import { probeAffinity } from '../../lib/tag/probe.ts';
+import { probeAffinities, probeAffinity } from '../../lib/tag/probe.ts';
 import { fromTfOptimizer } from '../../lib/tag/optimizer.ts';
 import { tinyModel, type TinyBatch } from './tiny-model.ts';
 
@@ -147,5 +147,20 @@ describe('probeAffinity', () => {
     const before = tf.memory().numTensors;
     for (let r = 0; r < 3; r++) await probeAffinity(tf, model, fromTfOptimizer(optimizer, model.variables), batch);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('probeAffinities: the held-out variant', () => {
+  it('takes the step on the batch and reads L_j on another batch (hand-computed)', async () => {
+    // Same step on L1 as above: w' = 0.5 − 0.5·(−0.0976547) = 0.548827. Held-out batch: one row x = 2 with task-2
+    // label 0: L2 = −ln(1 − σ(−2·w·2)) = 0.126928 before, 0.105552 after: Z_{1→2} = 1 − 0.105552/0.126928 = 0.168409.
+    // Task 1 is unlabelled there, so Z_{2→1} is undefined on it.
+    const model = tinyModel(tf, ['t1', 't2'], [[0.5]], [[1], [-2]]);
+    const optimizer = fromTfOptimizer(tf.train.sgd(0.5), model.variables);
+    const heldOut: TinyBatch = { x: [[2]], y: [[null, 0]] };
+    const [onBatch, onHeldOut] = await probeAffinities(tf, model, optimizer, batch, [batch, heldOut]);
+    expect(onBatch[0][1]).toBeCloseTo(0.10612687359084094, 6); // the faithful variant, unchanged
+    expect(onHeldOut[0][1]).toBeCloseTo(0.168409, 5);
+    expect(onHeldOut[1][0]).toBeNull();
   });
 });
