@@ -59,3 +59,14 @@ export class ConfigError extends MtlcError {
 
 /** A computation that cannot proceed on valid input (e.g. a curve with too few points); says why. */
 export class ComputationError extends MtlcError {}
+
+/** A stored document that cannot be read (truncated, not JSON, not the expected shape): names the file and why. */
+export class CorruptDocumentError extends MtlcError {
+  readonly key: string;
+  readonly reason: string;
+  constructor(where: string, key: string, reason: string) {
+    super(`${where} is corrupt: ${reason}`);
+    this.key = key;
+    this.reason = reason;
+  }
+}

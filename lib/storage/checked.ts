@@ -1,19 +1,10 @@
 // One checked reader for stored documents: every JSON a step reads back is parsed and validated, and a corrupt
 // one (truncated by a crash or a full disk, edited by hand) is named by its location instead of failing later.
 import type { z } from 'zod';
-import { MtlcError } from '../errors.ts';
+import { CorruptDocumentError } from '../errors.ts';
 import type { ObjectStore } from './port.ts';
 
-/** A stored document that cannot be read as what it should be: names where it is and what is wrong. */
-export class CorruptDocumentError extends MtlcError {
-  readonly key: string;
-  readonly reason: string;
-  constructor(where: string, key: string, reason: string) {
-    super(`${where} is corrupt: ${reason}`);
-    this.key = key;
-    this.reason = reason;
-  }
-}
+export { CorruptDocumentError };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 

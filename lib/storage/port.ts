@@ -1,5 +1,5 @@
 // The storage port: what the pipeline needs of a bucket. Adapters: S3 (AWS and the embedded s3rver) and a folder.
-import { CorruptDocumentError } from './checked.ts';
+import { CorruptDocumentError } from '../errors.ts';
 
 export interface ObjectStore {
   /** Returns the object's bytes, or undefined when absent. */
