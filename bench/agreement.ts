@@ -86,10 +86,14 @@ const realTasks = loaded.dataset.labels.tasks.filter((t) => !t.endsWith('~placeb
 const gridPlan = enumeratePoints(gridConfig, availableCounts(loaded.dataset.labels, [assignment], input.config.split.useFolds).filter((a) => realTasks.includes(a.task)));
 const gridSeconds = gridPlan.points.reduce((s, p) => s + estimatePointSeconds(p), 0);
 
+const tagVariant = (value: (t: TransferFile['tag'][number]) => number | undefined): PairMap =>
+  pairMap(approxTransfer.tag.flatMap((t) => (value(t) === undefined ? [] : [{ source: t.source, target: t.target, value: value(t)! }])));
 const scores: [string, PairMap, number | null][] = [
   ['snapshot branches ŝ_ij', pairMap(approxTransfer.lookahead.filter((l) => l.split === split && !l.placebo).map((l) => ({ source: l.source, target: l.target, value: l.s }))), approxTransfer.cost.lookahead ? approxTransfer.cost.lookahead.seconds + (approxTransfer.cost.single?.seconds ?? 0) : null],
   ['TAG Z (whole run)', pairMap(approxTransfer.tag.map((t) => ({ source: t.source, target: t.target, value: t.z }))), approxTransfer.cost.tag_run?.seconds ?? null],
-  ['TAG Z (first epoch)', pairMap(approxTransfer.tag.flatMap((t) => (t.zEarly === undefined ? [] : [{ source: t.source, target: t.target, value: t.zEarly }]))), approxTransfer.cost.tag_run?.seconds ?? null],
+  ['TAG Z (first epoch)', tagVariant((t) => t.zEarly), approxTransfer.cost.tag_run?.seconds ?? null],
+  ['TAG Z held-out batch (whole run)', tagVariant((t) => t.zHeldOut), approxTransfer.cost.tag_run?.seconds ?? null],
+  ['TAG Z held-out batch (first epoch)', tagVariant((t) => t.zHeldOutEarly), approxTransfer.cost.tag_run?.seconds ?? null],
 ];
 const fmt = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '—' : v.toFixed(d));
 const ci = (c: [number, number] | null) => (c ? `[${c[0].toFixed(2)}, ${c[1].toFixed(2)}]` : '—');
@@ -111,5 +115,6 @@ rows.push(['  ceiling of a noiseless score (√ of that)', fmt(fullReliability =
 console.log(formatTable(['score', 'within-target ρ with s_ij', '95 % CI (targets)', 'targets', 'scale (s_ij per unit)', 'compute s', 'share of the pairwise grid'], rows));
 console.log(
   `\nThe pairwise grid of these ${realTasks.length} tasks (${gridPlan.points.length} trainings, the study's grid and folds) would take ≈ ${gridSeconds.toFixed(0)} s on one core ` +
-    `(the study-size model of lib/design/size.ts); the ${design} design of the reference logged ${fmt(curvesTransfer.cost[design]?.seconds, 0)} s.`,
+    `(the study-size model of lib/design/size.ts); the ${design} design of the reference logged ${fmt(curvesTransfer.cost[design]?.seconds, 0)} s. ` +
+    'Compute s: the wall seconds the points logged (the branches: their jobs plus the single-task curves; TAG: the runs it rides on), inflated when other work shared the cores.',
 );
