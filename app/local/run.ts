@@ -252,7 +252,14 @@ async function runLocalLocked(options: LocalRunOptions): Promise<LocalRunResult>
     }
     const waiting = nextTriggerEvent(bucket, machine, key);
     await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: key, Body: options.configText, ContentType: 'application/json' }));
-    return trigger(await waiting.event, options.runId);
+    const event = await waiting.event;
+    // The deployed bucket is versioned: every upload is a version of its own and starts an execution of its own. The
+    // embedded S3 names an object by its content (ETag), so a config that replaces another one whose text was run
+    // here before would be taken for that finished run, and its results would stay those of the replaced config.
+    // Such an upload gets a version of its own; the same config uploaded again keeps its name (and resumes).
+    const replaced = previous !== undefined && Buffer.from(previous).toString('utf8') !== options.configText;
+    if (replaced) for (const r of event.Records as { s3: { object: { versionId?: string } } }[]) r.s3.object.versionId = `local-${Date.now().toString(36)}`;
+    return trigger(event, options.runId);
   });
 }
 

@@ -158,6 +158,18 @@ describe('a run id that holds another study', () => {
     const replaced = await runLocal({ ...options(outDir, 'taken'), configText: '{"model":{"maxSteps":-1}}', replace: true });
     expect(replaced.trigger.outcome).toBe('invalid');
   });
+
+  it('runs a config again when it replaces another, even one whose text ran here before (as the versioned bucket does)', async () => {
+    const outDir = tmp();
+    const first = await runLocal(options(outDir, 'back'));
+    const other = tinyStudy.replace('{', '{"title":"another config",');
+    await runLocal({ ...options(outDir, 'back'), configText: other, replace: true });
+    // Back to the first text: a new execution (its results are this config's again), not the finished first one.
+    const again = await runLocal({ ...options(outDir, 'back'), replace: true });
+    expect(again).toMatchObject({ state: 'SUCCEEDED', ran: true });
+    expect(again.executionArn).not.toBe(first.executionArn);
+    expect(again.trainedPoints).toEqual([]); // its points are reused: only Fit, Transfer and Report run again
+  });
 });
 
 describe('an invalid config', () => {
