@@ -15,7 +15,8 @@ import type { ObjectStore } from '../lib/storage/port.ts';
 import { getJson } from '../lib/storage/port.ts';
 import { pairMap, type PairMap } from '../lib/transfer/agreement.ts';
 import { analyseRun } from '../lib/transfer/index.ts';
-import { scaleOf, withinTargetAgreement } from '../lib/transfer/scoreComparison.ts';
+import { scoreLabel } from '../lib/report/approximations.ts';
+import { pairScores, scaleOf, scoreSeconds, withinTargetAgreement } from '../lib/transfer/scoreComparison.ts';
 import { runLayout } from '../lib/layout.ts';
 
 /** Read-only view of one run in s3rver's folder layout (each object stored as `<key>._S3rver_object`). */
@@ -61,8 +62,7 @@ const approxTransfer = (await getJson<TransferFile>(approxRun.store, runLayout(a
 // The reference: the curves run's s_ij (pairwise grid if run, else the random design's joint fit), first split.
 const design = curvesTransfer.pairwise.some((p) => p.design === 'pairwise') ? 'pairwise' : 'random';
 const split = curvesTransfer.pairwise[0].split;
-const rates = (t: TransferFile): PairMap =>
-  pairMap(t.pairwise.filter((p) => p.design === design && p.split === split && !p.placebo).map((p) => ({ source: p.source, target: p.target, value: p.s })));
+const rates = (t: TransferFile): PairMap => pairMap(pairScores(t, split)[design]);
 const reference = rates(curvesTransfer);
 
 // Split-half reliability of s_ij: the same fits on two disjoint halves of the replicates (folds).
@@ -86,15 +86,12 @@ const realTasks = loaded.dataset.labels.tasks.filter((t) => !t.endsWith('~placeb
 const gridPlan = enumeratePoints(gridConfig, availableCounts(loaded.dataset.labels, [assignment], input.config.split.useFolds).filter((a) => realTasks.includes(a.task)));
 const gridSeconds = gridPlan.points.reduce((s, p) => s + estimatePointSeconds(p), 0);
 
-const tagVariant = (value: (t: TransferFile['tag'][number]) => number | undefined): PairMap =>
-  pairMap(approxTransfer.tag.flatMap((t) => (value(t) === undefined ? [] : [{ source: t.source, target: t.target, value: value(t)! }])));
-const scores: [string, PairMap, number | null][] = [
-  ['snapshot branches ŝ_ij', pairMap(approxTransfer.lookahead.filter((l) => l.split === split && !l.placebo).map((l) => ({ source: l.source, target: l.target, value: l.s }))), approxTransfer.cost.lookahead ? approxTransfer.cost.lookahead.seconds + (approxTransfer.cost.single?.seconds ?? 0) : null],
-  ['TAG Z (whole run)', pairMap(approxTransfer.tag.map((t) => ({ source: t.source, target: t.target, value: t.z }))), approxTransfer.cost.tag_run?.seconds ?? null],
-  ['TAG Z (first epoch)', tagVariant((t) => t.zEarly), approxTransfer.cost.tag_run?.seconds ?? null],
-  ['TAG Z held-out batch (whole run)', tagVariant((t) => t.zHeldOut), approxTransfer.cost.tag_run?.seconds ?? null],
-  ['TAG Z held-out batch (first epoch)', tagVariant((t) => t.zHeldOutEarly), approxTransfer.cost.tag_run?.seconds ?? null],
-];
+const approx = pairScores(approxTransfer, split);
+const scores: [string, PairMap, number | null][] = (['lookahead', 'tag', 'tag_early', 'tag_heldout', 'tag_heldout_early'] as const).map((name) => [
+  scoreLabel(name),
+  pairMap(approx[name]),
+  scoreSeconds(approxTransfer.cost, name),
+]);
 const fmt = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '—' : v.toFixed(d));
 const ci = (c: [number, number] | null) => (c ? `[${c[0].toFixed(2)}, ${c[1].toFixed(2)}]` : '—');
 console.log(`# agreement with the ${design} s_ij of ${curvesRun.runId} (${reference.size} ordered pairs, ${split} split)\n`);

@@ -9,8 +9,8 @@ import { aurocWithInterval } from '../stats/aurocInterval.ts';
 import { tCritical } from '../stats/tdist.ts';
 import type { TrainingSource } from '../training/point.ts';
 import { analyseRun } from '../transfer/index.ts';
-import type { TransferFile } from '../results.ts';
-import { scaleOf } from '../transfer/scoreComparison.ts';
+import { pairKey } from '../transfer/agreement.ts';
+import { pairScores, scaleOf, SCORE_NAMES, scoreSeconds } from '../transfer/scoreComparison.ts';
 import { plantedGroups, type PlantedGroupsOptions } from './plantedGroups.ts';
 import { trainPlan } from './trainPlan.ts';
 
@@ -26,26 +26,6 @@ export interface ScorePower {
   scale: number | null;
 }
 
-type Entry = { source: string; target: string; value: number };
-
-/** The scores of a transfer.json as pair lists (placebo sources left out), with the cost entry each is charged. */
-export function scoresOf(transfer: TransferFile): { score: string; entries: Entry[]; seconds: number | null }[] {
-  const cost = (...names: string[]) => (names.every((n) => transfer.cost[n]) ? names.reduce((s, n) => s + transfer.cost[n].seconds, 0) : null);
-  const rates = (design: 'pairwise' | 'random') =>
-    transfer.pairwise.filter((p) => p.design === design && !p.placebo).map((p) => ({ source: p.source, target: p.target, value: p.s }));
-  const tag = (value: (t: TransferFile['tag'][number]) => number | undefined) =>
-    transfer.tag.flatMap((t) => (value(t) === undefined ? [] : [{ source: t.source, target: t.target, value: value(t)! }]));
-  return [
-    { score: 'pairwise', entries: rates('pairwise'), seconds: cost('pairwise') },
-    { score: 'random', entries: rates('random'), seconds: cost('random') },
-    { score: 'lookahead', entries: transfer.lookahead.filter((l) => !l.placebo).map((l) => ({ source: l.source, target: l.target, value: l.s })), seconds: cost('lookahead', 'single') },
-    { score: 'tag', entries: tag((t) => t.z), seconds: cost('tag_run') },
-    { score: 'tag_early', entries: tag((t) => t.zEarly), seconds: cost('tag_run') },
-    { score: 'tag_heldout', entries: tag((t) => t.zHeldOut), seconds: cost('tag_run') },
-    { score: 'tag_heldout_early', entries: tag((t) => t.zHeldOutEarly), seconds: cost('tag_run') },
-  ];
-}
-
 /** Trains one planted data set under `config` (label-shuffled copies of every task added) and scores each approach. */
 export async function plantedPower(planted: PlantedGroupsOptions, config: RunConfig, backend: LoadedBackend): Promise<ScorePower[]> {
   const data = plantedGroups(planted);
@@ -54,13 +34,15 @@ export async function plantedPower(planted: PlantedGroupsOptions, config: RunCon
   const plan = enumeratePoints(config, availableCounts(labels, [source.assignment], config.split.useFolds));
   const results = await trainPlan({ source, points: plan.points, model: config.model, backend });
   const { transfer } = analyseRun({ runId: `planted-${planted.seed}`, config, points: plan.points, results });
-  const scores = scoresOf(transfer);
-  const pairwise = new Map(scores.find((s) => s.score === 'pairwise')!.entries.map((e) => [`${e.source}→${e.target}`, e.value]));
-  return scores.map(({ score, entries, seconds }) => {
+  const split = config.split.kinds[0];
+  const scores = pairScores(transfer, split);
+  const pairwise = new Map(scores.pairwise.map((e) => [pairKey(e.source, e.target), e.value]));
+  return SCORE_NAMES.map((score) => {
+    const entries = scores[score];
     const r = aurocWithInterval(entries.map((e) => (data.related(e.source, e.target) ? 1 : 0)), entries.map((e) => e.value));
-    const shared = entries.filter((e) => pairwise.has(`${e.source}→${e.target}`));
-    const scale = scaleOf(shared.map((e) => e.value), shared.map((e) => pairwise.get(`${e.source}→${e.target}`)!));
-    return { score, auroc: r.auroc, ci: r.ci, related: r.positives, unrelated: r.negatives, seconds, scale };
+    const shared = entries.filter((e) => pairwise.has(pairKey(e.source, e.target)));
+    const scale = scaleOf(shared.map((e) => e.value), shared.map((e) => pairwise.get(pairKey(e.source, e.target))!));
+    return { score, auroc: r.auroc, ci: r.ci, related: r.positives, unrelated: r.negatives, seconds: scoreSeconds(transfer.cost, score), scale };
   });
 }
 

@@ -1,8 +1,8 @@
 // The Transfer step's science: transfer.json from the fits in curves.json and the points, without fitting any curve.
 import { ComputationError } from '../errors.ts';
-import type { ContextualTransfer, CurveFit, CurvesFile, PairwiseTransfer, RateEstimate, SingleVsAll, TagScore, TransferFile } from '../results.ts';
-import { agreementTable, pairKey, pairMap } from './agreement.ts';
-import { compareScores } from './scoreComparison.ts';
+import type { ContextualTransfer, CurveFit, CurvesFile, PairwiseTransfer, RateEstimate, SingleVsAll, TransferFile } from '../results.ts';
+import { agreementTable, pairKey, pairMap, type PairMap } from './agreement.ts';
+import { compareScores, pairScores, SCORE_NAMES, scoreSeconds, type ScoreName } from './scoreComparison.ts';
 import type { AnalyseInput } from './analyseInput.ts';
 import { costTable } from './cost.ts';
 import { fitKey, planFits, type PlannedFit } from './fitPlan.ts';
@@ -153,19 +153,8 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
 
   const tag = tagScores(completed);
   const firstSplit = plan[0]?.split;
-  // Agreement is over the real pairs: placebo sources have no TAG or lookahead score to agree with.
-  const rates = (design: 'pairwise' | 'random') => pairMap(pairwise.filter((p) => p.design === design && p.split === firstSplit && !p.placebo).map((p) => ({ source: p.source, target: p.target, value: p.s })));
-  const tagVariant = (value: (t: TagScore) => number | undefined) =>
-    pairMap(tag.flatMap((t) => (value(t) === undefined ? [] : [{ source: t.source, target: t.target, value: value(t)! }])));
-  const scores = {
-    pairwise: rates('pairwise'),
-    random: rates('random'),
-    lookahead: pairMap(lookahead.filter((l) => l.split === firstSplit && !l.placebo).map((l) => ({ source: l.source, target: l.target, value: l.s }))),
-    tag: tagVariant((t) => t.z),
-    tag_early: tagVariant((t) => t.zEarly),
-    tag_heldout: tagVariant((t) => t.zHeldOut),
-    tag_heldout_early: tagVariant((t) => t.zHeldOutEarly),
-  };
+  const lists = pairScores({ pairwise, lookahead, tag }, firstSplit);
+  const scores = Object.fromEntries(SCORE_NAMES.map((name) => [name, pairMap(lists[name])])) as Record<ScoreName, PairMap>;
   const agreement = agreementTable(scores);
   const tagGroups = tagGroupsOf(tag);
   const cost = costTable(completed);
@@ -176,14 +165,9 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
           name: reference,
           scores: scores[reference],
           positive: new Set(pairwise.filter((p) => p.design === reference && p.split === firstSplit && !p.placebo && p.verdict === 'positive').map((p) => pairKey(p.source, p.target))),
-          seconds: cost[reference]?.seconds ?? null,
+          seconds: scoreSeconds(cost, reference),
         },
-        [
-          ...(reference === 'pairwise' ? [{ name: 'random', scores: scores.random, seconds: cost.random?.seconds ?? null }] : []),
-          // The approximation's full price: its jobs and the single-task curves it takes c and a_i from.
-          { name: 'lookahead', scores: scores.lookahead, seconds: cost.lookahead ? cost.lookahead.seconds + (cost.single?.seconds ?? 0) : null },
-          ...(['tag', 'tag_early', 'tag_heldout', 'tag_heldout_early'] as const).map((name) => ({ name, scores: scores[name], seconds: cost.tag_run?.seconds ?? null })),
-        ],
+        SCORE_NAMES.filter((name) => name !== reference && !(name === 'pairwise' && reference === 'random')).map((name) => ({ name, scores: scores[name], seconds: scoreSeconds(cost, name) })),
         alpha,
       )
     : undefined;

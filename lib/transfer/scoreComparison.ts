@@ -1,10 +1,46 @@
 // The statistical vs computational comparison (docs/methods.md, "Comparison"): each pair score's agreement with
 // the learning-curve s_ij, its recovery of the pairs the curves call, and its compute price.
-import type { ScoreComparison, TransferFile } from '../results.ts';
+import type { ScoreComparison, TagScore, TransferFile } from '../results.ts';
+import type { SplitKind } from '../types.ts';
 import { aurocWithInterval } from '../stats/aurocInterval.ts';
 import { spearman } from '../stats/spearman.ts';
 import { tCritical } from '../stats/tdist.ts';
 import { rankAgreement, type PairMap } from './agreement.ts';
+
+/** The pair scores a study can have, in the order tables list them. */
+export const SCORE_NAMES = ['pairwise', 'random', 'lookahead', 'tag', 'tag_early', 'tag_heldout', 'tag_heldout_early'] as const;
+export type ScoreName = (typeof SCORE_NAMES)[number];
+
+type PairScore = { source: string; target: string; value: number };
+
+/**
+ * Every pair score of a study's results, real pairs only (placebo sources have no counterpart in the other scores),
+ * the rates of one split: the curves' s_ij (pairwise grid, random design), the branches' ŝ_ij and TAG's four
+ * readings. A score the study did not record is an empty list.
+ */
+export function pairScores(transfer: Pick<TransferFile, 'pairwise' | 'lookahead' | 'tag'>, split: SplitKind | undefined): Record<ScoreName, PairScore[]> {
+  const rates = (design: 'pairwise' | 'random') => transfer.pairwise.filter((p) => p.design === design && p.split === split && !p.placebo).map((p) => ({ source: p.source, target: p.target, value: p.s }));
+  const tag = (value: (t: TagScore) => number | undefined) => transfer.tag.flatMap((t) => (value(t) === undefined ? [] : [{ source: t.source, target: t.target, value: value(t)! }]));
+  return {
+    pairwise: rates('pairwise'),
+    random: rates('random'),
+    lookahead: transfer.lookahead.filter((l) => l.split === split && !l.placebo).map((l) => ({ source: l.source, target: l.target, value: l.s })),
+    tag: tag((t) => t.z),
+    tag_early: tag((t) => t.zEarly),
+    tag_heldout: tag((t) => t.zHeldOut),
+    tag_heldout_early: tag((t) => t.zHeldOutEarly),
+  };
+}
+
+/**
+ * What a score cost, from the cost table (null: not recorded): the curves their design's points; the branches their
+ * jobs plus the single-task curves they take c and a_i from; TAG the all-task runs it rides on.
+ */
+export function scoreSeconds(cost: TransferFile['cost'], name: ScoreName): number | null {
+  if (name === 'lookahead') return cost.lookahead ? cost.lookahead.seconds + (cost.single?.seconds ?? 0) : null;
+  if (name === 'pairwise' || name === 'random') return cost[name]?.seconds ?? null;
+  return cost.tag_run?.seconds ?? null;
+}
 
 /** A pair score to compare, and what it cost (null: not recorded). */
 export interface ScoreToCompare {
