@@ -4,7 +4,7 @@
 import type { LookaheadEstimate, TransferFile } from '../results.ts';
 import { controlsHtml } from './controls.ts';
 import { esc, num, table } from './html.ts';
-import { openInterval, verdictCell, verdictCount } from './intervals.ts';
+import { estimateCells, openInterval, verdictCount } from './intervals.ts';
 
 const LABELS: Record<string, string> = {
   pairwise: 'pairwise curves s_ij (grid)',
@@ -42,11 +42,7 @@ export function lookaheadTable(rows: readonly LookaheadEstimate[], level: string
       sorted.map((r) => [
         esc(r.source),
         esc(r.target),
-        num(r.s),
-        openInterval(r.ci),
-        num(r.p, 2),
-        num(r.q, 2),
-        verdictCell(r.verdict),
+        ...estimateCells(r.s, r),
         num(r.exchangeRate),
         num(r.readings.control),
         num(r.readings.self),

@@ -34,6 +34,11 @@ export function verdictCell(v: Verdict | null): string {
   return `<span class="verdict ${v ?? 'undecided'}">${esc(verdictLabel(v))}</span>`;
 }
 
+/** The primary columns of every estimate's row: the estimate, its replicate-level interval, p, q and verdict. */
+export function estimateCells(estimate: number, row: Pick<FdrVerdict, 'p' | 'q' | 'verdict'> & { ci?: readonly [number, number] | null }): string[] {
+  return [num(estimate), openInterval(row.ci), num(row.p, 2), num(row.q, 2), verdictCell(row.verdict)];
+}
+
 /** The marker of the secondary columns, explained by intervalNotes. */
 export const INDEPENDENT_POINTS_MARK = '¹';
 

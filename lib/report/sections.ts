@@ -5,7 +5,7 @@ import type { ChartDef } from './charts/chart.ts';
 import { formatSeconds } from './charts/cost.ts';
 import { esc, facts, num, table } from './html.ts';
 import type { ReportInput } from './types.ts';
-import { INDEPENDENT_POINTS_MARK, intervalNotes, openInterval, profileEnds, verdictCell, verdictCount } from './intervals.ts';
+import { estimateCells, INDEPENDENT_POINTS_MARK, intervalNotes, openInterval, profileEnds, verdictCount } from './intervals.ts';
 import { contextualLabel, controlsHtml } from './controls.ts';
 import type { WarningGroup } from './warnings.ts';
 
@@ -130,11 +130,7 @@ export function contextualTable(input: ReportInput, split: SplitKind): string {
       ['task', 's_i', `${level} CI`, 'p', 'q', 'verdict', 'a_i', `${level} CI`, 'exchange rate s/a', `${level} CI`, `F-test p${mark}`, `profile ${level} CI${mark}`],
       rows.map((c) => [
         esc(contextualLabel(c)),
-        num(c.s),
-        openInterval(c.ci),
-        num(c.p, 2),
-        num(c.q, 2),
-        verdictCell(c.verdict),
+        ...estimateCells(c.s, c),
         num(c.a),
         openInterval(c.aCi),
         num(c.exchangeRate),
@@ -156,11 +152,7 @@ export function pairwiseTable(rows: readonly PairwiseTransfer[], level: string, 
     sorted.map((p) => [
       esc(p.source),
       esc(p.target),
-      num(p.s),
-      openInterval(p.ci),
-      num(p.p, 2),
-      num(p.q, 2),
-      verdictCell(p.verdict),
+      ...estimateCells(p.s, p),
       p.exchangeRate === undefined ? '—' : num(p.exchangeRate),
       openInterval(p.exchangeRateCi),
       num(p.independentPoints.p, 2),
@@ -176,7 +168,7 @@ export function gapTable(rows: readonly SingleVsAll[], level: string): string {
   if (cells.length === 0) return '';
   return `<details><summary>The gap at each of ${cells.length} (task, n)</summary>${table(
     ['task', 'n', 'single', 'all', 'gap', `${level} CI`, 'p', 'q', 'verdict'],
-    cells.map((c) => [esc(c.task), esc(c.full ? `full (mean ${c.n})` : c.n), num(c.single!), num(c.all!), num(c.gap!), openInterval(c.ci), num(c.p, 2), num(c.q, 2), verdictCell(c.verdict)]),
+    cells.map((c) => [esc(c.task), esc(c.full ? `full (mean ${c.n})` : c.n), num(c.single!), num(c.all!), ...estimateCells(c.gap!, c)]),
     [1, 2, 3, 4, 5, 6, 7],
   )}</details>`;
 }
