@@ -92,8 +92,7 @@ async function handleRecord(deps: TriggerDeps, record: S3NotificationEvent['Reco
     const reason =
       `this upload of ${store.describe(key)} was not started: run '${runId}' is still RUNNING (execution ${running.executionArn}). ` +
       'Upload the config again when it has ended, or stop that execution first.';
-    const status = (await readStatus(ctx))!;
-    await putJson(store, runLayout(runId).status, { ...status, updatedAt: new Date().toISOString(), refusedUpload: { at: new Date().toISOString(), message: reason } } satisfies RunStatus);
+    await putJson(store, runLayout(runId).status, { ...running.status, updatedAt: new Date().toISOString(), refusedUpload: { at: new Date().toISOString(), message: reason } } satisfies RunStatus);
     return { key, runId, outcome: 'refused', reason, runningExecutionArn: running.executionArn };
   }
   // status.json is the execution's to write from here: its Plan step starts it afresh with the execution ARN
@@ -103,11 +102,11 @@ async function handleRecord(deps: TriggerDeps, record: S3NotificationEvent['Reco
 }
 
 /** The run's execution when status.json says RUNNING and the execution port confirms it is (a stale status is not). */
-async function runningExecution(deps: TriggerDeps, ctx: { store: ObjectStore; runId: string }): Promise<{ executionArn: string; name: string } | undefined> {
+async function runningExecution(deps: TriggerDeps, ctx: { store: ObjectStore; runId: string }): Promise<{ executionArn: string; name: string; status: RunStatus } | undefined> {
   const status = await readStatus(ctx).catch(() => undefined);
   if (status?.state !== 'RUNNING' || !status.executionArn) return undefined;
   const described = await deps.executions.describe(status.executionArn);
-  return described?.state === 'RUNNING' ? { executionArn: described.executionArn, name: described.name } : undefined;
+  return described?.state === 'RUNNING' ? { executionArn: described.executionArn, name: described.name, status } : undefined;
 }
 
 export function createTriggerHandler(deps: () => TriggerDeps, log: LogSink = consoleSink) {

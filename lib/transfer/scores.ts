@@ -6,6 +6,7 @@ import { groupTasks } from '../tag/grouping.ts';
 import type { Affinities, SplitKind } from '../types.ts';
 import { replicateGroupOf } from './curveData.ts';
 import type { CompletedPoint } from './observations.ts';
+import { pairKey } from './agreement.ts';
 
 export type PairScore = { source: string; target: string; value: number };
 
@@ -49,14 +50,14 @@ export function tagScores(completed: CompletedPoint[]): TagScore[] {
   return meanPairScores(tags.map((t) => t.z)).map((s) => {
     const score: TagScore = { source: s.source, target: s.target, z: s.value };
     for (const [name, values] of Object.entries(variants) as [keyof typeof variants, Map<string, number>][]) {
-      const v = values.get(`${s.source}\u0000${s.target}`);
+      const v = values.get(pairKey(s.source, s.target));
       if (v !== undefined) score[name] = v;
     }
     return score;
   });
 }
 
-const pairLookup = (scores: PairScore[]) => new Map(scores.map((s) => [`${s.source}\u0000${s.target}`, s.value]));
+const pairLookup = (scores: PairScore[]) => new Map(scores.map((s) => [pairKey(s.source, s.target), s.value]));
 
 /**
  * The snapshot-branch estimates of every split whose lookahead jobs completed, with c and a_i from each target's
