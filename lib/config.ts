@@ -193,6 +193,8 @@ export const ExecutionConfig = z
     /** The largest study (trainings) a run may plan; Plan refuses a bigger one before anything trains. */
     maxPoints: upTo(10_000_000).default(20_000),
     toleratedFailurePercentage: z.number().min(0).max(100).default(0),
+    /** Points one training job trains ('auto': about ten minutes of work each; lib/design/jobs.ts). */
+    pointsPerJob: z.union([z.literal('auto'), upTo(200)]).default('auto'),
     /** Local runs: worker processes (default: one per core). */
     workers: upTo(1024).optional(),
   })

@@ -14,6 +14,8 @@ export const runLayout = (runId: string) => {
     dataset: `${root}prepared/dataset.json.gz`,
         splits: `${root}prepared/splits.json`,
     plan: `${root}prepared/plan.json`,
+    /** The ids of the points still to train, a JSON list: the training Map's ItemReader reads it (docs/aws.md, "Jobs"). */
+    pending: `${root}prepared/pending.json`,
     points: `${root}points/`,
     point: (pointId: string) => `${root}points/${pointId}.json`,
     results: `${root}results/`,

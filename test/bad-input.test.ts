@@ -7,10 +7,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTriggerHandler } from '../functions/trigger/handler.ts';
 import { main } from '../app/cli/main.ts';
+import { adviceAfterFailure } from '../app/cli/commands/run.ts';
 import { runLayout, type RunStatus } from '../lib/layout.ts';
 import { FolderStore } from '../lib/storage/folder.ts';
 import { getJson } from '../lib/storage/port.ts';
-import { dataDir } from './helpers/paths.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'mtlc-bad-input-'));
 const store = new FolderStore(path.join(root, 'bucket'));
@@ -83,20 +83,10 @@ describe('bad input through the CLI (mtlc run --config)', () => {
     expect(stderr.trim()).toBe(`mtlc run: ${file}, column 'dataset.labels': no such file: ${path.join(path.dirname(file), 'labels.csv')} (a name is resolved against the config file's folder)`);
   });
 
-  it('a study too big for one execution: fails as AWS would (no resume advice) and says to make it smaller', async () => {
-    const dir = mkdtempSync(path.join(root, 'cli-'));
-    const file = path.join(dir, 'huge.json');
-    // The pairwise grid of 50 KIBA targets on one test fold: Plan's list of ~11,000 pending points is ~390 KB.
-    const config = { tasks: { top: 50 }, split: { useFolds: [0] }, model: { hidden: [16], maxSteps: 1 }, study: { designs: ['pairwise'], grid: { min: 32, max: 128, factor: 2 }, placebo: { sources: [] }, tag: { enabled: false }, lookahead: { enabled: false } } };
-    writeFileSync(file, JSON.stringify(config));
-    let stderr = '';
-    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (stderr += a.join(' ') + '\n'));
-    vi.spyOn(console, 'log').mockImplementation(() => {});
-    const code = await main(['run', '--config', file, '--out', path.join(dir, 'out'), '--data-dir', dataDir, '--workers', '1']);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/States\.DataLimitExceeded: the output of state Plan is \d+ bytes, over Step Functions' limit of 262144/);
-    expect(stderr).toContain('running again fails the same way. Make the study smaller');
-    expect(stderr).not.toContain('Run the same command again to resume');
+  it('after a failure says what to do: fix the input, resume, or (a state over 256 KiB) report a defect', () => {
+    expect(adviceAfterFailure('States.TaskFailed', "ConfigError: 'study.grid' …")).toMatch(/^Fix the input/);
+    expect(adviceAfterFailure('States.TaskFailed', 'ComputationError: …')).toMatch(/^Run the same command again to resume/);
+    expect(adviceAfterFailure('States.DataLimitExceeded', undefined)).toMatch(/running again fails the same way.*a defect of mtlc/);
   });
 
   it.each(cases.filter(([, c]) => !(c as { dataset?: unknown }).dataset))('%s: one line, no stack', async (_name, config, expected) => {

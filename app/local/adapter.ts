@@ -1,13 +1,15 @@
 // The local adapter of the execution port: runs the synthesized state-machine definition with
 // aws-local-stepfunctions. Task states are overridden by what their Resource names in the template:
 // a pipeline Lambda → the same handler, in-process, with Lambda's JSON and error semantics;
-// batch:submitJob.sync → the job definition's command, run on the local worker pool.
+// batch:submitJob.sync → the job definition's command, run on the local worker pool; a Distributed Map that reads
+// its items from S3 → distributed-map.ts, which runs its ItemProcessor per batch as child executions.
 import './polyfill.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutionDescription, ExecutionPort, ExecutionState, StartResult } from '../../lib/execution/port.ts';
+import { LOCAL_DISTRIBUTED_MAP, rewriteDistributedMaps, runDistributedMap, type DistributedMapSpec } from './distributed-map.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type JobDefinitionSpec, type RunMachine } from './template.ts';
 
 export const BATCH_SYNC = 'arn:aws:states:::batch:submitJob.sync';
@@ -17,7 +19,7 @@ export type LocalHandler = (event: unknown) => Promise<unknown>;
 export interface LocalExecutionHooks {
   /** A pipeline Lambda returned (e.g. Plan's list of points). */
   onTaskResult?(functionName: string, result: unknown): void;
-  /** A Batch job finished; `parameters` are its SubmitJob Parameters (runId, pointId). */
+  /** A Batch job finished; `parameters` are its SubmitJob Parameters (runId, points). */
   onJobDone?(parameters: Record<string, string>, ok: boolean, error?: string): void;
 }
 
@@ -29,6 +31,8 @@ export interface LocalExecutionsOptions {
   runJob(argv: string[], job: JobDefinitionSpec): Promise<unknown>;
   /** Folder of the execution records (one JSON file per execution name). */
   registryDir: string;
+  /** An object of the run's bucket, for a Distributed Map's ItemReader (undefined when there is none). */
+  readObject?(bucket: string, key: string): Promise<Uint8Array | undefined>;
   hooks?: LocalExecutionHooks;
 }
 
@@ -94,8 +98,14 @@ function taskStates(states: Record<string, TaskState>, out = new Map<string, Tas
   return out;
 }
 
+const VALIDATION = { validationOptions: { checkArn: true, checkPaths: true } };
+
 export class LocalExecutions implements ExecutionPort {
   private readonly machine: StateMachine;
+  /** The Distributed Maps (run by distributed-map.ts), each with its ItemProcessor as a state machine of its own. */
+  private readonly maps = new Map<string, { spec: DistributedMapSpec; processor: StateMachine }>();
+  /** The largest state input or output seen, in bytes, with the state's name (the scale test reports it). */
+  largestPayload = { bytes: 0, state: '' };
   private readonly running = new Map<string, { abort(): void; done: Promise<ExecutionDescription> }>();
   /** Executions ended by an error no Catch sees (States.DataLimitExceeded), by name. */
   private readonly uncatchable = new Map<string, { error: string; cause: string }>();
@@ -105,14 +115,20 @@ export class LocalExecutions implements ExecutionPort {
 
   constructor(private readonly options: LocalExecutionsOptions) {
     mkdirSync(options.registryDir, { recursive: true });
-    this.machine = new StateMachine(options.machine.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
-    this.tasks = [...taskStates(options.machine.definition.States as Record<string, TaskState>)].map(([name, st]) => [name, st.Resource ?? '']);
-    this.overridesFor(''); // every Task state's resource has a local counterpart, or the runner says which does not
+    const { definition, maps } = rewriteDistributedMaps(options.machine.definition);
+    this.machine = new StateMachine(definition as never, VALIDATION);
+    for (const [name, spec] of maps) this.maps.set(name, { spec, processor: new StateMachine(spec.ItemProcessor as never, VALIDATION) });
+    // Every Task state, those inside the Maps' processors included, and the Tasks that stand for Distributed Maps.
+    this.tasks = [
+      ...[...taskStates(options.machine.definition.States as Record<string, TaskState>)].map(([name, st]): [string, string] => [name, st.Resource ?? '']),
+      ...[...maps.keys()].map((name): [string, string] => [name, LOCAL_DISTRIBUTED_MAP]),
+    ];
+    this.overridesFor('', new AbortController().signal); // every Task state's resource has a local counterpart, or the runner says which does not
   }
 
   /** The Task overrides of one execution: they check AWS's payload limit on their input and output. */
-  private overridesFor(execution: string): Record<string, (input: unknown) => Promise<unknown>> {
-    return Object.fromEntries(this.tasks.map(([name, resource]) => [name, this.withPayloadLimit(execution, name, this.overrideFor(name, resource))]));
+  private overridesFor(execution: string, signal: AbortSignal): Record<string, (input: unknown) => Promise<unknown>> {
+    return Object.fromEntries(this.tasks.map(([name, resource]) => [name, this.withPayloadLimit(execution, name, this.overrideFor(execution, name, resource, signal))]));
   }
 
   /**
@@ -124,6 +140,7 @@ export class LocalExecutions implements ExecutionPort {
   private withPayloadLimit(execution: string, stateName: string, task: (input: unknown) => Promise<unknown>): (input: unknown) => Promise<unknown> {
     const check = (what: 'input' | 'output', value: unknown): void => {
       const bytes = Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+      if (bytes > this.largestPayload.bytes) this.largestPayload = { bytes, state: `${stateName} (${what})` };
       if (bytes <= STATE_PAYLOAD_LIMIT) return;
       const cause = `the ${what} of state ${stateName} is ${bytes} bytes, over Step Functions' limit of ${STATE_PAYLOAD_LIMIT} (256 KiB)`;
       this.uncatchable.set(execution, { error: 'States.DataLimitExceeded', cause });
@@ -137,7 +154,19 @@ export class LocalExecutions implements ExecutionPort {
     };
   }
 
-  private overrideFor(stateName: string, resource: string): (input: unknown) => Promise<unknown> {
+  private overrideFor(execution: string, stateName: string, resource: string, signal: AbortSignal): (input: unknown) => Promise<unknown> {
+    const map = this.maps.get(stateName);
+    if (map && resource === LOCAL_DISTRIBUTED_MAP) {
+      return (input) =>
+        runDistributedMap(map.spec, input, {
+          readObject: async (bucket, key) => this.options.readObject?.(bucket, key),
+          signal,
+          runChild: (childInput) => {
+            const child = map.processor.run(childInput as never, { overrides: { taskResourceLocalHandlers: this.overridesFor(execution, signal) as never } });
+            return { result: child.result, abort: child.abort };
+          },
+        });
+    }
     const fnName = this.options.machine.functions.get(resource);
     if (fnName) {
       const handler = this.options.handlers[fnName];
@@ -219,8 +248,9 @@ export class LocalExecutions implements ExecutionPort {
   private launch(record: ExecutionRecord): void {
     this.write(record);
     this.uncatchable.delete(record.name);
+    const stop = new AbortController();
     const execution = this.machine.run(record.input as never, {
-      overrides: { taskResourceLocalHandlers: this.overridesFor(record.name) as never },
+      overrides: { taskResourceLocalHandlers: this.overridesFor(record.name, stop.signal) as never },
       context: { Execution: { Id: record.executionArn, Name: record.name } },
     });
     const done = execution.result.then(
@@ -242,7 +272,13 @@ export class LocalExecutions implements ExecutionPort {
       this.running.delete(record.name);
       return this.toDescription(closed);
     });
-    this.running.set(record.name, { abort: execution.abort, done });
+    this.running.set(record.name, {
+      abort: () => {
+        stop.abort();
+        execution.abort();
+      },
+      done,
+    });
   }
 
   /**

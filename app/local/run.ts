@@ -22,6 +22,7 @@ import { eventMatches, runMachineFrom, synthesizeTemplate, type CfnTemplate, typ
 import { WorkerPool } from './worker-pool.ts';
 import { acquireLock } from './lock.ts';
 import type { StudySize } from '../../lib/design/size.ts';
+import type { PointOutcome } from '../../lib/pipeline/steps.ts';
 
 export interface LocalProgress {
   pointsDone: number;
@@ -67,6 +68,8 @@ export interface LocalRunResult {
   cause?: string;
   /** Point ids this call trained (the worker pool's jobs that succeeded). */
   trainedPoints: string[];
+  /** The largest state input or output of the execution, in bytes, and where (AWS's limit is 256 KiB). */
+  largestPayload: { bytes: number; state: string };
   resultsDir: string;
   reportPath: string;
   /** Plain-file copy of status.json. */
@@ -147,7 +150,29 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
   const outDir = path.resolve(options.outDir);
   const log = options.log ?? quiet;
   const bucket = await openLocalBucket(outDir);
+  const progress: LocalProgress = { pointsDone: 0, pointsTotal: 0, pointsFailed: 0 };
+  const trainedPoints: string[] = [];
+  /** Points whose end a worker reported, so a job that fails without reporting them (a crash) counts the rest. */
+  const reported = new Set<string>();
+  let executionArn: string | undefined;
+  let stopped = false;
+  let executions!: LocalExecutions;
+  const pointEnded = (outcome: PointOutcome) => {
+    if (stopped) return;
+    reported.add(outcome.pointId);
+    if (!outcome.ok) progress.pointsFailed++;
+    else if (!outcome.skipped) {
+      progress.pointsDone++;
+      trainedPoints.push(outcome.pointId);
+    }
+    options.onProgress?.({ ...progress });
+    if (options.stopAfterPoints !== undefined && trainedPoints.length >= options.stopAfterPoints && executionArn) {
+      stopped = true;
+      executions.abort(executionArn, { killed: true });
+    }
+  };
   const pool = new WorkerPool({
+    onPoint: pointEnded,
     size: options.workers,
     env: { MTLC_S3_ENDPOINT: bucket.endpoint, BUCKET_NAME: bucket.bucket, MTLC_DATA_DIR: options.dataDir ?? process.env.MTLC_DATA_DIR, MTLC_CACHE_DIR: options.cacheDir ?? process.env.MTLC_CACHE_DIR },
   });
@@ -155,15 +180,12 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
     const machine = runMachineFrom(options.template ?? synthesizeTemplate(), { bucket: bucket.bucket });
     const deps: DepsProvider = () => ({ store: bucket.store, dataDir: options.dataDir, cacheDir: options.cacheDir });
 
-    const progress: LocalProgress = { pointsDone: 0, pointsTotal: 0, pointsFailed: 0 };
-    const trainedPoints: string[] = [];
-    let executionArn: string | undefined;
-    let stopped = false;
-    const executions: LocalExecutions = new LocalExecutions({
+    executions = new LocalExecutions({
       machine,
       handlers: localHandlers(deps, log),
       runJob: (argv) => pool.run(argv),
       registryDir: path.join(outDir, 'executions'),
+      readObject: async (name, key) => (name === bucket.bucket ? bucket.store.get(key) : undefined),
       hooks: {
         onTaskResult(fn, result) {
           if (fn !== 'plan') return;
@@ -172,16 +194,10 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
           options.onProgress?.({ ...progress });
         },
         onJobDone(parameters, ok) {
-          if (stopped) return;
-          if (ok) {
-            progress.pointsDone++;
-            trainedPoints.push(parameters.pointId);
-          } else progress.pointsFailed++;
-          options.onProgress?.({ ...progress });
-          if (options.stopAfterPoints !== undefined && trainedPoints.length >= options.stopAfterPoints && executionArn) {
-            stopped = true;
-            executions.abort(executionArn, { killed: true });
-          }
+          if (ok || stopped) return;
+          const lost = (JSON.parse(parameters.points ?? '[]') as string[]).filter((id) => !reported.has(id));
+          progress.pointsFailed += lost.length;
+          if (lost.length) options.onProgress?.({ ...progress });
         },
       },
     });
@@ -200,6 +216,7 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
           state,
           ran,
           trainedPoints,
+          largestPayload: { ...executions.largestPayload },
           resultsDir: path.join(outDir, ...layout.results.split('/')),
           reportPath: path.join(outDir, ...layout.report.split('/')),
           statusPath: path.join(outDir, ...layout.status.split('/')),

@@ -4,7 +4,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JobMessage, JobReply } from './worker.ts';
+import type { PointOutcome } from '../../lib/pipeline/steps.ts';
+import type { JobMessage, JobReply, PointMessage } from './worker.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const runTs = path.resolve(here, '../../bin/run-ts.js');
@@ -38,6 +39,8 @@ export interface WorkerPoolOptions {
   size?: number;
   /** Environment of the workers (added to this process's). */
   env: Record<string, string | undefined>;
+  /** Hears each point of a job as it ends (a job trains a batch of points). */
+  onPoint?(outcome: PointOutcome): void;
 }
 
 export class WorkerPool {
@@ -67,8 +70,9 @@ export class WorkerPool {
     });
     let markReady!: () => void;
     const slot: Slot = { child, ready: new Promise((r) => (markReady = r)) };
-    child.on('message', (m: JobReply | { ready: true }) => {
+    child.on('message', (m: JobReply | PointMessage | { ready: true }) => {
       if ('ready' in m) return markReady();
+      if ('point' in m) return this.options.onPoint?.(m.point);
       const job = slot.job;
       slot.job = undefined;
       if (job) {

@@ -13,8 +13,8 @@ import { acknowledge } from '../nag.ts';
 import { repoRoot } from '../paths.ts';
 import { grantRunAccess } from './run-access.ts';
 
-/** The trainer's command line; Batch substitutes Ref::runId / Ref::pointId from SubmitJob's Parameters. */
-export const TRAINER_COMMAND = ['--run-id', 'Ref::runId', '--point-id', 'Ref::pointId'];
+/** The trainer's command line; Batch substitutes Ref::runId / Ref::points (a JSON list of point ids) from SubmitJob's Parameters. */
+export const TRAINER_COMMAND = ['--run-id', 'Ref::runId', '--points', 'Ref::points'];
 
 export interface GpuTrainerProps {
   readonly bucket: s3.IBucket;
@@ -108,7 +108,7 @@ export class GpuTrainer extends Construct {
         jobRole: this.jobRole,
         logging: ecs.LogDriver.awsLogs({ streamPrefix: 'trainer', logGroup }),
       }),
-      parameters: { runId: 'unset', pointId: 'unset' },
+      parameters: { runId: 'unset', points: '[]' },
       retryAttempts: 3,
       retryStrategies: [
         batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.SPOT_INSTANCE_RECLAIMED),

@@ -1,5 +1,5 @@
-// The run state machine, defined once (docs/results.md, README "What a run produces"). Plan → Distributed Map of Batch `.sync` jobs (one per
-// pending point) → Fit fanned out (PlanFits lists the fit shards → a Map fits each in its own Lambda → MergeFits
+// The run state machine, defined once (docs/results.md, README "What a run produces"). Plan → Distributed Map of Batch `.sync` jobs (each
+// trains a batch of pending points, read from S3) → Fit fanned out (PlanFits lists the fit shards → a Map fits each in its own Lambda → MergeFits
 // writes curves.json) → Transfer → Report → mark SUCCEEDED; a Catch on every step records the failure.
 // `mtlc run` executes this very definition locally (app/local), taken from the synthesized template.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -12,6 +12,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeFindings } from '../nag.ts';
+import { MAX_BATCH_INPUT_BYTES } from '../../lib/design/jobs.ts';
 import { MAP_RESULTS_PREFIX } from './results-bucket.ts';
 
 /** State names: the local runner overrides Task states by these names. */
@@ -119,15 +120,16 @@ export class RunStateMachine extends Construct {
     // Plan records the execution in status.json (the trigger's own write may race with it).
     const plan = lambdaStep(STATE.plan, fns.plan, '$.plan', sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), executionArn: sfn.JsonPath.executionId }));
 
-    // One Batch job per pending point. The item is only a point id; runId comes from the Map's input:
-    // items stay tiny so a plan with thousands of points fits the 256 KiB payload limit.
+    // One Batch job per batch of pending points: Plan writes their ids to S3, the Map reads them (ItemReader) and
+    // groups them (ItemBatcher), so no state carries the list — a plan of any size stays far below 256 KiB.
     const trainPoint = new BatchSubmitJobWithStateTimeout(this, STATE.trainPoint, props.pointTimeout ?? Duration.hours(24), {
       jobName: 'mtlc-train',
       jobQueueArn: props.trainer.jobQueue.jobQueueArn,
       jobDefinitionArn: props.trainer.jobDefinition.jobDefinitionArn,
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-      payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), pointId: sfn.JsonPath.stringAt('$.pointId') }),
-      // Keep only what identifies the job: the full DescribeJobs answer is kilobytes per point.
+      // Batch parameters are strings: the batch's ids travel as one JSON list.
+      payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.BatchInput.runId'), points: sfn.JsonPath.jsonToString(sfn.JsonPath.listAt('$.Items')) }),
+      // Keep only what identifies the job: the full DescribeJobs answer is kilobytes per job.
       resultSelector: { 'jobId.$': '$.JobId', 'status.$': '$.Status' },
       resultPath: '$.job',
     });
@@ -142,13 +144,17 @@ export class RunStateMachine extends Construct {
 
     const trainPoints = withCatch(
       new sfn.DistributedMap(this, STATE.trainPoints, {
-        itemsPath: '$.plan.pending',
-        itemSelector: { 'runId.$': '$.runId', 'pointId.$': '$$.Map.Item.Value' },
+        itemReader: new sfn.S3JsonItemReader({ bucket: props.bucket, key: sfn.JsonPath.stringAt('$.plan.pendingKey') }),
+        itemBatcher: new sfn.ItemBatcher({
+          maxItemsPerBatchPath: '$.plan.pointsPerJob',
+          maxInputBytesPerBatch: MAX_BATCH_INPUT_BYTES,
+          batchInput: { 'runId.$': '$.runId' },
+        }),
         maxConcurrencyPath: '$.plan.maxConcurrency',
         toleratedFailurePercentagePath: '$.plan.toleratedFailurePercentage',
         mapExecutionType: sfn.StateMachineType.STANDARD,
         label: 'TrainPoints',
-        // Per-item results go to S3, not into the state: the output of thousands of items would pass 256 KiB.
+        // Per-job results go to S3, not into the state: the output of thousands of jobs would pass 256 KiB.
         resultWriterV2: new sfn.ResultWriterV2({ bucket: props.bucket, prefix: MAP_RESULTS_PREFIX }),
         resultPath: sfn.JsonPath.DISCARD,
       }),
@@ -200,7 +206,7 @@ export class RunStateMachine extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      comment: 'mtlc run: Plan → TrainPoints (Batch GPU, one job per point) → PlanFits → FitShards (one Lambda per target task) → MergeFits → Transfer → Report',
+      comment: 'mtlc run: Plan → TrainPoints (Batch GPU, one job per batch of points) → PlanFits → FitShards (one Lambda per target task) → MergeFits → Transfer → Report',
     });
     const stack = Stack.of(this);
     // A stopped or failed run cancels its Batch jobs: .sync needs TerminateJob on the jobs it submitted (their ids
@@ -218,7 +224,7 @@ export class RunStateMachine extends Construct {
       this,
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing, CloudWatch Logs delivery and batch:DescribeJobs have no resource-level permissions.' },
       { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:batch:<AWS::Region>:<AWS::AccountId>:job/*]', reason: 'Cancelling a stopped run\'s Batch jobs (.sync) needs TerminateJob on job ids that are generated at submission.' },
-      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${logicalId(props.bucket)}>/*]`, reason: 'The Distributed Map ResultWriter (generated by CDK) writes its manifests under map-results/ of the results bucket.' },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${logicalId(props.bucket)}>/*]`, reason: 'The Distributed Map (CDK generates the grant) reads its items from runs/<runId>/prepared/pending.json, a key it takes from the state so no narrower resource can be named, and its ResultWriter writes under map-results/.' },
       { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:batch:<AWS::Region>:<AWS::AccountId>:job-definition/*]', reason: 'Batch .sync needs SubmitJob on job-definition revisions, which CDK grants as job-definition/*.' },
     );
     // The Distributed Map's permission on its own child executions, whose names are generated per map run.

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunConfig } from '../config.ts';
 import { checkNoReservedNames, deserializePrepared, placeboName, placeboSources, prepareDataset, serializePrepared, withPlaceboTasks, type PreparedDataset } from '../data/index.ts';
-import { checkStudySize, enumeratePoints, studySize, type AvailableCount, type StudySize } from '../design/index.ts';
+import { checkStudySize, enumeratePoints, pointsPerJob, studySize, type AvailableCount, type StudySize } from '../design/index.ts';
 import { InputError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
 import { assignFolds, availableCounts } from '../splits/index.ts';
@@ -23,8 +23,12 @@ export interface PlanOutput {
   runId: string;
   pointsTotal: number;
   pointsDone: number;
-  /** Ids of the points still to train: tiny items keep the Map's input far below the 256 KB state limit. */
-  pending: string[];
+  /** Points still to train. Their ids are in `pendingKey`: the Map reads them from S3, so no state carries the list. */
+  pending: number;
+  /** Key of the JSON list of pending point ids in the run's bucket (the training Map's ItemReader). */
+  pendingKey: string;
+  /** Points per training job (the Map's ItemBatcher). */
+  pointsPerJob: number;
   /** The study's size and estimated compute (also in status.json). */
   size: StudySize;
   /** The run's Map settings (config.execution). */
@@ -128,10 +132,21 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   // A stored point counts as done only when it reads back complete; a corrupt one is named and retrained.
   const { done, corrupt } = await checkStoredPoints(ctx, plan.points.map((p) => p.id));
   const pending = plan.points.filter((p) => !done.has(p.id)).map((p) => p.id);
+  await putJson(ctx.store, layout.pending, pending);
   const pointsDone = plan.points.length - pending.length;
   const size = studySize(plan.points, new Set(pending));
   const repaired = [...preparedRepairs, ...corrupt.map((c) => `retraining a corrupt point: ${c}`)];
   await markStatus(ctx, { state: 'RUNNING', step: 'Train', size, ...(repaired.length ? { repaired } : {}), progress: { pointsDone, pointsTotal: plan.points.length, pointsFailed: 0 } });
   const { maxConcurrency, toleratedFailurePercentage } = config.execution;
-  return { runId: ctx.runId, pointsTotal: plan.points.length, pointsDone, pending, size, maxConcurrency, toleratedFailurePercentage };
+  return {
+    runId: ctx.runId,
+    pointsTotal: plan.points.length,
+    pointsDone,
+    pending: pending.length,
+    pendingKey: layout.pending,
+    pointsPerJob: pointsPerJob(size, maxConcurrency, config.execution.pointsPerJob),
+    size,
+    maxConcurrency,
+    toleratedFailurePercentage,
+  };
 }

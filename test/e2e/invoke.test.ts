@@ -35,7 +35,8 @@ it('runs the plan handler on the sample event after --config uploads the example
   const result = JSON.parse(stdout);
   expect(result.runId).toBe('example');
   expect(result.pointsTotal).toBeGreaterThan(0);
-  expect(result.pending).toHaveLength(result.pointsTotal);
+  expect(result.pending).toBe(result.pointsTotal);
+  expect(result.pendingKey).toBe('runs/example/prepared/pending.json');
 });
 
 it('answers an event with a bad run id in one line (no stack), and puts the config under no key', async () => {

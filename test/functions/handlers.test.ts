@@ -161,19 +161,21 @@ describe('an upload while the run is RUNNING', () => {
 
 describe('local Batch', () => {
   it('substitutes Ref:: placeholders like Batch', () => {
-    expect(substituteParameters(['--run-id', 'Ref::runId', '--point-id', 'Ref::pointId', 'Ref::missing'], { runId: 'unset', pointId: 'unset' }, { runId: 'r1', pointId: 'p1' })).toEqual([
+    expect(substituteParameters(['--run-id', 'Ref::runId', '--points', 'Ref::points', 'Ref::missing'], { runId: 'unset', points: '[]' }, { runId: 'r1', points: '["p1"]' })).toEqual([
       '--run-id',
       'r1',
-      '--point-id',
-      'p1',
+      '--points',
+      '["p1"]',
       'Ref::missing',
     ]);
   });
 
   it('trainer arguments are checked', () => {
-    expect(parseTrainerArgs(['--run-id', 'r1', '--point-id', 'p-1'])).toEqual({ runId: 'r1', pointId: 'p-1' });
-    expect(() => parseTrainerArgs(['--run-id', 'r1'])).toThrow(/--point-id/);
-    expect(() => parseTrainerArgs(['--run-id', 'a/b', '--point-id', 'p'])).toThrow(/--run-id/);
+    expect(parseTrainerArgs(['--run-id', 'r1', '--points', '["p-1","p-2"]'])).toEqual({ runId: 'r1', pointIds: ['p-1', 'p-2'] });
+    expect(() => parseTrainerArgs(['--run-id', 'r1'])).toThrow(/'--points': expected a JSON list of point ids/);
+    expect(() => parseTrainerArgs(['--run-id', 'r1', '--points', '[]'])).toThrow(/'--points': expected .* \(at least one\)/);
+    expect(() => parseTrainerArgs(['--run-id', 'r1', '--points', '["ok","../etc/passwd"]'])).toThrow(/"\.\.\/etc\/passwd" is not one/);
+    expect(() => parseTrainerArgs(['--run-id', 'a/b', '--points', '["p"]'])).toThrow(/--run-id/);
   });
 });
 

@@ -102,11 +102,13 @@ describe('state machine', () => {
     expect(order).toEqual(['Plan', 'TrainPoints', 'PlanFits', 'FitShards', 'MergeFits', 'Transfer', 'Report', 'MarkSucceeded', 'RunSucceeded']);
   });
 
-  it('fans out with a Distributed Map whose items are point ids, with run-configurable concurrency and failure tolerance', () => {
+  it('fans out with a Distributed Map that reads the pending point ids from S3 and batches them into jobs, with run-configurable concurrency and failure tolerance', () => {
     const map = states().TrainPoints;
     expect(map.Type).toBe('Map');
-    expect(map.ItemsPath).toBe('$.plan.pending');
-    expect(map.ItemSelector).toEqual({ 'runId.$': '$.runId', 'pointId.$': '$$.Map.Item.Value' });
+    // No state carries the list of points: Plan writes it to S3 and the ItemReader reads it.
+    expect(map.ItemsPath).toBeUndefined();
+    expect(map.ItemReader).toEqual({ Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'test-bucket', 'Key.$': '$.plan.pendingKey' } });
+    expect(map.ItemBatcher).toEqual({ MaxItemsPerBatchPath: '$.plan.pointsPerJob', MaxInputBytesPerBatch: 16384, BatchInput: { 'runId.$': '$.runId' } });
     expect(map.MaxConcurrencyPath).toBe('$.plan.maxConcurrency');
     expect(map.ToleratedFailurePercentagePath).toBe('$.plan.toleratedFailurePercentage');
     expect((map.ItemProcessor as { ProcessorConfig: unknown }).ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
@@ -115,11 +117,11 @@ describe('state machine', () => {
     expect(map.ResultPath).toBeNull();
   });
 
-  it('trains each point with a Batch .sync job retried on Batch throttling with backoff and jitter', () => {
+  it('trains each batch of points with a Batch .sync job retried on Batch throttling with backoff and jitter', () => {
     const processor = states().TrainPoints.ItemProcessor as { States: Record<string, State> };
     const train = processor.States.TrainPoint;
     expect(train.Resource).toBe('arn:aws:states:::batch:submitJob.sync');
-    expect(train.Parameters).toMatchObject({ Parameters: { 'runId.$': '$.runId', 'pointId.$': '$.pointId' } });
+    expect(train.Parameters).toMatchObject({ Parameters: { 'runId.$': '$.BatchInput.runId', 'points.$': 'States.JsonToString($.Items)' } });
     expect(train.TimeoutSeconds).toBeGreaterThan(3600);
     expect(train.Retry).toEqual([
       expect.objectContaining({
@@ -195,11 +197,11 @@ describe('state machine', () => {
 });
 
 describe('Batch GPU trainer', () => {
-  it('asks for one GPU and passes the run and point ids to the trainer', () => {
+  it('asks for one GPU and passes the run id and the batch of point ids to the trainer', () => {
     template.hasResourceProperties('AWS::Batch::JobDefinition', {
       Type: 'container',
       ContainerProperties: {
-        Command: ['--run-id', 'Ref::runId', '--point-id', 'Ref::pointId'],
+        Command: ['--run-id', 'Ref::runId', '--points', 'Ref::points'],
         ResourceRequirements: Match.arrayWith([{ Type: 'GPU', Value: '1' }]),
         Image: Match.anyValue(),
       },

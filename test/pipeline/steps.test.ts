@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLayout } from '../../lib/layout.ts';
-import { fitStep, markStatus, planStep, reportStep, runProgress, trainStep, transferStep, validateConfigText } from '../../lib/pipeline/steps.ts';
+import { fitStep, markStatus, planStep, reportStep, runProgress, trainPointsStep, trainStep, transferStep, validateConfigText, type PointOutcome } from '../../lib/pipeline/steps.ts';
 import { FolderStore } from '../../lib/storage/folder.ts';
 import { getJson, putJson } from '../../lib/storage/port.ts';
 import type { CurvesFile, TransferFile } from '../../lib/results.ts';
@@ -56,17 +56,26 @@ describe('pipeline steps on a folder store', () => {
   it('runs a small KIBA study end to end and reuses finished points', async () => {
     const plan = await planStep(ctx());
     expect(plan.pointsTotal).toBeGreaterThan(4);
-    expect(plan.pending).toHaveLength(plan.pointsTotal);
+    expect(plan.pending).toBe(plan.pointsTotal);
+    // The pending ids are in the bucket for the training Map's ItemReader, not in Plan's output.
+    const pending = (await getJson<string[]>(store, plan.pendingKey))!;
+    expect(plan.pendingKey).toBe(runLayout(runId).pending);
+    expect(pending).toHaveLength(plan.pointsTotal);
+    expect(plan.pointsPerJob).toBeGreaterThanOrEqual(1);
     // The study's size is known before anything trains, in the Plan output and status.json.
     expect(plan.size).toMatchObject({ points: plan.pointsTotal, pending: plan.pointsTotal });
     expect(plan.size.estimatedSeconds).toBeGreaterThan(0);
     expect((await getJson<{ size: unknown }>(store, runLayout(runId).status))?.size).toEqual(plan.size);
-    for (const pointId of plan.pending) await trainStep({ ...ctx(), pointId });
+    // One job trains them all (the Map's batches are this list cut in pieces), each point reported as it ends.
+    const outcomes: PointOutcome[] = [];
+    const job = await trainPointsStep({ ...ctx(), pointIds: pending, onPoint: (o) => outcomes.push(o) });
+    expect(job.points.map((p) => p.pointId)).toEqual(pending);
+    expect(outcomes.map((o) => [o.pointId, o.ok])).toEqual(pending.map((id) => [id, true]));
     expect(await runProgress(ctx())).toMatchObject({ pointsDone: plan.pointsTotal, pointsTotal: plan.pointsTotal });
 
-    const point = await getJson<PointResult>(store, runLayout(runId).point(plan.pending[0]));
+    const point = await getJson<PointResult>(store, runLayout(runId).point(pending[0]));
     expect(point?.backend).toMatch(/wasm|cpu|tensorflow/);
-    const all = (await Promise.all(plan.pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p))))).map((p) => p!);
+    const all = (await Promise.all(pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p))))).map((p) => p!);
     const probed = all.filter((p) => p.tag);
     // TAG rides on the all-task full-size point of each replicate, with its phases and the held-out variant.
     expect(probed).toHaveLength(4);
@@ -119,12 +128,13 @@ describe('pipeline steps on a folder store', () => {
 
     // A rerun (redrive) recomputes nothing.
     const again = await planStep(ctx());
-    expect(again.pending).toHaveLength(0);
+    expect(again.pending).toBe(0);
+    expect(await getJson(store, again.pendingKey)).toEqual([]);
     expect(again.pointsDone).toBe(plan.pointsTotal);
 
     // Corrupt stored state (a crash mid-write, a full disk): a truncated point and a truncated prepared data set.
     const layout = runLayout(runId);
-    const victim = plan.pending[3];
+    const victim = pending[3];
     const pointText = new TextDecoder().decode((await store.get(layout.point(victim)))!);
     await store.put(layout.point(victim), pointText.slice(0, pointText.length >> 1));
     const datasetBytes = (await store.get(layout.dataset))!;
@@ -136,7 +146,8 @@ describe('pipeline steps on a folder store', () => {
     await store.put(layout.status, '{"state": "RUN');
     // Plan names what it repairs, rebuilds the data set, and retrains exactly the corrupt point.
     const healed = await planStep(ctx());
-    expect(healed.pending).toEqual([victim]);
+    expect(healed.pending).toBe(1);
+    expect(await getJson(store, healed.pendingKey)).toEqual([victim]);
     const status = await getJson<{ repaired?: string[] }>(store, layout.status);
     expect(status?.repaired?.some((r) => r.startsWith(`rebuilding ${store.describe(layout.dataset)}`))).toBe(true);
     expect(status?.repaired?.some((r) => r.includes(`${victim}.json: not valid JSON`))).toBe(true);
@@ -158,7 +169,7 @@ describe('pipeline steps on a folder store', () => {
     const ctx2 = { ...ctx(), store: fresh };
     await putJson(fresh, runLayout(runId).config, config);
     const plan = await planStep(ctx2);
-    for (const pointId of plan.pending) await trainStep({ ...ctx2, pointId });
+    await trainPointsStep({ ...ctx2, pointIds: (await getJson<string[]>(fresh, plan.pendingKey))! });
     await fitStep(ctx2);
     await transferStep(ctx2);
     for (const key of [runLayout(runId).curves, runLayout(runId).transfer]) {

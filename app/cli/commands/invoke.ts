@@ -26,7 +26,7 @@ const USAGE = `usage: mtlc invoke <${FUNCTIONS.join('|')}> --event FILE [--confi
 
 Runs the handler with the event against the embedded S3 under DIR (default ./mtlc-out) and prints its result.
 Samples are in events/. 'trigger' takes an S3 notification (events/s3-upload.json) and runs the execution it starts;
-'trainer' takes {runId, pointId} and runs the Batch container's entry.
+'trainer' takes {runId, points: [point ids]} and runs the Batch container's entry on that batch.
 --config FILE first puts FILE in the bucket as the run's config.json (the object the sample events name), e.g.
   mtlc invoke trigger --event events/s3-upload.json --config events/example-config.json`;
 
@@ -71,8 +71,9 @@ export async function run(argv: string[]): Promise<number> {
     const context = { awsRequestId: 'mtlc-invoke', functionName: `mtlc-${fn}` } as never;
     let result: unknown;
     if (fn === 'trainer') {
-      const e = event as { runId?: string; pointId?: string };
-      result = await trainerMain(['--run-id', String(e.runId), '--point-id', String(e.pointId)], deps());
+      // As the job gets them from SubmitJob's Parameters: the batch of ids as one JSON string.
+      const e = event as { runId?: string; points?: unknown };
+      result = await trainerMain(['--run-id', String(e.runId), '--points', JSON.stringify(e.points ?? null)], deps());
     } else {
       const handler = { plan: createPlanHandler, fit: createFitHandler, transfer: createTransferHandler, report: createReportHandler, status: createStatusHandler }[fn](deps, logToStderr);
       result = await handler(event, context);

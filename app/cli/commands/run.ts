@@ -150,21 +150,23 @@ export async function run(argv: string[]): Promise<number> {
     const reason = status?.error ? `${status.error.step ?? status.step ?? 'a step'} failed: ${status.error.message}` : `${result.error ?? ''} ${result.cause ?? ''}`.trim();
     console.error(`mtlc run: ${result.state}: ${reason}`);
     console.error(`status: ${result.statusPath}`);
-    const userError = /^(ConfigError|InputError)\b/.test(status?.error?.message ?? result.error ?? '');
-    const tooBig = result.error === 'States.DataLimitExceeded';
-    console.error(
-      tooBig
-        ? "A state's data exceeded Step Functions' 256 KiB limit, as it would on AWS: running again fails the same way. Make the study smaller (fewer tasks, designs, test folds or grid sizes; docs/aws.md, \"Limits\")."
-        : userError
-          ? 'Fix the input and run the same command again: finished points are kept.'
-          : 'Run the same command again to resume: finished points are kept.',
-    );
+    console.error(adviceAfterFailure(result.error, status?.error?.message));
     return 1;
   }
   console.log(`trained ${result.trainedPoints.length} point(s) in this run`);
   console.log(`results: ${result.resultsDir}`);
   console.log(`report:  ${result.reportPath}`);
   return 0;
+}
+
+/** What to do after a failed run, from the execution's error and the message status.json recorded. */
+export function adviceAfterFailure(executionError: string | undefined, statusMessage: string | undefined): string {
+  // The states carry counts and keys only (the point ids travel through S3), so no study can pass the limit.
+  if (executionError === 'States.DataLimitExceeded') {
+    return "A state's data exceeded Step Functions' 256 KiB limit, as it would on AWS: running again fails the same way. The states carry counts and keys only, so this is a defect of mtlc: please report it with the state named above.";
+  }
+  if (/^(ConfigError|InputError)\b/.test(statusMessage ?? executionError ?? '')) return 'Fix the input and run the same command again: finished points are kept.';
+  return 'Run the same command again to resume: finished points are kept.';
 }
 
 function readRecordedStatus(file: string): RunStatus | undefined {
