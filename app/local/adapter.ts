@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutionDescription, ExecutionPort, ExecutionState, StartResult } from '../../lib/execution/port.ts';
 import { LOCAL_DISTRIBUTED_MAP, rewriteDistributedMaps, runDistributedMap, type DistributedMapSpec } from './distributed-map.ts';
+import { LambdaLimiter, type LambdaUsage } from './lambda-limits.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type JobDefinitionSpec, type RunMachine } from './template.ts';
 
 export const BATCH_SYNC = 'arn:aws:states:::batch:submitJob.sync';
@@ -106,6 +107,8 @@ export class LocalExecutions implements ExecutionPort {
   private readonly maps = new Map<string, { spec: DistributedMapSpec; processor: StateMachine }>();
   /** The largest state input or output seen, in bytes, with the state's name (the scale test reports it). */
   largestPayload = { bytes: 0, state: '' };
+  /** The template's Timeout and MemorySize of each function, held to as AWS would. */
+  private readonly limiter = new LambdaLimiter();
   private readonly running = new Map<string, { abort(): void; done: Promise<ExecutionDescription> }>();
   /** Executions ended by an error no Catch sees (States.DataLimitExceeded), by name. */
   private readonly uncatchable = new Map<string, { error: string; cause: string }>();
@@ -174,7 +177,7 @@ export class LocalExecutions implements ExecutionPort {
       return async (input) => {
         let result: unknown;
         try {
-          result = await handler(JSON.parse(JSON.stringify(input)));
+          result = await this.limiter.run(fnName, this.options.machine.lambdaLimits.get(fnName), () => handler(JSON.parse(JSON.stringify(input))));
         } catch (err) {
           throw lambdaError(err);
         }
@@ -202,6 +205,11 @@ export class LocalExecutions implements ExecutionPort {
       };
     }
     throw new Error(`state ${stateName} uses ${resource}, which the local runner does not provide`);
+  }
+
+  /** The most time and memory each function took in the Task states of these executions. */
+  get lambdaUsage(): LambdaUsage {
+    return structuredClone(this.limiter.usage);
   }
 
   executionArn(name: string): string {

@@ -20,6 +20,7 @@ import { LocalExecutions, type LocalHandler } from './adapter.ts';
 import { openLocalBucket, type LocalBucket } from './bucket.ts';
 import { eventMatches, runMachineFrom, synthesizeTemplate, type CfnTemplate, type RunMachine } from './template.ts';
 import { WorkerPool } from './worker-pool.ts';
+import type { LambdaUsage } from './lambda-limits.ts';
 import { acquireLock } from './lock.ts';
 import type { StudySize } from '../../lib/design/size.ts';
 import type { PointOutcome } from '../../lib/pipeline/steps.ts';
@@ -70,6 +71,8 @@ export interface LocalRunResult {
   trainedPoints: string[];
   /** The largest state input or output of the execution, in bytes, and where (AWS's limit is 256 KiB). */
   largestPayload: { bytes: number; state: string };
+  /** Each function's longest call and largest memory next to its Lambda limits (app/local/lambda-limits.ts). */
+  lambdaUsage: LambdaUsage;
   resultsDir: string;
   reportPath: string;
   /** Plain-file copy of status.json. */
@@ -217,6 +220,7 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
           ran,
           trainedPoints,
           largestPayload: { ...executions.largestPayload },
+          lambdaUsage: executions.lambdaUsage,
           resultsDir: path.join(outDir, ...layout.results.split('/')),
           reportPath: path.join(outDir, ...layout.report.split('/')),
           statusPath: path.join(outDir, ...layout.status.split('/')),

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../infra/build.ts';
 import { cdkContext } from '../../infra/context.ts';
+import type { LambdaLimits } from './lambda-limits.ts';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -121,6 +122,8 @@ export interface RunMachine {
   jobDefinitions: Map<string, JobDefinitionSpec>;
   /** Names of the pipeline functions, by local ARN. */
   functions: Map<string, string>;
+  /** Each pipeline function's Timeout and MemorySize, by name (CloudFormation's defaults: 3 s, 128 MiB). */
+  lambdaLimits: Map<string, LambdaLimits>;
   /** The S3 filter of the upload trigger (prefix/suffix) and the events it listens to. */
   trigger: { prefix: string; suffix: string; events: string[] };
   /** The EventBridge rule on this state machine's execution status changes: which statuses, and the function it invokes. */
@@ -148,9 +151,12 @@ export function runMachineFrom(template: CfnTemplate, bindings: LocalBindings): 
   }
 
   const functions = new Map<string, string>();
+  const lambdaLimits = new Map<string, LambdaLimits>();
   for (const [id, r] of resourcesOfType(template, 'AWS::Lambda::Function')) {
     const name = functionName(r);
-    if (name) functions.set(ref(id), name);
+    if (!name) continue;
+    functions.set(ref(id), name);
+    lambdaLimits.set(name, { timeoutSeconds: Number(r.Properties?.Timeout ?? 3), memoryMiB: Number(r.Properties?.MemorySize ?? 128) });
   }
   function ref(id: string): string {
     return resolve({ Ref: id });
@@ -167,7 +173,7 @@ export function runMachineFrom(template: CfnTemplate, bindings: LocalBindings): 
   if (lambdaConfigs.length !== 1) throw new Error(`expected one S3 → Lambda notification in the template, found ${lambdaConfigs.length}`);
   const rules = lambdaConfigs[0].Filter?.Key?.FilterRules ?? [];
   const rule = (name: string) => rules.find((x) => x.Name.toLowerCase() === name)?.Value ?? '';
-  return { definition, jobDefinitions, functions, trigger: { prefix: rule('prefix'), suffix: rule('suffix'), events: lambdaConfigs[0].Events }, executionClosed: executionClosedRule(template) };
+  return { definition, jobDefinitions, functions, lambdaLimits, trigger: { prefix: rule('prefix'), suffix: rule('suffix'), events: lambdaConfigs[0].Events }, executionClosed: executionClosedRule(template) };
 }
 
 /** The rule that sends aws.states execution status changes to a pipeline function, if the template has one. */

@@ -11,7 +11,7 @@ const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** Work → Done, with every failure of Work caught into MarkFailed (as the real state machine catches its steps). */
-function machine(withRule: boolean): RunMachine {
+function machine(withRule: boolean, workLimits = { timeoutSeconds: 900, memoryMiB: 4096 }): RunMachine {
   const task = (fn: string, next: Record<string, unknown>) => ({ Type: 'Task', Resource: localLambdaArn(fn), TimeoutSeconds: 60, ...next });
   return {
     definition: {
@@ -24,6 +24,10 @@ function machine(withRule: boolean): RunMachine {
     },
     jobDefinitions: new Map(),
     functions: new Map(['work', 'status'].map((f) => [localLambdaArn(f), f])),
+    lambdaLimits: new Map([
+      ['work', workLimits],
+      ['status', { timeoutSeconds: 60, memoryMiB: 512 }],
+    ]),
     trigger: { prefix: 'runs/', suffix: 'config.json', events: [] },
     ...(withRule ? { executionClosed: { statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'], functionName: 'status' } } : {}),
   };
@@ -74,5 +78,52 @@ describe('AWS limits in the local runner', () => {
     const { executionArn } = await local.start('big', { runId: 'r1' });
     expect((await local.wait(executionArn)).state).toBe('FAILED');
     expect(statusCalls).toEqual([]);
+  });
+
+  it("fails a step that runs past its function's Timeout as Lambda.Unknown, which the step's Catch records", async () => {
+    const statusCalls: unknown[] = [];
+    const registryDir = mkdtempSync(path.join(os.tmpdir(), 'mtlc-limits-'));
+    dirs.push(registryDir);
+    const local = new LocalExecutions({
+      machine: machine(false, { timeoutSeconds: 0.2, memoryMiB: 4096 }),
+      handlers: { work: () => new Promise((r) => setTimeout(() => r({ late: true }), 2000)), status: async (event) => (statusCalls.push(event), { ok: true }) },
+      runJob: async () => undefined,
+      registryDir,
+    });
+    const { executionArn } = await local.start('slow', { runId: 'r1' });
+    expect((await local.wait(executionArn)).state).toBe('SUCCEEDED'); // MarkFailed ends in its own End here
+    const caught = (statusCalls[0] as { caught: { Error: string; Cause: string } }).caught;
+    expect(caught.Error).toBe('Lambda.Unknown');
+    expect(caught.Cause).toMatch(/the Lambda function work timed out after 0\.2 s, its configured Timeout/);
+    expect(local.lambdaUsage.work).toMatchObject({ calls: 1, limits: { timeoutSeconds: 0.2 } });
+  });
+
+  it("fails a step whose memory passes its function's MemorySize, and reports each function's peak", async () => {
+    const statusCalls: unknown[] = [];
+    const registryDir = mkdtempSync(path.join(os.tmpdir(), 'mtlc-limits-'));
+    dirs.push(registryDir);
+    const hold: Buffer[] = [];
+    const local = new LocalExecutions({
+      machine: machine(false, { timeoutSeconds: 60, memoryMiB: 300 }),
+      handlers: {
+        // ~400 MiB touched over half a second: the sampler sees the resident set grow past 300 MiB.
+        work: async () => {
+          for (let i = 0; i < 8; i++) {
+            hold.push(Buffer.alloc(50 * 1024 * 1024, 1));
+            await new Promise((r) => setTimeout(r, 60));
+          }
+          return { ok: true };
+        },
+        status: async (event) => (statusCalls.push(event), { ok: true }),
+      },
+      runJob: async () => undefined,
+      registryDir,
+    });
+    await local.wait((await local.start('fat', { runId: 'r1' })).executionArn);
+    hold.length = 0;
+    const caught = (statusCalls[0] as { caught: { Error: string; Cause: string } }).caught;
+    expect(caught.Error).toBe('Lambda.Unknown');
+    expect(caught.Cause).toMatch(/the Lambda function work used about \d+ MiB, over its MemorySize of 300 MiB/);
+    expect(local.lambdaUsage.work.maxMemoryMiB).toBeGreaterThan(300);
   });
 });

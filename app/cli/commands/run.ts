@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, InputError } from '../../../lib/errors.ts';
 import { runLocal, type LocalProgress } from '../../local/run.ts';
+import { describeLambdaUsage } from '../../local/lambda-limits.ts';
 import { bundleLocalInputs } from '../localInputs.ts';
 import { describeStudySize } from '../../../lib/design/size.ts';
 import { validateConfigText } from '../../../lib/pipeline/steps.ts';
@@ -154,6 +155,9 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   console.log(`trained ${result.trainedPoints.length} point(s) in this run`);
+  // How close each Lambda step came to its limits on AWS (the local runner enforces them).
+  const lambdas = describeLambdaUsage(result.lambdaUsage);
+  if (lambdas.length) console.log(`Lambda steps against their AWS limits:\n  ${lambdas.join('\n  ')}`);
   console.log(`results: ${result.resultsDir}`);
   console.log(`report:  ${result.reportPath}`);
   return 0;
