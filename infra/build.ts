@@ -1,6 +1,7 @@
 // Builds the mtlc CDK app. Used by infra/app.ts (the `cdk` entry), the tests and the local runner, so all three
-// synthesize the same stack. Stack options come from context: -c spot=true -c maxvCpus=32.
+// synthesize the same stack. Stack options come from context: -c compute=gpu|cpu -c spot=true -c maxvCpus=32.
 import { type App, Validations } from 'aws-cdk-lib';
+import type { TrainerCompute } from './constructs/batch-trainer.ts';
 import { AwsSolutionsChecks } from './nag.ts';
 import { MtlcStack } from './stack.ts';
 
@@ -14,8 +15,11 @@ export interface BuildOptions {
 export function buildApp(app: App, options: BuildOptions = {}): MtlcStack {
   const spot = app.node.tryGetContext('spot');
   const maxvCpus = app.node.tryGetContext('maxvCpus');
+  const compute = app.node.tryGetContext('compute') ?? 'gpu';
+  if (compute !== 'gpu' && compute !== 'cpu') throw new Error(`context compute must be 'gpu' or 'cpu' (-c compute=cpu), got ${JSON.stringify(compute)}`);
   const stack = new MtlcStack(app, STACK_NAME, {
-    description: 'mtlc: multi-task learning curves on Step Functions + AWS Batch GPUs',
+    description: `mtlc: multi-task learning curves on Step Functions + AWS Batch (${compute === 'gpu' ? 'GPU instances' : 'Fargate CPUs'})`,
+    compute: compute as TrainerCompute,
     spot: spot === true || spot === 'true',
     maxvCpus: maxvCpus !== undefined ? Number(maxvCpus) : undefined,
   });

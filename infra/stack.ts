@@ -6,7 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { GpuTrainer } from './constructs/gpu-trainer.ts';
+import { BatchTrainer, type TrainerCompute } from './constructs/batch-trainer.ts';
 import { ResultsBucket } from './constructs/results-bucket.ts';
 import { RunStateMachine } from './constructs/run-state-machine.ts';
 import { RunTrigger } from './constructs/run-trigger.ts';
@@ -14,6 +14,8 @@ import { grantRunAccess } from './constructs/run-access.ts';
 import { StepLambda } from './constructs/step-lambda.ts';
 
 export interface MtlcStackProps extends StackProps {
+  /** Where training runs (docs/aws.md, "Compute: GPU or CPU"); default 'gpu'. */
+  readonly compute?: TrainerCompute;
   /** GPU instance types of the Batch compute environment (default g4dn.xlarge, g5.xlarge). */
   readonly gpuInstanceTypes?: ec2.InstanceType[];
   readonly spot?: boolean;
@@ -24,7 +26,7 @@ export class MtlcStack extends Stack {
   readonly results: ResultsBucket;
   readonly runs: RunStateMachine;
   readonly trigger: RunTrigger;
-  readonly trainer: GpuTrainer;
+  readonly trainer: BatchTrainer;
 
   constructor(scope: Construct, id: string, props: MtlcStackProps = {}) {
     super(scope, id, props);
@@ -45,7 +47,7 @@ export class MtlcStack extends Stack {
     const status = new StepLambda(this, 'StatusFn', { name: 'status', description: 'mtlc: records a run finishing in status.json', environment: env, memoryMiB: 512, timeout: Duration.minutes(1) });
     grantRunAccess(status, bucket, status.fn, { read: ['runs/*'], write: ['runs/*/status.json'] });
 
-    this.trainer = new GpuTrainer(this, 'Trainer', { bucket, instanceTypes: props.gpuInstanceTypes, spot: props.spot, maxvCpus: props.maxvCpus });
+    this.trainer = new BatchTrainer(this, 'Trainer', { bucket, compute: props.compute, instanceTypes: props.gpuInstanceTypes, spot: props.spot, maxvCpus: props.maxvCpus });
 
     this.runs = new RunStateMachine(this, 'Runs', {
       bucket,

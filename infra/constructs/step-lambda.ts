@@ -6,11 +6,44 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../paths.ts';
 
 /** Packages that load .wasm or native binaries from their own folder: bundling them would break the lookup. */
-const COPIED_PACKAGES = ['@rdkit/rdkit', '@resvg/resvg-js', '@resvg/resvg-js-linux-x64-gnu'];
+const COPIED_PACKAGES = ['@rdkit/rdkit', '@resvg/resvg-js'];
+/**
+ * resvg's native binary for the Lambda's platform (x86_64 Linux, glibc). npm installs only the deploying machine's
+ * own binary, so from macOS or an arm64 machine it is not in node_modules: it is then fetched for Linux x64.
+ */
+const LAMBDA_NATIVE_PACKAGE = '@resvg/resvg-js-linux-x64-gnu';
+
+/** The version package-lock.json pins for a package (resvg's platform packages are published with resvg-js). */
+function lockedVersion(name: string): string {
+  const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; optionalDependencies?: Record<string, string> }> };
+  const own = lock.packages[`node_modules/${name}`]?.version;
+  const pinned = own ?? lock.packages['node_modules/@resvg/resvg-js']?.optionalDependencies?.[name];
+  if (!pinned) throw new Error(`package-lock.json pins no version of ${name}: the Report Lambda could not render PNGs`);
+  return pinned;
+}
+
+/**
+ * Shell commands that copy the packages a bundle loads from disk into it, failing the bundling (not the deployed
+ * function at run time) when one is missing.
+ */
+export function copyPackagesCommands(root: string, output: string): string[] {
+  const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+  const copy = (p: string) => `mkdir -p ${q(`${output}/node_modules/${p}`)} && cp -R ${q(path.join(root, 'node_modules', p))}/. ${q(`${output}/node_modules/${p}/`)}`;
+  const native = LAMBDA_NATIVE_PACKAGE;
+  const version = lockedVersion(native);
+  const target = `${output}/node_modules/${native}`;
+  return [
+    ...COPIED_PACKAGES.map((p) => `if [ -d ${q(path.join(root, 'node_modules', p))} ]; then ${copy(p)}; else echo ${q(`mtlc: ${p} is not installed: run npm ci before cdk synth/deploy`)} >&2; exit 1; fi`),
+    `if [ -d ${q(path.join(root, 'node_modules', native))} ]; then ${copy(native)}; else ` +
+      `mkdir -p ${q(target)} && (cd ${q(target)} && npm pack --silent ${q(`${native}@${version}`)} >/dev/null && tar -xzf *.tgz --strip-components=1 && rm -f *.tgz) && [ -f ${q(`${target}/package.json`)} ] ` +
+      `|| { echo ${q(`mtlc: could not fetch ${native}@${version} (resvg's binary for the Lambda's x86_64 Linux): the Report Lambda would fail to render PNGs`)} >&2; exit 1; }; fi`,
+  ];
+}
 /** Optional native TensorFlow bindings: never present in a Lambda (training runs on Batch). */
 const ABSENT_PACKAGES = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
@@ -53,16 +86,14 @@ export class StepLambda extends Construct {
         target: 'node22',
         mainFields: ['module', 'main'],
         sourceMap: true,
-        externalModules: [...COPIED_PACKAGES, ...ABSENT_PACKAGES],
+        externalModules: [...COPIED_PACKAGES, LAMBDA_NATIVE_PACKAGE, ...ABSENT_PACKAGES],
         // ESM bundles have no `require`; CommonJS dependencies inside the bundle still call it.
         banner: "import { createRequire as __mtlcCreateRequire } from 'node:module'; const require = __mtlcCreateRequire(import.meta.url);",
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (_input: string, output: string) => [
-            ...COPIED_PACKAGES.map(
-              (p) => `if [ -d "${path.join(repoRoot, 'node_modules', p)}" ]; then mkdir -p "${output}/node_modules/${p}" && cp -R "${path.join(repoRoot, 'node_modules', p)}/." "${output}/node_modules/${p}/"; fi`,
-            ),
+            ...copyPackagesCommands(repoRoot, output),
             // The report's charts render text with the shipped font (Lambda has no system fonts); lib/report looks beside the handler.
             `mkdir -p "${output}/assets/fonts" && cp -R "${path.join(repoRoot, 'assets', 'fonts')}/." "${output}/assets/fonts/"`,
           ],

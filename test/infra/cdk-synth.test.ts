@@ -26,6 +26,8 @@ it('npx cdk synth --quiet succeeds offline and bundles every Lambda', async () =
   expect(bundles.length).toBe(6);
   // WASM / native packages travel beside the bundle (the Plan step needs RDKit, the Report step resvg).
   for (const b of bundles) expect(existsSync(path.join(out, b, 'node_modules', '@rdkit', 'rdkit'))).toBe(true);
+  // resvg's native binary for the Lambda's x86_64 Linux, installed for that platform whatever machine bundles.
+  for (const b of bundles) expect(existsSync(path.join(out, b, 'node_modules', '@resvg', 'resvg-js-linux-x64-gnu', 'package.json'))).toBe(true);
   // The Report Lambda draws PNG text with the shipped font, found beside the handler.
   for (const b of bundles) expect(readdirSync(path.join(out, b, 'assets', 'fonts')).some((f) => f.endsWith('.ttf'))).toBe(true);
   // The trainer image is staged with its Dockerfile, never built.

@@ -3,7 +3,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import aslValidator from 'asl-validator';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,6 +247,54 @@ describe('Batch GPU trainer', () => {
     expect(puts).toHaveLength(1);
     expect(JSON.stringify(puts[0].Resource)).toContain('/runs/*/points/*');
     expect(JSON.stringify(statements)).not.toMatch(/"s3:(\*|Put\*|Delete)/);
+  });
+  it('builds the GPU image for linux/amd64 from the CUDA Dockerfile, whatever machine deploys', () => {
+    const assets = JSON.parse(readFileSync(path.join(outdir, 'Mtlc.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerFile: string; platform?: string } }> };
+    expect(Object.values(assets.dockerImages).map((d) => d.source)).toEqual([expect.objectContaining({ dockerFile: 'functions/trainer/Dockerfile', platform: 'linux/amd64' })]);
+  });
+});
+
+describe('Batch CPU trainer (-c compute=cpu)', () => {
+  let cpu: Template;
+  let cpuOut: string;
+  beforeAll(() => {
+    cpuOut = mkdtempSync(path.join(os.tmpdir(), 'mtlc-infra-cpu-'));
+    const cpuApp = new App({ outdir: cpuOut, context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [], compute: 'cpu', spot: 'true' } });
+    cpu = Template.fromStack(buildApp(cpuApp, { nag: false }));
+  });
+  afterAll(() => rmSync(cpuOut, { recursive: true, force: true }));
+
+  it('trains on Fargate Spot, one vCPU a job, from the slim image, with no GPU and no instances', () => {
+    cpu.hasResourceProperties('AWS::Batch::ComputeEnvironment', { Type: 'managed', ComputeResources: Match.objectLike({ Type: 'FARGATE_SPOT', MaxvCpus: 64 }) });
+    cpu.hasResourceProperties('AWS::Batch::JobDefinition', {
+      PlatformCapabilities: ['FARGATE'],
+      ContainerProperties: Match.objectLike({
+        Command: ['--run-id', 'Ref::runId', '--points', 'Ref::points'],
+        ResourceRequirements: [
+          { Type: 'MEMORY', Value: '8192' },
+          { Type: 'VCPU', Value: '1' },
+        ],
+        NetworkConfiguration: { AssignPublicIp: 'ENABLED' },
+      }),
+    });
+    const defs = Object.values(cpu.findResources('AWS::Batch::JobDefinition'));
+    expect(JSON.stringify(defs)).not.toContain('MTLC_REQUIRE_DEVICE');
+    cpu.resourceCountIs('AWS::EC2::NatGateway', 0);
+    const assets = JSON.parse(readFileSync(path.join(cpuOut, 'Mtlc.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerFile: string; platform?: string } }> };
+    expect(Object.values(assets.dockerImages).map((d) => d.source)).toEqual([expect.objectContaining({ dockerFile: 'functions/trainer/cpu.Dockerfile', platform: 'linux/amd64' })]);
+  });
+
+  it('keeps the same state machine: the same jobs of batches of points, the same guards', () => {
+    cpu.hasResourceProperties('AWS::Batch::JobQueue', { JobStateTimeLimitActions: Match.arrayWith([Match.objectLike({ Action: 'CANCEL', State: 'RUNNABLE' })]) });
+    const definition = runMachineFrom(cpu.toJSON() as CfnTemplate, { bucket: 'b' }).definition.States as Record<string, State>;
+    expect(definition.TrainPoints.ItemBatcher).toMatchObject({ MaxItemsPerBatchPath: '$.plan.pointsPerJob' });
+  });
+
+  it('passes cdk-nag AwsSolutions with the CPU trainer too', () => {
+    const nagApp = new App({ context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [], compute: 'cpu' } });
+    buildApp(nagApp, { nag: false });
+    const report = new AwsSolutionsChecks().validateScope(nagApp);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 });
 
