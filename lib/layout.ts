@@ -22,6 +22,8 @@ export const runLayout = (runId: string) => {
     /** One file per Fit shard (split, target task); MergeFits assembles curves.json from them. */
     fits: `${root}results/fits/`,
     fit: (shardId: string) => `${root}results/fits/${shardId}.json`,
+    /** PlanFits' one document for every shard and MergeFits: the plan, the trained points, their hash, the shard ids (gzipped JSON). */
+    fitInputs: `${root}results/fits/inputs.json.gz`,
     curves: `${root}results/curves.json`,
     transfer: `${root}results/transfer.json`,
     report: `${root}results/report.html`,

@@ -1,10 +1,13 @@
-// The Fit step fanned out (so each part fits in one Lambda's 15 minutes): planFitsStep lists the fit shards of a
-// run (one per split kind and target task), fitShardStep fits one into results/fits/<shardId>.json, mergeFitsStep
-// assembles results/curves.json from them. fitStep runs the three in one process (tools, tests, `mtlc invoke fit`).
-import { ComputationError } from '../errors.ts';
+// The Fit step fanned out (so each part fits in one Lambda's 15 minutes): planFitsStep reads the plan and every
+// trained point once and writes them, with their hash and the shard ids, into one inputs document; fitShardStep
+// reads that document (one GET, whatever the run's size) and fits one shard into results/fits/<shardId>.json;
+// mergeFitsStep reads it again and assembles results/curves.json. fitStep runs the three in one process (tools,
+// tests, `mtlc invoke fit`).
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ComputationError, CorruptDocumentError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
 import { getJson, putJson } from '../storage/port.ts';
-import { fitInputsHash, fitShard, mergeFits, planShards, type AnalyseInput, type FitShardResult } from '../transfer/index.ts';
+import { fitShard, mergeFits, planShards, type AnalyseInput, type FitShardResult } from '../transfer/index.ts';
 import { analyseInput } from './analyseInput.ts';
 import { mapBounded } from './concurrency.ts';
 import type { StepContext } from './context.ts';
@@ -30,6 +33,31 @@ export interface FitShardOutput {
   skipped: boolean;
 }
 
+/** What PlanFits hands the shards and MergeFits: the analysis input, its fitInputsHash and the shard ids. */
+interface FitInputsDocument {
+  inputs: string;
+  shards: string[];
+  input: AnalyseInput;
+}
+
+async function writeFitInputs(ctx: StepContext, doc: FitInputsDocument): Promise<void> {
+  await ctx.store.put(runLayout(ctx.runId).fitInputs, gzipSync(JSON.stringify(doc)), 'application/gzip');
+}
+
+/** The inputs document of the run's Fit step; absent or corrupt, an error that names it and what to do. */
+export async function readFitInputs(ctx: StepContext): Promise<FitInputsDocument> {
+  const key = runLayout(ctx.runId).fitInputs;
+  const bytes = await ctx.store.get(key);
+  if (!bytes) throw new ComputationError(`run '${ctx.runId}' has no fit inputs (${ctx.store.describe(key)}): PlanFits has not run`);
+  try {
+    const doc = JSON.parse(gunzipSync(bytes).toString('utf8')) as FitInputsDocument;
+    if (typeof doc.inputs !== 'string' || !Array.isArray(doc.shards) || !doc.input?.points) throw new Error('fields inputs, shards or input are missing');
+    return doc;
+  } catch (err) {
+    throw new CorruptDocumentError(ctx.store.describe(key), key, `not the Fit step's inputs (${(err as Error).message.slice(0, 120)}): run the run again (re-upload its config) to rewrite it`);
+  }
+}
+
 /** A stored shard, if it was fitted from exactly these inputs. */
 async function freshShard(ctx: StepContext, shardId: string, inputs: string): Promise<FitShardResult | undefined> {
   const stored = await getJson<FitShardResult>(ctx.store, fitShardKey(ctx.runId, shardId));
@@ -48,14 +76,15 @@ export async function planFitsStep(ctx: StepContext): Promise<PlanFitsOutput> {
   const input = await analyseInput(ctx);
   await recordFitStart(ctx, input);
   const { shards, inputs } = planShards(input);
+  await writeFitInputs(ctx, { inputs, shards: shards.map((s) => s.id), input });
   const fresh = await mapBounded(shards.map((s) => s.id), async (id) => (await freshShard(ctx, id, inputs)) !== undefined);
   return { runId: ctx.runId, shardsTotal: shards.length, pending: shards.filter((_, i) => !fresh[i]).map((s) => s.id) };
 }
 
 /** Fits one shard into results/fits/<shardId>.json, unless it is already there for the same points. */
 export async function fitShardStep(ctx: StepContext & { shardId: string }): Promise<FitShardOutput> {
-  const input = await analyseInput(ctx);
-  const stored = await freshShard(ctx, ctx.shardId, fitInputsHash(input));
+  const { input, inputs } = await readFitInputs(ctx);
+  const stored = await freshShard(ctx, ctx.shardId, inputs);
   if (stored) return { shardId: ctx.shardId, fits: stored.fits.length, failed: stored.failed.length, skipped: true };
   const result = fitShard(input, ctx.shardId);
   await putJson(ctx.store, fitShardKey(ctx.runId, ctx.shardId), result);
@@ -64,10 +93,9 @@ export async function fitShardStep(ctx: StepContext & { shardId: string }): Prom
 
 /** results/curves.json from every shard of the run; a missing shard file is an error naming the shard ids. */
 export async function mergeFitsStep(ctx: StepContext): Promise<{ fits: number; failed: number; shards: number }> {
-  const input = await analyseInput(ctx);
-  const { shards } = planShards(input);
-  const stored = await mapBounded(shards.map((s) => s.id), (id) => getJson<FitShardResult>(ctx.store, fitShardKey(ctx.runId, id)));
-  const missing = shards.filter((_, i) => !stored[i]).map((s) => s.id);
+  const { input, shards } = await readFitInputs(ctx);
+  const stored = await mapBounded(shards, (id) => getJson<FitShardResult>(ctx.store, fitShardKey(ctx.runId, id)));
+  const missing = shards.filter((_, i) => !stored[i]);
   if (missing.length) {
     throw new ComputationError(
       `run '${ctx.runId}': ${missing.length} of ${shards.length} fit shard(s) missing under ${ctx.store.describe(fitShardsPrefix(ctx.runId))}: ${missing.join(', ')}; run the Fit shards again`,

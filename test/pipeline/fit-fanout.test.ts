@@ -10,11 +10,31 @@ import { runLayout, type RunStatus } from '../../lib/layout.ts';
 import { fitShardKey, fitShardStep, fitShardsPrefix, fitStep, mergeFitsStep, planFitsStep, type StoredPlan } from '../../lib/pipeline/steps.ts';
 import type { CurvesFile } from '../../lib/results.ts';
 import { FolderStore } from '../../lib/storage/folder.ts';
-import { getJson, putJson } from '../../lib/storage/port.ts';
+import { getJson, putJson, type ObjectStore } from '../../lib/storage/port.ts';
 import { fitRun, type AnalyseInput, type FitShardResult } from '../../lib/transfer/index.ts';
 import { lawStudy } from '../transfer/lawStudy.ts';
 
 const viaJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** A store that counts the reads of each key (get, exists) and passes everything to `inner`. */
+function countingStore(inner: ObjectStore) {
+  const counts = new Map<string, number>();
+  const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  const store: ObjectStore = {
+    get: (key) => (count(key), inner.get(key)),
+    exists: (key) => (count(key), inner.exists(key)),
+    put: (key, body, type) => inner.put(key, body, type),
+    list: (prefix) => inner.list(prefix),
+    describe: (key) => inner.describe(key),
+  };
+  return {
+    store,
+    reads: (key: string) => counts.get(key) ?? 0,
+    readsUnder: (prefix: string) => [...counts].filter(([k]) => k.startsWith(prefix)).reduce((n, [, c]) => n + c, 0),
+    all: () => Object.fromEntries(counts),
+    reset: () => counts.clear(),
+  };
+}
 
 let root: string;
 let store: FolderStore;
@@ -49,10 +69,36 @@ describe('the Fit step fanned out', () => {
       expect(out).toMatchObject({ shardId, skipped: false });
       expect(out.fits).toBeGreaterThan(0);
     }
-    expect((await store.list(fitShardsPrefix(runId))).sort()).toEqual(listed.pending.map((id) => fitShardKey(runId, id)));
+    expect((await store.list(fitShardsPrefix(runId))).sort()).toEqual([...listed.pending.map((id) => fitShardKey(runId, id)), runLayout(runId).fitInputs].sort());
     expect(await mergeFitsStep(ctx())).toEqual({ fits: expected.fits.length, failed: 0, shards: 3 });
     expect(await getJson<CurvesFile>(store, runLayout(runId).curves)).toEqual(expected);
     expect((await planFitsStep(ctx())).pending).toEqual([]);
+  });
+
+  it('reads its inputs once per shard: one document, not the plan and every point file', async () => {
+    const counting = countingStore(store);
+    const c = { store: counting.store, runId };
+    await planFitsStep(c);
+    // PlanFits reads the plan and each point once, and writes the one inputs document.
+    expect(counting.reads(runLayout(runId).plan)).toBe(1);
+    expect(counting.readsUnder(runLayout(runId).points)).toBe(input.results.length);
+    counting.reset();
+    await fitShardStep({ ...c, shardId: 'random.A' });
+    // The shard: its inputs document and its own earlier output (to skip a refit), nothing else.
+    expect(counting.all()).toEqual({ [runLayout(runId).fitInputs]: 1, [fitShardKey(runId, 'random.A')]: 1 });
+    counting.reset();
+    await mergeFitsStep(c);
+    expect(counting.reads(runLayout(runId).fitInputs)).toBe(1);
+    expect(counting.readsUnder(runLayout(runId).points)).toBe(0);
+    expect(counting.reads(runLayout(runId).plan)).toBe(0);
+  });
+
+  it('names a corrupt inputs document and says how to rewrite it', async () => {
+    const copy = new FolderStore(path.join(root, 'bucket-corrupt'));
+    await storeRun(copy, input);
+    await planFitsStep({ store: copy, runId });
+    await copy.put(runLayout(runId).fitInputs, 'not gzip');
+    await expect(fitShardStep({ store: copy, runId, shardId: 'random.A' })).rejects.toThrow(/inputs\.json\.gz is corrupt: not the Fit step's inputs .*re-upload its config/);
   });
 
   it('skips a shard already fitted from the same points (a Lambda retry refits nothing)', async () => {
