@@ -69,6 +69,11 @@ export interface CurveFit {
    */
   jackknife?: { groups: string[]; params: Record<string, number>[] };
   jackknifeNote?: string;
+  /**
+   * A joint fit with more than 12 sources: fitted with a ridge penalty λ·Σ(s_j·max n_j)² on its rates, λ chosen by
+   * leaving replicates out (docs/methods.md, "The joint model at scale"); σ̂² is the noise of the target's own EXP3 curve.
+   */
+  penalty?: { lambda: number; sigma2: number; cvError: number; criterion: 'leave-one-replicate-out' | 'fixed' };
   /** EXP3 and transfer fits: how many replicate groups (fold × seed) the fit's points come from. */
   replicateGroups?: number;
 }
@@ -185,7 +190,9 @@ export interface RateEstimate extends FdrVerdict {
   /** s/a: how many target samples one source sample is worth. */
   exchangeRate?: number;
   exchangeRateCi?: [number, number] | null;
-  independentPoints: IndependentPointsTest;
+  /** The secondary F-test; absent for the penalised joint model (`independentPointsNote` says why). */
+  independentPoints?: IndependentPointsTest;
+  independentPointsNote?: string;
 }
 
 export interface ContextualTransfer extends RateEstimate {

@@ -8,6 +8,7 @@ import { sourceNamesOf, validateCurveData } from './data.ts';
 import { fixedRateForm, type SeparableForm, separableForm } from './forms.ts';
 import { levenbergMarquardt } from './lm.ts';
 import { paramNames, transferParamNames } from './models.ts';
+import { fitPenalisedJoint, JOINT_EXACT_MAX_SOURCES, type PenalisedJointFit } from './penalisedJoint.ts';
 
 /**
  * Where the least-squares optimum lies on the edge of the model family:
@@ -31,6 +32,8 @@ export interface CurveFitResult {
   fitted: number[];
   /** The fitted curve at any point (stable form; also right where params alone lose digits). */
   predictAt(point: CurvePoint): number;
+  /** A joint fit with many sources: fitted with a ridge penalty on its rates (./penalisedJoint.ts), with its λ. */
+  penalty?: PenalisedJointFit['penalty'];
 }
 
 /** Weighted closed-form least squares of y on (1, x) with slope γ₁ ≥ 0 (the bound active ⇒ the flat fit γ₀ = ȳ). */
@@ -233,8 +236,12 @@ function representativeOfZeroLimit(problem: ReducedProblem, theta: number[], lim
  */
 export function fitCurve(model: CurveModelName, data: CurveData): CurveFitResult {
   const names = paramNames(model, data);
-  validateCurveData(model, data, names.length);
+  // The penalised joint model may have more rates than points: the penalty, not the point count, identifies them;
+  // its unpenalised part (a, b, c) and one rate still need points.
+  const penalised = model === 'joint' && sourceNamesOf(data).length > JOINT_EXACT_MAX_SOURCES;
+  validateCurveData(model, data, penalised ? 4 : names.length);
   if (model === 'last1') return lastObservedFit(data);
+  if (penalised) return penalisedJointFit(data, names);
   return fitSeparable(model, names, names.length, data, (rows) => separableForm(model, rows));
 }
 
@@ -253,6 +260,15 @@ export function fitWithFixedRate(model: 'exp3.2' | 'pairwise' | 'joint', data: C
   if (!rates.includes(rate)) throw new ComputationError(`'${rate}' is not a transfer rate of ${model} (expected one of ${rates.join(', ')})`);
   if (!Number.isFinite(value)) throw new ComputationError(`${model}: the fixed value of ${rate} must be finite, got ${value}`);
   return fitSeparable(model, names, names.length - 1, data, (rows) => fixedRateForm(model, rows, rate, value));
+}
+
+/** The joint model with more than JOINT_EXACT_MAX_SOURCES sources: ridge-penalised, started from the target's exact EXP3 fit. */
+function penalisedJointFit(data: CurveData, names: string[]): CurveFitResult {
+  const null3 = fitCurve('exp3', { n: data.n, y: data.y, group: data.group });
+  const fit = fitPenalisedJoint(data, { a: null3.params.a, b: null3.params.b, c: null3.params.c, sse: null3.sse });
+  const ordered: Record<string, number> = {};
+  for (const name of names) ordered[name] = fit.params[name];
+  return { model: 'joint', params: ordered, sse: fit.sse, nPoints: data.y.length, nParams: names.length, fitted: fit.fitted, predictAt: fit.predictAt, penalty: fit.penalty };
 }
 
 /** Variable projection on the replicate-collapsed data with the separable form `formOf` builds for them. */

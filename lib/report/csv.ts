@@ -45,7 +45,7 @@ function rateCells(r: RateEstimate): Cell[] {
   return [
     r.s, r.ci?.[0], r.ci?.[1], i.groups, i.se, i.df, i.t, r.p, r.q, r.verdict, r.family, i.note,
     r.a, r.aCi?.[0], r.aCi?.[1], r.exchangeRate, r.exchangeRateCi?.[0], r.exchangeRateCi?.[1],
-    r.independentPoints.p, r.independentPoints.verdict, ...profileCells(r),
+    r.independentPoints?.p, r.independentPoints?.verdict, ...profileCells(r),
   ];
 }
 

@@ -54,13 +54,15 @@ export function intervalNotes(rows: readonly RateEstimate[], level: string, fdr:
       `q: the Benjamini–Hochberg q-value of p within its family (one design and split; placebo controls apart); the verdict is positive or negative when q < ${fdr}.`,
     `${INDEPENDENT_POINTS_MARK} F-test p and profile CI (secondary): the nested F-test of s = 0 and the rates it does not reject at α; both treat every point as an independent observation, which the points of one replicate (shared subsets and initialisation) are not — in simulation they rejected a true s = 0 in 16–34 % of studies at α = 0.05.`,
   ];
-  const noProfile = rows.filter((r) => !r.independentPoints.profileCi && r.independentPoints.profileCiNote);
-  if (noProfile.length) notes.push(`${noProfile.length} estimate${noProfile.length === 1 ? ' has' : 's have'} no profile CI: ${noProfile[0].independentPoints.profileCiNote}.`);
+  const noProfile = rows.filter((r) => r.independentPoints && !r.independentPoints.profileCi && r.independentPoints.profileCiNote);
+  if (noProfile.length) notes.push(`${noProfile.length} estimate${noProfile.length === 1 ? ' has' : 's have'} no profile CI: ${noProfile[0].independentPoints!.profileCiNote}.`);
+  const noTest = rows.filter((r) => !r.independentPoints && r.independentPointsNote);
+  if (noTest.length) notes.push(`${noTest.length} estimate${noTest.length === 1 ? ' has' : 's have'} no F-test: ${noTest[0].independentPointsNote}.`);
   const undecided = rows.filter((r) => r.verdict === null);
   if (undecided.length) {
     notes.push(`${undecided.length} of ${rows.length} estimate${rows.length === 1 ? ' has' : 's have'} no verdict: ${undecided[0].inference.note ?? 'no replicate-level p'}.`);
   }
-  const onlyF = rows.filter((r) => r.independentPoints.verdict !== 'none' && r.verdict === 'none').length;
+  const onlyF = rows.filter((r) => r.independentPoints && r.independentPoints.verdict !== 'none' && r.verdict === 'none').length;
   if (onlyF) notes.push(`${onlyF} estimate${onlyF === 1 ? ' is' : 's are'} significant by the F-test at α but not by the replicate-level test at the FDR: read them as not shown.`);
   return notes.map((n) => `<p class="interval-note">${esc(n)}</p>`).join('');
 }

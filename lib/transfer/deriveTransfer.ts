@@ -6,6 +6,7 @@ import { compareScores, pairScores, SCORE_NAMES, scoreSeconds, type ScoreName } 
 import type { AnalyseInput } from './analyseInput.ts';
 import { costTable } from './cost.ts';
 import { fitKey, planFits, type PlannedFit } from './fitPlan.ts';
+import { PENALISED_TEST_NOTE } from './fitPlanned.ts';
 import { matchResults } from './observations.ts';
 import { lookaheadEstimates, tagGroupsOf, tagScores } from './scores.ts';
 import { singleVsAll } from './singleVsAll.ts';
@@ -57,7 +58,7 @@ type RateReading = (RateEstimate & { a: number; exchangeRate: number }) | { reas
 function readRate(stored: StoredFits, fit: CurveFit, rate: string, fitFailure: string, alpha: number): RateReading {
   if (fit.status !== 'ok') return { reason: fit.error ?? fitFailure };
   const test = fit.tests?.[rate];
-  if (!test) return { reason: `F-test: ${stored.testFailure(fit, rate)}` };
+  if (!test && !fit.penalty) return { reason: `F-test: ${stored.testFailure(fit, rate)}` };
   const s = fit.params[rate];
   const a = fit.params.a;
   const inference = derivedInference([fit], (q) => q[rate], alpha);
@@ -75,15 +76,19 @@ function readRate(stored: StoredFits, fit: CurveFit, rate: string, fitFailure: s
     aCi: derivedInference([fit], (q) => q.a, alpha).ci,
     exchangeRate: s / a,
     exchangeRateCi: derivedInference([fit], (q) => q[rate] / q.a, alpha).ci,
-    independentPoints: {
-      F: test.F,
-      df1: test.df1,
-      df2: test.df2,
-      p: test.p,
-      verdict: test.verdict,
-      ...(profile ? { profileCi: [profile[0] ?? -Infinity, profile[1] ?? Infinity] as [number, number] } : {}),
-      ...(profileCiNote ? { profileCiNote } : {}),
-    },
+    ...(test
+      ? {
+          independentPoints: {
+            F: test.F,
+            df1: test.df1,
+            df2: test.df2,
+            p: test.p,
+            verdict: test.verdict,
+            ...(profile ? { profileCi: [profile[0] ?? -Infinity, profile[1] ?? Infinity] as [number, number] } : {}),
+            ...(profileCiNote ? { profileCiNote } : {}),
+          },
+        }
+      : { independentPointsNote: PENALISED_TEST_NOTE }),
   };
 }
 

@@ -21,6 +21,10 @@ export function fitOptionsOf(config: AnalyseInput['config']): FitOptions {
 export const JOINT_PROFILE_NOTE =
   'not computed for the joint model (a dozen constrained refits of the whole model per rate, for a secondary interval that assumes independent points); the replicate-level interval is the one to read';
 
+/** Why a penalised joint fit has no F-tests: each would refit the model with one of K − 1 rates removed, unpenalised. */
+export const PENALISED_TEST_NOTE =
+  'not made for the penalised joint model (more than 12 sources: the nested F-test of each rate would refit the whole model K − 1 times, and the penalty makes its F distribution wrong); the replicate-level interval is the one to read';
+
 const isTransferModel = (model: CurveFit['model']): model is 'exp3.2' | 'pairwise' | 'joint' => model === 'exp3.2' || model === 'pairwise' || model === 'joint';
 
 const whereOf = (f: PlannedFit) => ({ task: f.task, design: f.design, split: f.split, model: f.model, ...(f.source !== undefined ? { source: f.source } : {}) });
@@ -48,6 +52,7 @@ export function fitPlanned(planned: PlannedFit, options: FitOptions, failed: Fit
     return outcome.curve;
   }
   if (!isTransferModel(planned.model)) return planned.model === 'exp3' ? withJackknife(outcome.curve, planned, selected) : outcome.curve;
+  if (outcome.fit.penalty) return withJackknife(outcome.curve, planned, selected);
   const tests: Record<string, RateTest> = {};
   const profileCi: Record<string, [number, number]> = {};
   const notes: Record<string, string> = {};

@@ -79,7 +79,7 @@ export function fitWithIntervals(request: FitRequest, options: FitOptions): FitO
     if (!(err instanceof MtlcError)) throw err;
     return { curve: { ...base, status: 'failed', error: reasonOf(err) + undefinedNote, params: {}, sse: Number.NaN, nPoints } };
   }
-  const curve: CurveFit = { ...base, status: 'ok', params: fit.params, sse: fit.sse, nPoints };
+  const curve: CurveFit = { ...base, status: 'ok', params: fit.params, sse: fit.sse, nPoints, ...(fit.penalty ? { penalty: fit.penalty } : {}) };
   if (model !== 'exp3') return { curve, fit };
   const groups = new Set(selected.data.group ?? []).size;
   if (groups < 2) return { curve: { ...curve, ciError: `no interval: ${groups} replicate group(s) (fold × seed); the bootstrap needs 2 or more` }, fit };

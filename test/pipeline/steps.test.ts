@@ -114,7 +114,7 @@ describe('pipeline steps on a folder store', () => {
       expect(c.family).toBe(`contextual random${c.placebo ? ' placebo' : ''}`);
       if (c.p !== null) expect(c.q!).toBeGreaterThanOrEqual(c.p - 1e-12);
       expect(['positive', 'negative', 'none', null]).toContain(c.verdict);
-      expect(c.independentPoints.df1).toBe(1);
+      expect(c.independentPoints!.df1).toBe(1);
     }
     // Placebo controls (default: every task): a placebo-context surface per focus task next to the real one.
     expect(transfer!.contextual.filter((c) => c.placebo).map((c) => c.task).sort()).toEqual(transfer!.contextual.filter((c) => !c.placebo).map((c) => c.task).sort());

@@ -89,15 +89,15 @@ describe('buildReport', () => {
     // SRC (verdict none): the replicate interval covers 0 and comes right after s; its profile interval is in the last column. KDR: profile unbounded above.
     const src = input.transfer.contextual.find((c) => c.task === 'SRC')!;
     expect(section('contextual')).toContain(`<td>SRC</td><td class="num">${num(src.s)}</td><td class="num">[${num(src.ci![0])}, ${num(src.ci![1])}]</td><td class="num">0.4</td><td class="num">0.5</td><td><span class="verdict none">none</span></td>`);
-    expect(section('contextual')).toContain(`<td class="num">[${num(src.independentPoints.profileCi![0])}, ${num(src.independentPoints.profileCi![1])}]</td></tr>`);
+    expect(section('contextual')).toContain(`<td class="num">[${num(src.independentPoints!.profileCi![0])}, ${num(src.independentPoints!.profileCi![1])}]</td></tr>`);
     const kdr = input.transfer.contextual.find((c) => c.task === 'KDR')!;
-    expect(section('contextual')).toContain(`<td class="num">[${num(kdr.independentPoints.profileCi![0])}, ∞]</td>`);
+    expect(section('contextual')).toContain(`<td class="num">[${num(kdr.independentPoints!.profileCi![0])}, ∞]</td>`);
     expect(section('contextual')).toContain('solid, the replicate-level t interval');
     expect(section('contextual')).not.toContain('significant by the F-test at α but not');
     expect(section('contextual')).not.toContain('no profile CI');
     // A joint fit's rates have no profile interval, and the table says why.
     const joint = completeRun();
-    for (const p of joint.transfer.pairwise) Object.assign(p, { design: 'random', independentPoints: { ...p.independentPoints, profileCi: undefined, profileCiNote: 'not computed for the joint model' } });
+    for (const p of joint.transfer.pairwise) Object.assign(p, { design: 'random', independentPoints: { ...p.independentPoints!, profileCi: undefined, profileCiNote: 'not computed for the joint model' } });
     expect((await buildReport(joint)).html).toContain('20 estimates have no profile CI: not computed for the joint model.');
   });
 
@@ -105,7 +105,7 @@ describe('buildReport', () => {
     const input = completeRun();
     const row = input.transfer.contextual.find((c) => c.task === 'ABL1')!;
     Object.assign(row, { ci: [-9e-4, 7e-4], p: 0.3, q: 0.4, verdict: 'none' });
-    Object.assign(row.independentPoints, { p: 0.004, verdict: 'negative', profileCi: [-3e-4, -1e-5] });
+    Object.assign(row.independentPoints!, { p: 0.004, verdict: 'negative', profileCi: [-3e-4, -1e-5] });
     const { html } = await buildReport(input);
     expect(html).toContain('1 estimate is significant by the F-test at α but not by the replicate-level test at the FDR: read them as not shown.');
     expect(html).toMatch(/<td>ABL1<\/td><td class="num">-1.00e-4<\/td><td class="num">\[-9.00e-4, 7.00e-4\]<\/td><td class="num">0.3<\/td><td class="num">0.4<\/td><td><span class="verdict none">none<\/span><\/td>/);
@@ -215,11 +215,11 @@ describe('CSV exports', () => {
     expect(kdr.df).toBe('4');
     expect(Number(kdr.q)).toBe(kdrRow.q);
     expect(Number(kdr.a_ci_hi)).toBe(kdrRow.aCi![1]);
-    expect(Number(kdr.f_test_p)).toBe(kdrRow.independentPoints.p);
-    expect(Number(kdr.s_profile_lo)).toBe(kdrRow.independentPoints.profileCi![0]);
+    expect(Number(kdr.f_test_p)).toBe(kdrRow.independentPoints!.p);
+    expect(Number(kdr.s_profile_lo)).toBe(kdrRow.independentPoints!.profileCi![0]);
     expect(kdr.s_profile_hi).toBe('unbounded');
     expect(kdr).not.toHaveProperty('bootstrap_groups');
-    expect(Number(byName['transfer-pairwise'][0].s_profile_hi)).toBe(input.transfer.pairwise[0].independentPoints.profileCi![1]);
+    expect(Number(byName['transfer-pairwise'][0].s_profile_hi)).toBe(input.transfer.pairwise[0].independentPoints!.profileCi![1]);
     const gap = byName['transfer-single-vs-all'][0];
     expect(Number(gap.gap_ci_hi) - Number(gap.gap_ci_lo)).toBeCloseTo(0.008, 12);
     expect(gap.family).toBe('single-vs-all random');

@@ -129,8 +129,8 @@ describe('fitRun: profile intervals, bootstrap groups and bands', () => {
     expect(contextualA.profileCi!.s[1]).toBeNull();
     expect(note).toMatch(/^upper end unbounded \(null in JSON\)/);
     const read = deriveTransfer(edited, input).contextual.find((c) => c.task === 'A')!;
-    expect(read.independentPoints.profileCi![1]).toBe(Infinity);
-    expect(read.independentPoints.profileCiNote).toBe(note);
+    expect(read.independentPoints!.profileCi![1]).toBe(Infinity);
+    expect(read.independentPoints!.profileCiNote).toBe(note);
   });
 });
 
@@ -181,7 +181,7 @@ describe('deriveTransfer: transfer.json from the stored fits, without fitting', 
       independentPoints: { p: jointB.tests!.s_C.p, verdict: jointB.tests!.s_C.verdict, profileCiNote: JOINT_PROFILE_NOTE },
     });
     expect(jointB.profileCi).toBeUndefined();
-    expect(fromJoint.independentPoints.verdict).toBe('negative');
+    expect(fromJoint.independentPoints!.verdict).toBe('negative');
   });
 
   it('jackknifes every derived quantity from the stored leave-one-replicate-out refits, as the formula does by hand', () => {

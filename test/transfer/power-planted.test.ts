@@ -72,7 +72,7 @@ describe('power of the transfer scores on planted task groups', () => {
     const unrelated = transfer.pairwise.filter((p) => p.design === 'pairwise' && !data.related(p.source, p.target));
     expect(related.every((p) => p.s > 0)).toBe(true);
     const called = (rows: typeof related) => rows.filter((p) => p.verdict === 'positive').length;
-    console.log(`  FDR verdicts (pairwise design): ${called(related)} of ${related.length} related pairs positive, ${called(unrelated)} of ${unrelated.length} unrelated pairs positive; F-test at α: ${related.filter((p) => p.independentPoints.verdict === 'positive').length} and ${unrelated.filter((p) => p.independentPoints.verdict === 'positive').length}`);
+    console.log(`  FDR verdicts (pairwise design): ${called(related)} of ${related.length} related pairs positive, ${called(unrelated)} of ${unrelated.length} unrelated pairs positive; F-test at α: ${related.filter((p) => p.independentPoints!.verdict === 'positive').length} and ${unrelated.filter((p) => p.independentPoints!.verdict === 'positive').length}`);
     expect(related.every((p) => p.inference.groups === 4 && p.verdict !== null)).toBe(true);
     expect(called(related)).toBeGreaterThanOrEqual(3);
     expect(called(unrelated)).toBeLessThanOrEqual(1);
