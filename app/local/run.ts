@@ -24,6 +24,7 @@ import type { LambdaUsage } from './lambda-limits.ts';
 import { acquireLock } from './lock.ts';
 import type { StudySize } from '../../lib/design/size.ts';
 import type { PointOutcome } from '../../lib/pipeline/steps.ts';
+import type { ObjectStore } from '../../lib/storage/port.ts';
 
 export interface LocalProgress {
   pointsDone: number;
@@ -54,6 +55,11 @@ export interface LocalRunOptions {
   log?: LogSink;
   /** A template synthesized earlier (tests synthesize once). */
   template?: CfnTemplate;
+  /**
+   * Runs the Batch jobs instead of the worker pool: scale tests pass a simulated trainer that writes points from
+   * known curve laws (test/helpers/simulatedTrainer.ts), so that everything but training runs at full size.
+   */
+  trainJobs?: (store: ObjectStore) => (argv: string[]) => Promise<unknown>;
 }
 
 export interface LocalRunResult {
@@ -186,7 +192,7 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
     executions = new LocalExecutions({
       machine,
       handlers: localHandlers(deps, log),
-      runJob: (argv) => pool.run(argv),
+      runJob: options.trainJobs ? options.trainJobs(bucket.store) : (argv) => pool.run(argv),
       registryDir: path.join(outDir, 'executions'),
       readObject: async (name, key) => (name === bucket.bucket ? bucket.store.get(key) : undefined),
       hooks: {

@@ -5,8 +5,8 @@
 // the unpenalised model is not identified (at K = 229 it has more rates than a random design has points), and the
 // exact global search over rates grows as K²; the penalty is a normal prior ρ_j ~ N(0, σ²/λ) on every source, so a
 // rate the data do not support stays near 0. λ is chosen from a grid relative to the noise σ̂² of the target's own
-// EXP3 curve by leave-one-replicate-out cross-validation (points of a replicate share their noise, so leaving single
-// points out would choose too little penalty). The optimum is found by Levenberg–Marquardt with the analytic
+// EXP3 curve by leave-one-replicate-out cross-validation with the one-standard-error rule (points of a replicate
+// share their noise, so leaving single points out would choose too little penalty). The optimum is found by Levenberg–Marquardt with the analytic
 // Jacobian from the null curve (every ρ_j = 0: the target's EXP3 fit), each λ warm-started from the previous.
 import { ComputationError } from '../errors.ts';
 import type { CurveData, CurvePoint } from './data.ts';
@@ -42,6 +42,143 @@ function problemOf(data: CurveData): Problem {
   const z = new Float64Array(N * q);
   for (let p = 0; p < N; p++) for (let k = 0; k < q; k++) z[p * q + k] = (k === 0 ? data.n[p] : data.nSources![p][k - 1]) / scales[k];
   return { y: Float64Array.from(data.y), z, q, scales };
+}
+
+/** u_p = exp(−Σ_k θ_k z_pk): the curve is P_p = c − B·u_p with B = e^b ≥ 0. */
+function basis(prob: Problem, theta: Float64Array, rows: readonly number[], u: Float64Array): void {
+  const { z, q } = prob;
+  for (const p of rows) {
+    let e = 0;
+    for (let k = 0; k < q; k++) e -= theta[k] * z[p * q + k];
+    u[p] = Math.exp(e);
+  }
+}
+
+/** For fixed rates the curve is linear in (c, B): least squares with B ≥ 0 (B = 0: the flat curve c = ȳ). */
+function linearPart(prob: Problem, u: Float64Array, rows: readonly number[]): { c: number; B: number } {
+  let yBar = 0;
+  let uBar = 0;
+  for (const p of rows) {
+    yBar += prob.y[p];
+    uBar += u[p];
+  }
+  yBar /= rows.length;
+  uBar /= rows.length;
+  let suu = 0;
+  let suy = 0;
+  for (const p of rows) {
+    suu += (u[p] - uBar) ** 2;
+    suy += (u[p] - uBar) * (prob.y[p] - yBar);
+  }
+  const B = suu > 0 ? Math.max(0, -suy / suu) : 0;
+  return { c: yBar + B * uBar, B };
+}
+
+/** The penalised objective of the rates alone (c and B solved): Σ r² + λ·Σ ρ_j². */
+function reducedObjective(prob: Problem, theta: Float64Array, lambda: number, rows: readonly number[], u: Float64Array): number {
+  basis(prob, theta, rows, u);
+  const { c, B } = linearPart(prob, u, rows);
+  let f = 0;
+  for (const p of rows) f += (prob.y[p] - c + B * u[p]) ** 2;
+  for (let k = 1; k < prob.q; k++) f += lambda * theta[k] * theta[k];
+  return Number.isFinite(f) ? f : Infinity;
+}
+
+/**
+ * Levenberg–Marquardt over the rates θ = [θ_0 = a·max n, ρ_1…ρ_m] with (c, B) solved in closed form at every θ
+ * (variable projection, as the exact fits do: it removes the long c–b valley that slows a joint search), θ_0 ≥ 0.
+ * Jacobian: Kaufman's, r = y − c + B·u projected off span{1, u}: J_k = −(I − Q)(B·u∘z_k). Returns [c, b, θ…].
+ */
+function minimise(prob: Problem, lambda: number, start: Float64Array, rows?: readonly number[]): Float64Array {
+  const { y, z, q } = prob;
+  const points = rows ?? Array.from({ length: y.length }, (_, p) => p);
+  const N = points.length;
+  const u = new Float64Array(y.length);
+  let theta = start.slice(2);
+  let f = reducedObjective(prob, theta, lambda, points, u);
+  let mu = 1e-3;
+  const J = new Float64Array(N * q);
+  const JtJ = new Float64Array(q * q);
+  const g = new Float64Array(q);
+  const r = new Float64Array(N);
+  for (let iter = 0; iter < 100; iter++) {
+    basis(prob, theta, points, u);
+    const { c, B } = linearPart(prob, u, points);
+    // Orthonormal basis of span{1, u} over the rows, to project the raw Jacobian's columns.
+    let uBar = 0;
+    for (const p of points) uBar += u[p];
+    uBar /= N;
+    let norm = 0;
+    for (const p of points) norm += (u[p] - uBar) ** 2;
+    norm = Math.sqrt(norm);
+    points.forEach((p, i) => (r[i] = y[p] - c + B * u[p]));
+    for (let k = 0; k < q; k++) {
+      let mean = 0;
+      let along = 0;
+      points.forEach((p, i) => {
+        const v = -B * u[p] * z[p * q + k];
+        J[i * q + k] = v;
+        mean += v;
+        if (norm > 0) along += v * (u[p] - uBar);
+      });
+      mean /= N;
+      if (norm > 0) along /= norm * norm;
+      points.forEach((p, i) => (J[i * q + k] -= mean + along * (u[p] - uBar)));
+    }
+    JtJ.fill(0);
+    g.fill(0);
+    for (let i = 0; i < N; i++) {
+      const base = i * q;
+      for (let k = 0; k < q; k++) {
+        const jk = J[base + k];
+        if (jk === 0) continue;
+        g[k] += jk * r[i];
+        for (let l = 0; l <= k; l++) JtJ[k * q + l] += jk * J[base + l];
+      }
+    }
+    for (let k = 1; k < q; k++) {
+      JtJ[k * q + k] += lambda;
+      g[k] += lambda * theta[k];
+    }
+    for (let k = 0; k < q; k++) for (let l = 0; l < k; l++) JtJ[l * q + k] = JtJ[k * q + l];
+    const held = theta[0] <= 0 && g[0] > 0;
+    let improved = false;
+    for (let attempt = 0; attempt < 30; attempt++) {
+      const A = Float64Array.from(JtJ);
+      for (let k = 0; k < q; k++) A[k * q + k] += mu * (JtJ[k * q + k] + 1e-12);
+      const rhs = Float64Array.from(g, (v) => -v);
+      if (held) {
+        for (let l = 0; l < q; l++) A[l] = A[l * q] = 0;
+        A[0] = 1;
+        rhs[0] = 0;
+      }
+      const step = choleskySolve(A, rhs, q);
+      if (!step) {
+        mu *= 10;
+        continue;
+      }
+      const next = Float64Array.from(theta, (v, k) => v + step[k]);
+      if (next[0] < 0) next[0] = 0;
+      const fn = reducedObjective(prob, next, lambda, points, u);
+      if (fn < f) {
+        const relative = (f - fn) / Math.max(f, 1e-300);
+        theta = next;
+        f = fn;
+        mu = Math.max(mu / 3, 1e-12);
+        improved = relative > 1e-10;
+        break;
+      }
+      mu *= 4;
+    }
+    if (!improved) break;
+  }
+  basis(prob, theta, points, u);
+  const { c, B } = linearPart(prob, u, points);
+  const x = new Float64Array(q + 2);
+  x[0] = c;
+  x[1] = Math.log(B);
+  x.set(theta, 2);
+  return x;
 }
 
 /** Parameters: x = [c, b, θ_0 = a·max n, θ_1…θ_m = ρ_j]. */
@@ -92,87 +229,6 @@ function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Arra
   return out;
 }
 
-/**
- * Levenberg–Marquardt on the penalised objective from `start`, with θ_0 = a·max n kept ≥ 0 (projected). The
- * residuals are r_p = y_p − c + e^(E_p), E_p = b − Σ θ_k z_pk, and √λ·ρ_j; their Jacobian is analytic.
- */
-function minimise(prob: Problem, lambda: number, start: Float64Array, rows?: readonly number[]): Float64Array {
-  const { y, z, q } = prob;
-  const P = q + 2;
-  const points = rows ?? Array.from({ length: y.length }, (_, p) => p);
-  const f = (x: Float64Array) => {
-    let sse = 0;
-    for (const p of points) {
-      const r = y[p] - (x[0] - Math.exp(exponentAt(x, z, p, q)));
-      sse += r * r;
-    }
-    let pen = 0;
-    for (let k = 1; k < q; k++) pen += x[2 + k] * x[2 + k];
-    return sse + lambda * pen;
-  };
-  let x = Float64Array.from(start);
-  let fx = f(x);
-  let mu = 1e-3;
-  const JtJ = new Float64Array(P * P);
-  const g = new Float64Array(P);
-  const row = new Float64Array(P);
-  for (let iter = 0; iter < 100; iter++) {
-    JtJ.fill(0);
-    g.fill(0);
-    for (const p of points) {
-      const E = Math.exp(exponentAt(x, z, p, q));
-      const r = y[p] - x[0] + E;
-      // ∂r/∂c = −1, ∂r/∂b = E, ∂r/∂θ_k = −E·z_pk
-      row[0] = -1;
-      row[1] = E;
-      for (let k = 0; k < q; k++) row[2 + k] = -E * z[p * q + k];
-      for (let i = 0; i < P; i++) {
-        const ri = row[i];
-        if (ri === 0) continue;
-        g[i] += ri * r;
-        for (let j = 0; j <= i; j++) JtJ[i * P + j] += ri * row[j];
-      }
-    }
-    for (let k = 1; k < q; k++) {
-      JtJ[(2 + k) * P + 2 + k] += lambda;
-      g[2 + k] += lambda * x[2 + k];
-    }
-    for (let i = 0; i < P; i++) for (let j = 0; j < i; j++) JtJ[j * P + i] = JtJ[i * P + j];
-    // θ_0 held at its bound while the gradient pushes it below.
-    const held = x[2] <= 0 && g[2] > 0;
-    let improved = false;
-    for (let attempt = 0; attempt < 30; attempt++) {
-      const A = Float64Array.from(JtJ);
-      for (let i = 0; i < P; i++) A[i * P + i] += mu * (JtJ[i * P + i] + 1e-12);
-      const rhs = Float64Array.from(g, (v) => -v);
-      if (held) {
-        for (let j = 0; j < P; j++) A[2 * P + j] = A[j * P + 2] = 0;
-        A[2 * P + 2] = 1;
-        rhs[2] = 0;
-      }
-      const step = choleskySolve(A, rhs, P);
-      if (!step) {
-        mu *= 10;
-        continue;
-      }
-      const next = Float64Array.from(x, (v, i) => v + step[i]);
-      if (next[2] < 0) next[2] = 0;
-      const fn = f(next);
-      if (Number.isFinite(fn) && fn < fx) {
-        const relative = (fx - fn) / Math.max(fx, 1e-300);
-        x = next;
-        fx = fn;
-        mu = Math.max(mu / 3, 1e-12);
-        improved = relative > 1e-10;
-        break;
-      }
-      mu *= 4;
-    }
-    if (!improved) break;
-  }
-  return x;
-}
-
 /** The start at the null curve: the target's EXP3 fit in n alone (`null3` gives a, b, c), every ρ_j = 0. */
 function nullStart(prob: Problem, null3: { a: number; b: number; c: number }): Float64Array {
   const x = new Float64Array(prob.q + 2);
@@ -207,7 +263,7 @@ export function fitPenalisedJoint(data: CurveData, null3: { a: number; b: number
   if (lambda === undefined) {
     const groups = [...replicateGroups(data).values()];
     if (groups.length < 2) throw new ComputationError(`joint: ${names.length} sources need the penalised fit, whose penalty is chosen by leaving replicates out: the data have ${groups.length} replicate group`);
-    let best = { lambda: Number.NaN, error: Infinity };
+    const path: { lambda: number; error: number; se: number }[] = [];
     let warm = start;
     let worse = 0;
     // From the strongest penalty down: each fit starts where the previous one ended. The error is U-shaped in λ:
@@ -216,21 +272,26 @@ export function fitPenalisedJoint(data: CurveData, null3: { a: number; b: number
       if (worse >= 2) break;
       const l = sigma2 * 10 ** k;
       warm = minimise(prob, l, warm);
-      let error = 0;
-      for (const held of groups) {
+      const perGroup = groups.map((held) => {
         const out = new Set(held);
-        const kept = data.y.flatMap((_, p) => (out.has(p) ? [] : [p]));
-        const x = minimise(prob, l, warm, kept);
-        for (const p of held) error += (prob.y[p] - (x[0] - Math.exp(exponentAt(x, prob.z, p, prob.q)))) ** 2;
-      }
-      // Ties go to the stronger penalty (visited first).
-      if (error < best.error * (1 - 1e-9)) {
-        best = { lambda: l, error };
-        worse = 0;
-      } else worse++;
+        const x = minimise(prob, l, warm, data.y.flatMap((_, p) => (out.has(p) ? [] : [p])));
+        return held.reduce((e, p) => e + (prob.y[p] - (x[0] - Math.exp(exponentAt(x, prob.z, p, prob.q)))) ** 2, 0);
+      });
+      const G = perGroup.length;
+      const error = perGroup.reduce((a, b) => a + b, 0);
+      const mean = error / G;
+      // The standard error of the summed error over the G held-out replicates.
+      const se = Math.sqrt((G * perGroup.reduce((a, b) => a + (b - mean) ** 2, 0)) / Math.max(G - 1, 1));
+      path.push({ lambda: l, error, se });
+      worse = error < Math.min(...path.slice(0, -1).map((c) => c.error), Infinity) ? 0 : worse + 1;
     }
-    lambda = best.lambda;
-    cvError = best.error;
+    // The one-standard-error rule (Hastie, Tibshirani & Friedman): the strongest penalty whose error is within one
+    // standard error of the smallest. With more rates than points the error curve is flat over a wide range of weak
+    // penalties that nearly interpolate the data; the rule keeps the fit that the replicates support.
+    const min = path.reduce((b, c) => (c.error < b.error ? c : b));
+    const chosen = path.find((c) => c.error <= min.error + min.se)!;
+    lambda = chosen.lambda;
+    cvError = chosen.error;
   }
   const x = minimise(prob, lambda, start);
   const { sse } = objective(prob, x, lambda);
