@@ -44,6 +44,7 @@ export function localStore(at: LocalS3Endpoint): S3Store {
 interface FilesystemStore {
   getResourcePath(bucket: string, key: string, resource: string): string;
   putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
+  getMetadata(bucket: string, key: string): Promise<unknown>;
   getObject(bucket: string, key: string, options?: unknown): Promise<unknown>;
   putObject(object: { bucket: string; key: string; content: Buffer | Readable; metadata: unknown }): Promise<{ size: number; md5: string }>;
   listObjects(bucket: string, options: { maxKeys?: number; [k: string]: unknown }): Promise<unknown>;
@@ -97,6 +98,29 @@ function listInOnePage(store: FilesystemStore): void {
   store.listObjects = (bucket, options) => listObjects(bucket, { ...options, maxKeys: Infinity });
 }
 
+/** Metadata files s3rver reads at once. */
+const METADATA_READS = 64;
+
+/**
+ * s3rver's listing reads the metadata of every listed object at once (two file descriptors each): a run of 27,000
+ * points exhausted 20,000 descriptors (EMFILE). Its metadata reads take turns, METADATA_READS at a time.
+ */
+function boundMetadataReads(store: FilesystemStore): void {
+  const getMetadata = store.getMetadata.bind(store);
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  store.getMetadata = async (bucket, key) => {
+    if (active >= METADATA_READS) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await getMetadata(bucket, key);
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
 /** Starts s3rver on a free local port with the bucket under `<dir>/s3`; close() stops it (the data stays). */
 export async function openLocalBucket(dir: string): Promise<LocalBucket> {
   const directory = path.resolve(dir, 's3');
@@ -104,6 +128,7 @@ export async function openLocalBucket(dir: string): Promise<LocalBucket> {
   const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true, configureBuckets: [{ name: LOCAL_BUCKET, configs: [] }] });
   makeWritesAtomic(server.store as FilesystemStore);
   listInOnePage(server.store as FilesystemStore);
+  boundMetadataReads(server.store as FilesystemStore);
   const address = (await server.run()) as { address: string; port: number };
   const endpoint = `http://${address.address}:${address.port}`;
   const client = localS3Client(endpoint);

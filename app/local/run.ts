@@ -57,7 +57,7 @@ export interface LocalRunOptions {
   template?: CfnTemplate;
   /**
    * Runs the Batch jobs instead of the worker pool: scale tests pass a simulated trainer that writes points from
-   * known curve laws (test/helpers/simulatedTrainer.ts), so that everything but training runs at full size.
+   * known curve laws (bench/simulatedTrainer.ts), so that everything but training runs at full size.
    */
   trainJobs?: (store: ObjectStore) => (argv: string[]) => Promise<unknown>;
 }

@@ -1,12 +1,12 @@
 // A SIMULATED trainer for scale tests: it takes a Batch job's command line like the real trainer, but writes each
 // point's result from known curve laws (lib/synthetic/curveLaws.ts) instead of training a network. Everything else of
 // a run — Plan, the Map's batches, Fit, Transfer, Report and AWS's limits — runs at full size.
-import { parseTrainerArgs } from '../../functions/trainer/main.ts';
-import { runLayout } from '../../lib/layout.ts';
-import type { StoredPlan } from '../../lib/pipeline/steps.ts';
-import { getJson, putJson, type ObjectStore } from '../../lib/storage/port.ts';
-import { pointResultsFromLaws, type TransferLaw } from '../../lib/synthetic/curveLaws.ts';
-import type { PointSpec } from '../../lib/types.ts';
+import { parseTrainerArgs } from '../functions/trainer/main.ts';
+import { runLayout } from '../lib/layout.ts';
+import type { StoredPlan } from '../lib/pipeline/steps.ts';
+import { getJson, putJson, type ObjectStore } from '../lib/storage/port.ts';
+import { pointResultsFromLaws, type TransferLaw } from '../lib/synthetic/curveLaws.ts';
+import type { PointSpec } from '../lib/types.ts';
 
 export interface SimulatedTraining {
   /** The law of every task, built once the plan names the tasks. */
