@@ -6,10 +6,17 @@ import { mapBounded } from './concurrency.ts';
 import type { StepContext } from './context.ts';
 import { StoredPoint } from './pointSchema.ts';
 
-/** Every stored point, validated: a corrupt one is a CorruptDocumentError naming its key (Plan retrains it on a rerun). */
-export async function readPointResults(ctx: StepContext): Promise<PointResult[]> {
+/**
+ * Every stored point, validated: a corrupt one is a CorruptDocumentError naming its key (Plan retrains it on a
+ * rerun). `keep` maps each as it is read (the analysis keeps only the metrics it reads, so that thousands of
+ * K-task points never sit in memory whole).
+ */
+export async function readPointResults(ctx: StepContext, keep: (point: PointResult) => PointResult = (p) => p): Promise<PointResult[]> {
   const keys = (await ctx.store.list(runLayout(ctx.runId).points)).filter((k) => k.endsWith('.json'));
-  const points = await mapBounded(keys, (key) => readChecked(ctx.store, key, StoredPoint));
+  const points = await mapBounded(keys, async (key) => {
+    const point = await readChecked(ctx.store, key, StoredPoint);
+    return point && keep(point);
+  });
   return points.filter((p): p is PointResult => p !== undefined);
 }
 

@@ -21,6 +21,30 @@ export function usesOf(spec: PointSpec): PointUse[] {
 }
 
 /**
+ * The tasks of a point whose metrics the analysis reads: every task of an `all` or `random` point (each is a target
+ * there), the focus of a contextual or pairwise point, the task of a single-task point; never a placebo copy. A
+ * contextual point trains every task but observes its focus only: the others' metrics feed no curve, and at the
+ * paper's scale they would be K − 1 unused observations a point (27,000 points × 229 tasks: more than one JSON
+ * document can hold).
+ */
+export function analysedTasks(spec: PointSpec): string[] {
+  const trained = Object.keys(spec.sizes).filter((t) => spec.sizes[t] > 0 && !isPlacebo(t));
+  const tasks = new Set<string>();
+  for (const u of usesOf(spec)) {
+    if (u.design === 'all' || u.design === 'random' || !u.focus) trained.forEach((t) => tasks.add(t));
+    else if (trained.includes(u.focus)) tasks.add(u.focus);
+  }
+  return trained.filter((t) => tasks.has(t));
+}
+
+/** A result with the metrics of its analysed tasks only (what the Fit and Transfer steps read of it). */
+export function analysedResult(result: PointResult, spec: PointSpec = result.spec): PointResult {
+  const keep = analysedTasks(spec);
+  if (keep.length === Object.keys(result.metrics).length) return result;
+  return { ...result, metrics: Object.fromEntries(keep.filter((t) => result.metrics[t]).map((t) => [t, result.metrics[t]])) };
+}
+
+/**
  * Matches results to the plan by point id. A planned point without a result, a result whose specification
  * differs from the plan, and a trained task without metrics are listed as missing, with the reason.
  * Results of points that are not in the plan are ignored (they belong to another plan) and listed too.
@@ -41,7 +65,7 @@ export function matchResults(plan: PointSpec[], results: PointResult[]): { compl
       // A lookahead job has branch readings, not test metrics.
       if (!result.lookahead) missing.push({ pointId: spec.id, reason: 'result of a lookahead job has no branch readings' });
     } else {
-      const absent = Object.keys(spec.sizes).filter((t) => spec.sizes[t] > 0 && !result.metrics[t]);
+      const absent = analysedTasks(spec).filter((t) => !result.metrics[t]);
       if (absent.length) missing.push({ pointId: spec.id, reason: `result has no metrics for task(s) ${absent.join(', ')}` });
     }
     completed.push({ spec, result });
@@ -51,7 +75,7 @@ export function matchResults(plan: PointSpec[], results: PointResult[]): { compl
 }
 
 /**
- * One observation per (point, trained task): y = held-out AUROC; n = the task's training size; nOther =
+ * One observation per (point, analysed task: see analysedTasks): y = held-out AUROC; n = the task's training size; nOther =
  * Σ_{j≠i} n_j (n_Σ for contextual points, n_source for pairwise points, 0 alone); `source` names the other
  * task of a two-task point. `design` is the point's first design, `designs` every design it serves.
  */
@@ -60,8 +84,7 @@ export function observationsOf(completed: CompletedPoint[]): Observation[] {
   for (const { spec, result } of completed) {
     const designs = [...new Set(usesOf(spec).map((u) => u.design))] as DesignName[];
     const trained = Object.keys(spec.sizes).filter((t) => spec.sizes[t] > 0);
-    // A placebo copy is never a target: its metrics are no observation of anything.
-    for (const task of trained.filter((t) => !isPlacebo(t))) {
+    for (const task of analysedTasks(spec)) {
       const metrics = result.metrics[task];
       if (!metrics) continue;
       const others = trained.filter((t) => t !== task);

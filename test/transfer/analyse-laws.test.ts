@@ -5,6 +5,7 @@ import { parseRunConfig } from '../../lib/config.ts';
 import { enumeratePoints } from '../../lib/design/index.ts';
 import { lawAuroc, pointResultsFromLaws, type TransferLaw } from '../../lib/synthetic/curveLaws.ts';
 import { analyseRun } from '../../lib/transfer/index.ts';
+import { analysedTasks } from '../../lib/transfer/observations.ts';
 
 // Target → law. Every task has the same full size, so the contextual design puts each other task at the same
 // f·256 and Σ_j s_ij·n_j = s̄_i·n_Σ: the contextual rate of task i is the mean of its pairwise rates.
@@ -102,8 +103,12 @@ describe('analysis of results from known laws', () => {
     expect(curves.fits.filter((f) => f.model !== 'exp3').every((f) => !f.ci)).toBe(true);
     const singleA = curves.fits.find((f) => f.task === 'A' && f.design === 'single')!;
     expect(singleA.params.a).toBeCloseTo(laws.A.a, 3);
-    const observed = results.reduce((s, r) => s + Object.keys(r.metrics).length, 0);
+    // One observation per analysed task of a point: all of an `all`/`random`/single point's, a contextual or
+    // pairwise point's focus only (its other tasks' metrics feed no curve).
+    const observed = results.reduce((s, r) => s + analysedTasks(r.spec).length, 0);
     expect(curves.observations).toHaveLength(observed);
+    const contextual = results.find((r) => r.spec.uses?.every((u) => u.design === 'contextual'));
+    if (contextual) expect(curves.observations.filter((o) => o.pointId === contextual.id).map((o) => o.task)).toEqual([contextual.spec.uses![0].focus]);
     expect(new Set(curves.comparison.map((c) => c.model))).toEqual(new Set(['exp3', 'pow3', 'pow4', 'mmf4', 'last1']));
     const exp3 = curves.comparison.filter((c) => c.model === 'exp3');
     expect(exp3.every((c) => c.heldOutMse !== null && c.heldOutMse < 1e-3)).toBe(true);
