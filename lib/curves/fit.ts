@@ -234,14 +234,14 @@ function representativeOfZeroLimit(problem: ReducedProblem, theta: number[], lim
  * 1300 random noisy curves; joint with one source reproduces the pairwise optimum.
  * Throws InputError for malformed data and ComputationError when the model cannot be identified.
  */
-export function fitCurve(model: CurveModelName, data: CurveData): CurveFitResult {
+export function fitCurve(model: CurveModelName, data: CurveData, options: { penalty?: number } = {}): CurveFitResult {
   const names = paramNames(model, data);
   // The penalised joint model may have more rates than points: the penalty, not the point count, identifies them;
   // its unpenalised part (a, b, c) and one rate still need points.
   const penalised = model === 'joint' && sourceNamesOf(data).length > JOINT_EXACT_MAX_SOURCES;
   validateCurveData(model, data, penalised ? 4 : names.length);
   if (model === 'last1') return lastObservedFit(data);
-  if (penalised) return penalisedJointFit(data, names);
+  if (penalised) return penalisedJointFit(data, names, options.penalty);
   return fitSeparable(model, names, names.length, data, (rows) => separableForm(model, rows));
 }
 
@@ -263,9 +263,9 @@ export function fitWithFixedRate(model: 'exp3.2' | 'pairwise' | 'joint', data: C
 }
 
 /** The joint model with more than JOINT_EXACT_MAX_SOURCES sources: ridge-penalised, started from the target's exact EXP3 fit. */
-function penalisedJointFit(data: CurveData, names: string[]): CurveFitResult {
+function penalisedJointFit(data: CurveData, names: string[], lambda?: number): CurveFitResult {
   const null3 = fitCurve('exp3', { n: data.n, y: data.y, group: data.group });
-  const fit = fitPenalisedJoint(data, { a: null3.params.a, b: null3.params.b, c: null3.params.c, sse: null3.sse });
+  const fit = fitPenalisedJoint(data, { a: null3.params.a, b: null3.params.b, c: null3.params.c, sse: null3.sse }, { lambda });
   const ordered: Record<string, number> = {};
   for (const name of names) ordered[name] = fit.params[name];
   return { model: 'joint', params: ordered, sse: fit.sse, nPoints: data.y.length, nParams: names.length, fitted: fit.fitted, predictAt: fit.predictAt, penalty: fit.penalty };

@@ -18,8 +18,11 @@ export interface LeaveOneOut {
   params: Record<string, number>[];
 }
 
-/** Refits `model` without each replicate group in turn; a refit that cannot be made is the reason there is no jackknife. */
-export function leaveOneReplicateOut(model: CurveModelName, data: CurveData): LeaveOneOut | { note: string } {
+/**
+ * Refits `model` without each replicate group in turn; a refit that cannot be made is the reason there is no
+ * jackknife. A penalised joint fit's refits keep its penalty (`penalty`: the λ the full data chose).
+ */
+export function leaveOneReplicateOut(model: CurveModelName, data: CurveData, penalty?: number): LeaveOneOut | { note: string } {
   const byGroup = replicateGroups(data);
   const groups = [...byGroup.keys()];
   if (groups.length < 2) return { note: `${groups.length} replicate group (fold × seed): a jackknife needs 2 or more` };
@@ -27,7 +30,7 @@ export function leaveOneReplicateOut(model: CurveModelName, data: CurveData): Le
   for (const g of groups) {
     const left = new Set(byGroup.get(g));
     try {
-      params.push(fitCurve(model, selectPoints(data, data.y.flatMap((_, p) => (left.has(p) ? [] : [p])))).params);
+      params.push(fitCurve(model, selectPoints(data, data.y.flatMap((_, p) => (left.has(p) ? [] : [p]))), { penalty }).params);
     } catch (err) {
       if (!(err instanceof MtlcError)) throw err;
       return { note: `the fit without replicate ${g} failed: ${err.message}` };

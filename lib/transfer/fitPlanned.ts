@@ -31,7 +31,7 @@ const whereOf = (f: PlannedFit) => ({ task: f.task, design: f.design, split: f.s
 
 /** The fit's leave-one-replicate-out refits, from which the Transfer step jackknifes every derived quantity. */
 function withJackknife(curve: CurveFit, planned: PlannedFit, selected: ReturnType<PlannedFit['select']>): CurveFit {
-  const loo = leaveOneReplicateOut(planned.model, selected.data);
+  const loo = leaveOneReplicateOut(planned.model, selected.data, curve.penalty?.lambda);
   const replicateGroups = new Set(selected.data.group ?? []).size;
   return 'note' in loo ? { ...curve, replicateGroups, jackknifeNote: loo.note } : { ...curve, replicateGroups, jackknife: loo };
 }
