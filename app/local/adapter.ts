@@ -101,6 +101,28 @@ function taskStates(states: Record<string, TaskState>, out = new Map<string, Tas
 
 const VALIDATION = { validationOptions: { checkArn: true, checkPaths: true } };
 
+/**
+ * The definition with every Lambda Task's TimeoutSeconds lifted (to 23 days, the longest a Node timer holds). The
+ * Lambda limiter holds each call to its function's Timeout from the moment it runs; locally the calls take turns,
+ * and aws-local-stepfunctions would count a call's wait for its turn against the Task's timeout (8 fit shards of a
+ * few minutes each would time out while queued; on AWS each runs in its own Lambda at once).
+ */
+function withoutLambdaTaskTimeouts(definition: Record<string, unknown>, functions: ReadonlyMap<string, string>): Record<string, unknown> {
+  const lift = (states: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> =>
+    Object.fromEntries(
+      Object.entries(states).map(([name, st]) => {
+        let out = st;
+        if (st.Type === 'Task' && functions.has(String(st.Resource))) out = { ...out, TimeoutSeconds: 2_000_000 };
+        for (const field of ['ItemProcessor', 'Iterator'] as const) {
+          const nested = out[field] as { States: Record<string, Record<string, unknown>> } | undefined;
+          if (nested) out = { ...out, [field]: { ...nested, States: lift(nested.States) } };
+        }
+        return [name, out];
+      }),
+    );
+  return { ...definition, States: lift(definition.States as Record<string, Record<string, unknown>>) };
+}
+
 export class LocalExecutions implements ExecutionPort {
   private readonly machine: StateMachine;
   /** The Distributed Maps (run by distributed-map.ts), each with its ItemProcessor as a state machine of its own. */
@@ -118,7 +140,7 @@ export class LocalExecutions implements ExecutionPort {
 
   constructor(private readonly options: LocalExecutionsOptions) {
     mkdirSync(options.registryDir, { recursive: true });
-    const { definition, maps } = rewriteDistributedMaps(options.machine.definition);
+    const { definition, maps } = rewriteDistributedMaps(withoutLambdaTaskTimeouts(options.machine.definition, options.machine.functions));
     this.machine = new StateMachine(definition as never, VALIDATION);
     for (const [name, spec] of maps) this.maps.set(name, { spec, processor: new StateMachine(spec.ItemProcessor as never, VALIDATION) });
     // Every Task state, those inside the Maps' processors included, and the Tasks that stand for Distributed Maps.

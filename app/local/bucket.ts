@@ -110,13 +110,15 @@ function boundMetadataReads(store: FilesystemStore): void {
   let active = 0;
   const waiting: (() => void)[] = [];
   store.getMetadata = async (bucket, key) => {
+    // A finishing read hands its slot to the next waiter, so no newcomer slips past the bound.
     if (active >= METADATA_READS) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
+    else active++;
     try {
       return await getMetadata(bucket, key);
     } finally {
-      active--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
     }
   };
 }

@@ -149,16 +149,19 @@ export async function runDistributedMap(spec: DistributedMapSpec, input: Json, d
 
   const fields = spec as unknown as Record<string, Json>;
   const concurrency = numberField(fields, 'MaxConcurrency', input) || 10_000;
-  // With neither threshold any failure fails the map run; with one or both, passing either does.
+  // With neither threshold any failure fails the map run; with one or both, passing either does. Step Functions
+  // counts items: every item of a failed batch has failed.
+  const sizeOf = (child: Json) => (batcher ? (child as { Items: Json[] }).Items.length : 1);
   const toleratedPercent = numberField(fields, 'ToleratedFailurePercentage', input);
   const toleratedCount = numberField(fields, 'ToleratedFailureCount', input);
   const overThreshold = (failed: number) =>
     (toleratedPercent === undefined && toleratedCount === undefined) ||
     (toleratedCount !== undefined && failed > toleratedCount) ||
-    (toleratedPercent !== undefined && (failed * 100) / Math.max(children.length, 1) > toleratedPercent);
+    (toleratedPercent !== undefined && (failed * 100) / Math.max(items.length, 1) > toleratedPercent);
 
   let next = 0;
   let succeeded = 0;
+  let failedItems = 0;
   const failures: { error: string; cause: string }[] = [];
   const running = new Set<{ abort(): void }>();
   let stop: Error | undefined;
@@ -166,17 +169,20 @@ export async function runDistributedMap(spec: DistributedMapSpec, input: Json, d
   deps.signal?.addEventListener('abort', abortAll, { once: true });
   const worker = async () => {
     while (!stop && !deps.signal?.aborted && next < children.length) {
-      const child = deps.runChild(children[next++]);
+      const input = children[next++];
+      const child = deps.runChild(input);
       running.add(child);
       try {
         await child.result;
         succeeded++;
       } catch (err) {
         const e = err as Error & { cause?: Error };
+        if (stop || deps.signal?.aborted) continue; // stopped by the threshold or the parent: not a failure of its own
         failures.push({ error: e.cause?.name ?? e.name, cause: e.cause?.message ?? e.message });
-        if (overThreshold(failures.length) && !stop) {
+        failedItems += sizeOf(input);
+        if (overThreshold(failedItems)) {
           const first = failures[0];
-          stop = statesError('States.ExceedToleratedFailureThreshold', `${spec.name}: ${failures.length} of ${children.length} child execution(s) failed, over the tolerated threshold; the first: ${first.error}: ${first.cause}`);
+          stop = statesError('States.ExceedToleratedFailureThreshold', `${spec.name}: ${failedItems} of ${items.length} item(s) failed (${failures.length} of ${children.length} child execution(s)), over the tolerated threshold; the first: ${first.error}: ${first.cause}`);
           abortAll();
         }
       } finally {

@@ -54,17 +54,26 @@ export class LambdaLimiter {
       failed = true;
       rejectLimit(Object.assign(new Error(`the Lambda function ${name} ${what}`), { name: 'Lambda.Unknown' }));
     };
+    const failOnMemory = (used: number) => {
+      if (used > limits.memoryMiB) fail(`used about ${Math.round(used)} MiB, over its MemorySize of ${limits.memoryMiB} MiB (Runtime.OutOfMemory on AWS): give the function more memory in infra/stack.ts, or make the step's work smaller`);
+    };
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
       const used = RUNTIME_BASE_MIB + (peak - base) / MiB;
-      if (used > limits.memoryMiB) fail(`used about ${Math.round(used)} MiB, over its MemorySize of ${limits.memoryMiB} MiB (Runtime.OutOfMemory on AWS): give the function more memory in infra/stack.ts, or make the step's work smaller`);
+      failOnMemory(used);
     }, SAMPLE_MS);
     const timer = setTimeout(
       () => fail(`timed out after ${limits.timeoutSeconds} s, its configured Timeout (Lambda's most is 15 minutes): the step's work must be cut into smaller pieces`),
       limits.timeoutSeconds * 1000,
     );
     try {
-      return await Promise.race([call(), limit]);
+      const result = await Promise.race([call(), limit]);
+      // A synchronous handler is sampled only when it yields: its peak may first show here.
+      peak = Math.max(peak, process.memoryUsage().rss);
+      const used = RUNTIME_BASE_MIB + (peak - base) / MiB;
+      failOnMemory(used);
+      if (failed) await limit;
+      return result;
     } finally {
       clearInterval(sampler);
       clearTimeout(timer);

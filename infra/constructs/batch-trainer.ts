@@ -31,7 +31,10 @@ export interface BatchTrainerProps {
   readonly vpc?: ec2.IVpc;
   /** GPU instance types ('gpu' only); default g4dn.xlarge and g5.xlarge (1 GPU each). */
   readonly instanceTypes?: ec2.InstanceType[];
-  /** Use Spot capacity (EC2 Spot or Fargate Spot: cheaper, may be reclaimed; reclaimed jobs are retried). Default false. */
+  /**
+   * Use Spot capacity (EC2 Spot or Fargate Spot: cheaper, may be reclaimed). A job on a reclaimed EC2 Spot instance is
+   * retried; a Fargate Spot interruption ends the job as failed (its points are retrained by a re-upload). Default false.
+   */
   readonly spot?: boolean;
   /** Upper bound of the compute environment; minvCpus is always 0. */
   readonly maxvCpus?: number;

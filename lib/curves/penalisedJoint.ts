@@ -15,8 +15,12 @@ import { replicateGroups, sourceNamesOf } from './data.ts';
 /** Joint fits with more sources than this are penalised; up to it the exact global search is used (lib/curves/fit.ts). */
 export const JOINT_EXACT_MAX_SOURCES = 12;
 
-/** The penalty grid: λ = σ̂²·10^k for these k (prior standard deviations of a scaled rate from 3.2 down to 0.001). */
-export const PENALTY_EXPONENTS = [-1, 0, 1, 2, 3, 4, 5, 6];
+/**
+ * The penalty grid: λ = σ̂²·10^k for these k (prior standard deviations of a scaled rate from 30 down to 0.001). σ̂²
+ * comes from the target's curve in n alone, which holds the transfer signal too when that is large: the grid
+ * reaches far below it.
+ */
+export const PENALTY_EXPONENTS = [-3, -2, -1, 0, 1, 2, 3, 4, 5, 6];
 
 export interface PenalisedJointFit {
   params: Record<string, number>;
@@ -229,12 +233,17 @@ function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Arra
   return out;
 }
 
-/** The start at the null curve: the target's EXP3 fit in n alone (`null3` gives a, b, c), every ρ_j = 0. */
+/**
+ * The start at the null curve: the target's own rate from its EXP3 fit in n alone, every ρ_j = 0 (c and e^b are
+ * solved from the rates). A flat EXP3 fit (a = 0, the data never rise in n alone: transfer may be all there is)
+ * starts from a·max n = 1 instead, where the curve's shape is defined.
+ */
 function nullStart(prob: Problem, null3: { a: number; b: number; c: number }): Float64Array {
   const x = new Float64Array(prob.q + 2);
   x[0] = null3.c;
   x[1] = null3.b;
-  x[2] = Math.max(0, null3.a * prob.scales[0]);
+  const scaled = null3.a * prob.scales[0];
+  x[2] = Number.isFinite(scaled) && scaled > 0 ? scaled : 1;
   return x;
 }
 
@@ -256,7 +265,6 @@ export function fitPenalisedJoint(data: CurveData, null3: { a: number; b: number
   const names = sourceNamesOf(data);
   const sigma2 = Math.max(null3.sse / Math.max(N - 3, 1), 1e-12);
   const start = nullStart(prob, null3);
-  if (!Number.isFinite(start[1])) throw new ComputationError('joint: the target curve in n alone is flat or a line (no finite EXP3 fit), so the joint model has no start');
 
   let lambda = options.lambda;
   let cvError = Number.NaN;
@@ -265,11 +273,9 @@ export function fitPenalisedJoint(data: CurveData, null3: { a: number; b: number
     if (groups.length < 2) throw new ComputationError(`joint: ${names.length} sources need the penalised fit, whose penalty is chosen by leaving replicates out: the data have ${groups.length} replicate group`);
     const path: { lambda: number; error: number; se: number }[] = [];
     let warm = start;
-    let worse = 0;
-    // From the strongest penalty down: each fit starts where the previous one ended. The error is U-shaped in λ:
-    // two steps past the minimum, weaker penalties (slow, nearly interpolating fits when rates outnumber points) are not tried.
+    // From the strongest penalty down, each fit starting where the previous one ended; the whole grid, because the
+    // error can be flat over the strong end (every rate ≈ 0) and fall only past it.
     for (const k of [...PENALTY_EXPONENTS].reverse()) {
-      if (worse >= 2) break;
       const l = sigma2 * 10 ** k;
       warm = minimise(prob, l, warm);
       const perGroup = groups.map((held) => {
@@ -283,7 +289,6 @@ export function fitPenalisedJoint(data: CurveData, null3: { a: number; b: number
       // The standard error of the summed error over the G held-out replicates.
       const se = Math.sqrt((G * perGroup.reduce((a, b) => a + (b - mean) ** 2, 0)) / Math.max(G - 1, 1));
       path.push({ lambda: l, error, se });
-      worse = error < Math.min(...path.slice(0, -1).map((c) => c.error), Infinity) ? 0 : worse + 1;
     }
     // The one-standard-error rule (Hastie, Tibshirani & Friedman): the strongest penalty whose error is within one
     // standard error of the smallest. With more rates than points the error curve is flat over a wide range of weak

@@ -53,6 +53,31 @@ describe('penalised joint fit', () => {
     expect(fit.params.a).toBeGreaterThan(0);
   });
 
+  it('recovers the rates of a target whose own rate is weak next to its transfer (the error flat over the strong penalties)', () => {
+    // a·max n ≈ 0.03 here: the curve in n alone is almost a line, transfer (ρ up to 1) carries most of the signal.
+    const rng = createRng(1);
+    const size = () => Math.round(16 * 64 ** rng.next());
+    const planted: Record<number, number> = { 2: 1.0 / 1024, 9: 0.7 / 1024, 17: -0.4 / 1024 };
+    const data: CurveData = { n: [], nSources: [], y: [], group: [], sourceNames: Array.from({ length: 30 }, (_, j) => `T${j}`) };
+    for (let f = 0; f < 5; f++) {
+      for (let r = 0; r < 24; r++) {
+        const n = size();
+        const ns = Array.from({ length: 30 }, size);
+        let e = Math.log(0.35) - n / 30000;
+        ns.forEach((v, j) => (e -= (planted[j] ?? 0) * v));
+        data.n.push(n);
+        data.nSources!.push(ns);
+        data.y.push(0.9 - Math.exp(e) + 0.006 * rng.normal());
+        data.group!.push(`f${f}`);
+      }
+    }
+    const fit = fitCurve('joint', data);
+    const rho = [2, 9, 17].map((j) => fit.params[`s_T${j}`] * 1024);
+    expect(rho[0]).toBeCloseTo(1.0, 0);
+    expect(rho[1]).toBeGreaterThan(0.4);
+    expect(rho[2]).toBeLessThan(-0.2);
+  });
+
   it('with a vanishing penalty reaches the exact fit of a small joint model', () => {
     const data = randomDesign(4, { 1: 0.6 / 1024, 3: -0.3 / 1024 }, { seed: 11 });
     expect(data.sourceNames!.length).toBeLessThanOrEqual(JOINT_EXACT_MAX_SOURCES);

@@ -64,7 +64,7 @@ describe('local Distributed Map', () => {
     // No threshold: one failed child fails the map run.
     await expect(runDistributedMap(spec({ ItemBatcher: undefined }), input, deps(ids, (c) => (c as unknown as string) === 'p4'))).rejects.toMatchObject({
       name: 'States.ExceedToleratedFailureThreshold',
-      message: expect.stringMatching(/1 of 10 child execution\(s\) failed.*States\.TaskFailed: job/),
+      message: expect.stringMatching(/1 of 10 item\(s\) failed \(1 of 10 child execution\(s\)\).*States\.TaskFailed: job/),
     });
     // 20 % tolerated: 2 of 10 failing children pass, 3 do not.
     const tolerant = spec({ ItemBatcher: undefined, ToleratedFailurePercentage: 20 });

@@ -49,7 +49,7 @@ function print(runId: string, status: RunStatus | undefined, progress: { pointsD
   for (const e of executions) {
     console.log(`  execution ${e.name}: ${e.state}, started ${e.startedAt ?? '?'}${e.stoppedAt ? `, stopped ${e.stoppedAt}` : ''}`);
     if (e.error) console.log(`    ${e.error}: ${(e.cause ?? '').slice(0, 300)}`);
-    if (e.mapRun) console.log(`    training jobs (batches of points): ${e.mapRun.succeeded} succeeded, ${e.mapRun.running} running, ${e.mapRun.pending} pending, ${e.mapRun.failed} failed of ${e.mapRun.total}`);
+    if (e.mapRun) console.log(`    training map (points, trained in batches): ${e.mapRun.succeeded} succeeded, ${e.mapRun.running} running, ${e.mapRun.pending} pending, ${e.mapRun.failed} failed of ${e.mapRun.total}`);
   }
 }
 
