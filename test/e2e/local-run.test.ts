@@ -79,11 +79,12 @@ describe('local run of the AWS state machine', () => {
     for (const key of [layout.config, layout.status, layout.plan, layout.curves, layout.transfer, layout.report]) expect(keys, key).toContain(key);
     expect(keys.some((k) => k.startsWith(layout.prepared) && k !== layout.plan)).toBe(true);
     expect(keys.some((k) => k.startsWith(layout.plots))).toBe(true);
-    // The Fit fan-out leaves one intermediate file per target task and split kind (one split kind here).
+    // The Fit fan-out leaves one intermediate file per target task and split kind (one split kind here), and the one
+    // inputs document every shard read.
     const curves = JSON.parse(readFileSync(path.join(result.resultsDir, 'curves.json'), 'utf8')) as CurvesFile;
     const tasks = [...new Set(curves.fits.map((f) => f.task))];
     expect(tasks).toHaveLength(2);
-    expect(keys.filter((k) => k.startsWith(fitShardsPrefix(runId))).sort()).toEqual(tasks.map((t) => fitShardKey(runId, shardIdOf('random', t))).sort());
+    expect(keys.filter((k) => k.startsWith(fitShardsPrefix(runId))).sort()).toEqual([...tasks.map((t) => fitShardKey(runId, shardIdOf('random', t))), layout.fitInputs].sort());
     expect(pointIds(keys.filter((k) => k.startsWith(layout.points)), runId)).toEqual([...result.trainedPoints].sort());
 
     const status = JSON.parse(readFileSync(result.statusPath, 'utf8')) as RunStatus;
