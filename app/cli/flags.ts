@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseRunConfig, type RunConfig } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
+import { numberFlag } from './usage.ts';
 
 /** node:util parseArgs options for the data flags. */
 export const DATA_FLAG_OPTIONS = {
@@ -37,11 +38,6 @@ export const DATA_FLAG_USAGE = `data options:
 
 export type DataFlagValues = { [K in keyof typeof DATA_FLAG_OPTIONS]?: string };
 
-function number(flag: string, v: string): number {
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x)) throw new ConfigError([{ field: `--${flag}`, message: `expected a number, got '${v}'` }]);
-  return x;
-}
 
 /** The run configuration the flags describe (validated; every problem named by its field). */
 export function configFromDataFlags(values: DataFlagValues): RunConfig {
@@ -63,21 +59,21 @@ export function configFromDataFlags(values: DataFlagValues): RunConfig {
     dataset.name ??= 'custom';
   }
   if (values.features !== undefined) dataset.features = values.features;
-  if (values.threshold !== undefined) dataset.threshold = number('threshold', values.threshold);
+  if (values.threshold !== undefined) dataset.threshold = numberFlag('threshold', values.threshold);
   if (values.tie !== undefined) dataset.tie = values.tie;
   if (values['invalid-smiles'] !== undefined) dataset.invalidSmiles = values['invalid-smiles'];
   if (values.tasks !== undefined) {
     const m = /^top:(.+)$/.exec(values.tasks);
     if (m) {
-      tasks.top = number('tasks', m[1]);
+      tasks.top = numberFlag('tasks', m[1]);
       delete tasks.list;
     } else {
       tasks.list = values.tasks.split(',').map((s) => s.trim()).filter(Boolean);
     }
   }
-  if (values['min-positives'] !== undefined) tasks.minPositives = number('min-positives', values['min-positives']);
-  if (values['min-negatives'] !== undefined) tasks.minNegatives = number('min-negatives', values['min-negatives']);
-  if (values.radius !== undefined) features.radius = number('radius', values.radius);
-  if (values.bits !== undefined) features.nBits = number('bits', values.bits);
+  if (values['min-positives'] !== undefined) tasks.minPositives = numberFlag('min-positives', values['min-positives']);
+  if (values['min-negatives'] !== undefined) tasks.minNegatives = numberFlag('min-negatives', values['min-negatives']);
+  if (values.radius !== undefined) features.radius = numberFlag('radius', values.radius);
+  if (values.bits !== undefined) features.nBits = numberFlag('bits', values.bits);
   return parseRunConfig({ ...base, dataset, tasks, features });
 }

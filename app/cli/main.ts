@@ -1,30 +1,29 @@
-// The `mtlc` dispatcher: each file in ./commands is one subcommand exporting `summary` and `run(argv)`.
-import { readdirSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import path from 'node:path';
+// The `mtlc` dispatcher: one subcommand per module in ./commands, each exporting `summary` and `run(argv)`. The table
+// is static (a bundler follows each literal import) and lazy (`mtlc status` does not load tfjs).
 import { MtlcError } from '../../lib/errors.ts';
+import { UsageError } from './usage.ts';
 
 export interface Command {
   summary: string;
   run(argv: string[]): Promise<number>;
 }
 
-const commandsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
+const COMMANDS = {
+  data: () => import('./commands/data.ts'),
+  fit: () => import('./commands/fit.ts'),
+  invoke: () => import('./commands/invoke.ts'),
+  report: () => import('./commands/report.ts'),
+  run: () => import('./commands/run.ts'),
+  status: () => import('./commands/status.ts'),
+  train: () => import('./commands/train.ts'),
+} satisfies Record<string, () => Promise<Command>>;
 
-function commandNames(): string[] {
-  return readdirSync(commandsDir)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => f.slice(0, -3))
-    .sort();
-}
-
-async function load(name: string): Promise<Command> {
-  return (await import(pathToFileURL(path.join(commandsDir, `${name}.ts`)).href)) as Command;
-}
+type CommandName = keyof typeof COMMANDS;
+const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
 
 async function usage(): Promise<string> {
   const lines = ['usage: mtlc <command> [options]', '', 'commands:'];
-  for (const name of commandNames()) lines.push(`  ${name.padEnd(10)} ${(await load(name)).summary}`);
+  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${(await load()).summary}`);
   lines.push('', 'Run `mtlc <command> --help` for the options of one command.');
   return lines.join('\n');
 }
@@ -35,21 +34,21 @@ export async function main(argv: string[]): Promise<number> {
     console.log(await usage());
     return name ? 0 : 2;
   }
-  if (!commandNames().includes(name)) {
+  if (!isCommand(name)) {
     console.error(`mtlc: unknown command '${name}'\n\n${await usage()}`);
     return 2;
   }
   try {
-    return await (await load(name)).run(rest);
+    return await (await COMMANDS[name]()).run(rest);
   } catch (err) {
+    // A flag's value (UsageError) or the flag parser (node:util parseArgs: an unknown flag, a missing value).
+    if (err instanceof UsageError || String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`mtlc ${name}: ${(err as Error).message}\nRun \`mtlc ${name} --help\` for its options.`);
+      return 2;
+    }
     if (err instanceof MtlcError) {
       console.error(`mtlc ${name}: ${err.message}`);
       return 1;
-    }
-    // node:util parseArgs: an unknown flag or a missing value is a usage error, for every command alike.
-    if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
-      console.error(`mtlc ${name}: ${(err as Error).message}\nRun \`mtlc ${name} --help\` for its options.`);
-      return 2;
     }
     throw err;
   }

@@ -1,5 +1,5 @@
 // `mtlc run` with its output sent to a log: a progress line every 30 s and at the end, with the time left.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { defaultRunId, progressLines } from '../../app/cli/commands/run.ts';
 import { describeStudySize } from '../../lib/design/size.ts';
 
@@ -35,5 +35,22 @@ describe('default run ids', () => {
     expect(defaultRunId('a-b.json')).toBe('a-b');
     expect(defaultRunId('ü.json')).toMatch(/^run-[0-9a-f]{6}$/);
     expect(defaultRunId('ü.json')).not.toBe(defaultRunId('é.json'));
+  });
+});
+
+describe('mtlc: usage errors', () => {
+  it('answers a bad flag value with the message and the --help hint, exit status 2', async () => {
+    const { main } = await import('../../app/cli/main.ts');
+    let stderr = '';
+    const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (stderr += a.join(' ') + '\n'));
+    try {
+      expect(await main(['data', '--threshold', 'high'])).toBe(2);
+      expect(stderr).toBe("mtlc data: --threshold: expected a number, got 'high'\nRun `mtlc data --help` for its options.\n");
+      stderr = '';
+      expect(await main(['nonsense'])).toBe(2);
+      expect(stderr).toMatch(/^mtlc: unknown command 'nonsense'\n\nusage: mtlc <command>[\s\S]*  train +train and evaluate one point/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // `mtlc train` end to end on a small slice of KIBA, and its flag errors.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run, configFromTrainFlags } from '../../app/cli/commands/train.ts';
-import { ConfigError } from '../../lib/errors.ts';
+import { UsageError } from '../../app/cli/usage.ts';
 import { dataDir } from '../helpers/paths.ts';
 
 afterEach(() => vi.restoreAllMocks());
@@ -24,7 +24,8 @@ describe('mtlc train', () => {
   });
 
   it('names the offending flag or config field', () => {
-    expect(() => configFromTrainFlags({}, { 'max-steps': 'ten' })).toThrow(ConfigError);
+    // A flag's own value is a usage error (exit status 2, the --help hint); a value the config refuses names its field.
+    expect(() => configFromTrainFlags({}, { 'max-steps': 'ten' })).toThrow(UsageError);
     expect(() => configFromTrainFlags({}, { 'max-steps': 'ten' })).toThrow(/--max-steps.*expected a number, got 'ten'/);
     expect(() => configFromTrainFlags({}, { 'max-steps': '0' })).toThrow(/model\.maxSteps/);
     expect(() => configFromTrainFlags({}, { patience: '1.5' })).toThrow(/model\.patience/);

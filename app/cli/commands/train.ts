@@ -2,7 +2,6 @@
 // multi-task network on the training compounds of a fold and print the held-out metrics per task.
 import { parseArgs } from 'node:util';
 import { parseRunConfig, type RunConfig } from '../../../lib/config.ts';
-import { ConfigError } from '../../../lib/errors.ts';
 import { prepareDataset } from '../../../lib/data/index.ts';
 import { configFromDataFlags, DATA_FLAG_OPTIONS, DATA_FLAG_USAGE, type DataFlagValues } from '../flags.ts';
 import { assignFolds, trainingOrder } from '../../../lib/splits/index.ts';
@@ -11,6 +10,7 @@ import { loadBackend, type BackendPreference } from '../../../lib/model/index.ts
 import { macroAuroc } from '../../../lib/metrics/index.ts';
 import type { PointSpec, TaskMetrics } from '../../../lib/types.ts';
 import { formatTable } from '../table.ts';
+import { numberFlag, UsageError } from '../usage.ts';
 
 export const summary = 'train and evaluate one point (one model on one fold) and print per-task metrics';
 
@@ -52,11 +52,6 @@ split and training options:
 
 ${DATA_FLAG_USAGE}`;
 
-function num(flag: string, v: string): number {
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x)) throw new ConfigError([{ field: `--${flag}`, message: `expected a number, got '${v}'` }]);
-  return x;
-}
 
 type TrainFlags = { [K in keyof typeof TRAIN_OPTIONS]?: string | boolean };
 
@@ -67,16 +62,16 @@ export function configFromTrainFlags(data: DataFlagValues, flags: TrainFlags): R
   const model: Record<string, unknown> = { ...base.model };
   const s = (k: keyof TrainFlags) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
   if (s('split') !== undefined) split.kinds = [s('split')];
-  if (s('folds') !== undefined) split.folds = num('folds', s('folds')!);
-  if (s('fold') !== undefined) split.useFolds = [num('fold', s('fold')!)];
-  if (s('seed') !== undefined) split.seed = num('seed', s('seed')!);
-  if (s('max-steps') !== undefined) model.maxSteps = num('max-steps', s('max-steps')!);
-  if (s('eval-every') !== undefined) model.evalEvery = num('eval-every', s('eval-every')!);
-  if (s('patience') !== undefined) model.patience = num('patience', s('patience')!);
-  if (s('hidden') !== undefined) model.hidden = s('hidden')!.split(',').map((w) => num('hidden', w));
-  if (s('dropout') !== undefined) model.dropout = num('dropout', s('dropout')!);
-  if (s('batch-size') !== undefined) model.batchSize = num('batch-size', s('batch-size')!);
-  if (s('lr') !== undefined) model.learningRate = num('lr', s('lr')!);
+  if (s('folds') !== undefined) split.folds = numberFlag('folds', s('folds')!);
+  if (s('fold') !== undefined) split.useFolds = [numberFlag('fold', s('fold')!)];
+  if (s('seed') !== undefined) split.seed = numberFlag('seed', s('seed')!);
+  if (s('max-steps') !== undefined) model.maxSteps = numberFlag('max-steps', s('max-steps')!);
+  if (s('eval-every') !== undefined) model.evalEvery = numberFlag('eval-every', s('eval-every')!);
+  if (s('patience') !== undefined) model.patience = numberFlag('patience', s('patience')!);
+  if (s('hidden') !== undefined) model.hidden = s('hidden')!.split(',').map((w) => numberFlag('hidden', w));
+  if (s('dropout') !== undefined) model.dropout = numberFlag('dropout', s('dropout')!);
+  if (s('batch-size') !== undefined) model.batchSize = numberFlag('batch-size', s('batch-size')!);
+  if (s('lr') !== undefined) model.learningRate = numberFlag('lr', s('lr')!);
   return parseRunConfig({ ...base, split, model });
 }
 
@@ -101,10 +96,10 @@ export async function run(argv: string[]): Promise<number> {
   const config = configFromTrainFlags(dataFlags, values as TrainFlags);
   const backendFlag = values.backend;
   if (backendFlag !== undefined && !['node', 'wasm', 'cpu'].includes(backendFlag)) {
-    throw new ConfigError([{ field: '--backend', message: `expected node, wasm or cpu, got '${backendFlag}'` }]);
+    throw new UsageError('--backend', `expected node, wasm or cpu, got '${backendFlag}'`);
   }
-  const size = values.size !== undefined ? num('size', values.size) : undefined;
-  if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw new ConfigError([{ field: '--size', message: `expected a positive integer, got '${values.size}'` }]);
+  const size = values.size !== undefined ? numberFlag('size', values.size) : undefined;
+  if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw new UsageError('--size', `expected a positive integer, got '${values.size}'`);
 
   const prepared = await prepareDataset(config);
   const kind = config.split.kinds[0];
