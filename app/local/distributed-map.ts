@@ -42,6 +42,9 @@ export function rewriteDistributedMaps(definition: Record<string, Json>): { defi
       states[name] = state;
       continue;
     }
+    // Fields this runner does not apply are refused, not ignored: a template that starts using one needs it here.
+    const unsupported = ['InputPath', 'OutputPath', 'Parameters', 'ResultSelector', 'ItemsPath'].filter((f) => f in state);
+    if (unsupported.length) throw new Error(`Distributed Map ${name}: the local runner does not apply ${unsupported.join(', ')}`);
     const { Next, End, ResultPath, Retry, Catch, Comment } = state;
     const processor = state.ItemProcessor as { StartAt: string; States: States };
     maps.set(name, { ...(state as unknown as DistributedMapSpec), name, ItemProcessor: { StartAt: processor.StartAt, States: processor.States } });

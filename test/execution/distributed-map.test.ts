@@ -94,6 +94,9 @@ describe('local Distributed Map', () => {
     expect(states.Train).toMatchObject({ Type: 'Task', Resource: LOCAL_DISTRIBUTED_MAP, ResultPath: null, Next: 'Done', Catch: catcher });
     expect(states.Inline.Type).toBe('Map');
     expect([...maps.keys()]).toEqual(['Train']);
+    expect(() => rewriteDistributedMaps({ StartAt: 'Train', States: { Train: { Type: 'Map', ...spec(), ResultSelector: { 'x.$': '$' }, End: true } } })).toThrow(
+      /Distributed Map Train: the local runner does not apply ResultSelector/,
+    );
   });
 
   it('reads plain paths only', () => {
