@@ -6,7 +6,7 @@ import { compareScores, pairScores, SCORE_NAMES, scoreSeconds, type ScoreName } 
 import type { AnalyseInput } from './analyseInput.ts';
 import { costTable } from './cost.ts';
 import { fitKey, planFits, type PlannedFit } from './fitPlan.ts';
-import { PENALISED_TEST_NOTE } from './fitPlanned.ts';
+import { PENALISED_INFERENCE_NOTE, PENALISED_TEST_NOTE } from './fitPlanned.ts';
 import { matchResults } from './observations.ts';
 import { lookaheadEstimates, tagGroupsOf, tagScores } from './scores.ts';
 import { singleVsAll } from './singleVsAll.ts';
@@ -61,7 +61,9 @@ function readRate(stored: StoredFits, fit: CurveFit, rate: string, fitFailure: s
   if (!test && !fit.penalty) return { reason: `F-test: ${stored.testFailure(fit, rate)}` };
   const s = fit.params[rate];
   const a = fit.params.a;
-  const inference = derivedInference([fit], (q) => q[rate], alpha);
+  const jackknifed = derivedInference([fit], (q) => q[rate], alpha);
+  // A penalised rate keeps its estimate, not its test (PENALISED_INFERENCE_NOTE).
+  const inference = fit.penalty ? { groups: jackknifed.groups, se: null, df: null, t: null, p: null, ci: null, note: PENALISED_INFERENCE_NOTE } : jackknifed;
   const profile = fit.profileCi?.[rate];
   const profileCiNote = fit.profileCiNote?.[rate];
   return {
@@ -75,7 +77,7 @@ function readRate(stored: StoredFits, fit: CurveFit, rate: string, fitFailure: s
     a,
     aCi: derivedInference([fit], (q) => q.a, alpha).ci,
     exchangeRate: s / a,
-    exchangeRateCi: derivedInference([fit], (q) => q[rate] / q.a, alpha).ci,
+    exchangeRateCi: fit.penalty ? null : derivedInference([fit], (q) => q[rate] / q.a, alpha).ci,
     ...(test
       ? {
           independentPoints: {

@@ -1,13 +1,13 @@
 // The random design with more tasks than the exact joint search takes (docs/methods.md, "The joint model at
-// scale"): through the Fit and Transfer steps, each target's joint fit is penalised, its rates come with their
-// replicate-level intervals and verdicts, the planted pairs lead, and the report rows say why there is no F-test.
+// scale"): through the Fit and Transfer steps, each target's joint fit is penalised, the planted pairs lead, and the
+// rows carry the estimate without an interval or verdict (the penalised test is not calibrated) and say why.
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../lib/config.ts';
 import { JOINT_EXACT_MAX_SOURCES } from '../../lib/curves/penalisedJoint.ts';
 import { enumeratePoints } from '../../lib/design/index.ts';
 import { pointResultsFromLaws, type TransferLaw } from '../../lib/synthetic/curveLaws.ts';
 import { deriveTransfer, fitRun } from '../../lib/transfer/index.ts';
-import { PENALISED_TEST_NOTE } from '../../lib/transfer/fitPlanned.ts';
+import { PENALISED_INFERENCE_NOTE, PENALISED_TEST_NOTE } from '../../lib/transfer/fitPlanned.ts';
 
 const K = 16;
 const tasks = Array.from({ length: K }, (_, i) => `T${String(i).padStart(2, '0')}`);
@@ -17,7 +17,7 @@ const laws: Record<string, TransferLaw> = Object.fromEntries(
 );
 
 describe('the joint model at scale', () => {
-  it(`penalises a ${K}-task random design (${K - 1} sources > ${JOINT_EXACT_MAX_SOURCES}) and infers its rates from the replicates`, () => {
+  it(`penalises a ${K}-task random design (${K - 1} sources > ${JOINT_EXACT_MAX_SOURCES}): planted pairs lead, no verdict is claimed`, () => {
     const config = parseRunConfig({ split: { folds: 5 }, study: { designs: ['random'], seeds: 1, randomRuns: 24, placebo: { sources: [] }, tag: { enabled: false }, lookahead: { enabled: false } } });
     const available = [0, 1, 2, 3, 4].flatMap((fold) => tasks.map((task) => ({ split: 'random' as const, fold, task, nTrain: 512 })));
     const plan = enumeratePoints(config, available);
@@ -37,16 +37,12 @@ describe('the joint model at scale', () => {
     for (const r of rows) {
       expect(r.independentPoints).toBeUndefined();
       expect(r.independentPointsNote).toBe(PENALISED_TEST_NOTE);
-      expect(r.inference.groups).toBe(5);
+      expect(r.inference).toMatchObject({ groups: 5, p: null, ci: null, note: PENALISED_INFERENCE_NOTE });
+      expect([r.p, r.q, r.verdict, r.ci]).toEqual([null, null, null, null]);
     }
     const bySize = [...rows].sort((p, q) => Math.abs(q.s) - Math.abs(p.s)).slice(0, 3);
     expect(bySize.map((r) => r.source).sort()).toEqual(['T01', 'T02', 'T03']);
     expect(rows.find((r) => r.source === 'T01')!.s).toBeGreaterThan(0);
     expect(rows.find((r) => r.source === 'T03')!.s).toBeLessThan(0);
-    // No transfer anywhere else: after FDR control, (almost) nothing called among the 225 null pairs.
-    const nullRows = transfer.pairwise.filter((p) => p.design === 'random' && !(p.target === 'T00' && ['T01', 'T02', 'T03'].includes(p.source)));
-    const called = nullRows.filter((p) => p.verdict === 'positive' || p.verdict === 'negative').length;
-    console.log(`penalised joint, K = ${K}: planted T01/T02/T03 → T00 verdicts ${rows.filter((r) => ['T01', 'T02', 'T03'].includes(r.source)).map((r) => r.verdict).join('/')}; ${called} of ${nullRows.length} null pairs called`);
-    expect(called / nullRows.length).toBeLessThanOrEqual(0.05);
   });
 });
