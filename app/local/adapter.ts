@@ -182,15 +182,18 @@ export class LocalExecutions implements ExecutionPort {
   private overrideFor(execution: string, stateName: string, resource: string, signal: AbortSignal): (input: unknown) => Promise<unknown> {
     const map = this.maps.get(stateName);
     if (map && resource === LOCAL_DISTRIBUTED_MAP) {
-      return (input) =>
-        runDistributedMap(map.spec, input, {
+      return (input) => {
+        // Built when the Map runs (not when its Task is: the overrides include this one), shared by its children.
+        const overrides = this.overridesFor(execution, signal);
+        return runDistributedMap(map.spec, input, {
           readObject: async (bucket, key) => this.options.readObject?.(bucket, key),
           signal,
           runChild: (childInput) => {
-            const child = map.processor.run(childInput as never, { overrides: { taskResourceLocalHandlers: this.overridesFor(execution, signal) as never } });
+            const child = map.processor.run(childInput as never, { overrides: { taskResourceLocalHandlers: overrides as never } });
             return { result: child.result, abort: child.abort };
           },
         });
+      };
     }
     const fnName = this.options.machine.functions.get(resource);
     if (fnName) {

@@ -93,12 +93,12 @@ function reducedObjective(prob: Problem, theta: Float64Array, lambda: number, ro
  * (variable projection, as the exact fits do: it removes the long c–b valley that slows a joint search), θ_0 ≥ 0.
  * Jacobian: Kaufman's, r = y − c + B·u projected off span{1, u}: J_k = −(I − Q)(B·u∘z_k). Returns [c, b, θ…].
  */
-function minimise(prob: Problem, lambda: number, start: Float64Array, rows?: readonly number[]): Float64Array {
+function minimise(prob: Problem, lambda: number, startRates: Float64Array, rows?: readonly number[]): Float64Array {
   const { y, z, q } = prob;
   const points = rows ?? Array.from({ length: y.length }, (_, p) => p);
   const N = points.length;
   const u = new Float64Array(y.length);
-  let theta = start.slice(2);
+  let theta = startRates.slice();
   let f = reducedObjective(prob, theta, lambda, points, u);
   let mu = 1e-3;
   const J = new Float64Array(N * q);
@@ -185,24 +185,11 @@ function minimise(prob: Problem, lambda: number, start: Float64Array, rows?: rea
   return x;
 }
 
-/** Parameters: x = [c, b, θ_0 = a·max n, θ_1…θ_m = ρ_j]. */
-function exponentAt(x: Float64Array, z: Float64Array, p: number, q: number): number {
+/** The fitted curve at data point p, from x = [c, b, θ_0 = a·max n, θ_1…θ_m = ρ_j]: c − exp(b − Σ_k θ_k z_pk). */
+function curveAt(prob: Problem, x: Float64Array, p: number): number {
   let e = x[1];
-  for (let k = 0; k < q; k++) e -= x[2 + k] * z[p * q + k];
-  return e;
-}
-
-/** Σ residual² + λ·Σ ρ_j² and the plain SSE. */
-function objective(prob: Problem, x: Float64Array, lambda: number): { f: number; sse: number } {
-  let sse = 0;
-  const N = prob.y.length;
-  for (let p = 0; p < N; p++) {
-    const r = prob.y[p] - (x[0] - Math.exp(exponentAt(x, prob.z, p, prob.q)));
-    sse += r * r;
-  }
-  let pen = 0;
-  for (let k = 1; k < prob.q; k++) pen += x[2 + k] * x[2 + k];
-  return { f: sse + lambda * pen, sse };
+  for (let k = 0; k < prob.q; k++) e -= x[2 + k] * prob.z[p * prob.q + k];
+  return x[0] - Math.exp(e);
 }
 
 /** Cholesky solve of the symmetric positive definite n×n system A·x = b; null when A is not positive definite. */
@@ -234,17 +221,15 @@ function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Arra
 }
 
 /**
- * The start at the null curve: the target's own rate from its EXP3 fit in n alone, every ρ_j = 0 (c and e^b are
- * solved from the rates). A flat EXP3 fit (a = 0, the data never rise in n alone: transfer may be all there is)
- * starts from a·max n = 1 instead, where the curve's shape is defined.
+ * The rates to start from, at the null curve: the target's own rate `a` from its EXP3 fit in n alone, every
+ * ρ_j = 0 (c and e^b are solved from the rates). A flat EXP3 fit (a = 0, the data never rise in n alone: transfer
+ * may be all there is) starts from a·max n = 1 instead, where the curve's shape is defined.
  */
-function nullStart(prob: Problem, null3: { a: number; b: number; c: number }): Float64Array {
-  const x = new Float64Array(prob.q + 2);
-  x[0] = null3.c;
-  x[1] = null3.b;
-  const scaled = null3.a * prob.scales[0];
-  x[2] = Number.isFinite(scaled) && scaled > 0 ? scaled : 1;
-  return x;
+function nullRates(prob: Problem, a: number): Float64Array {
+  const theta = new Float64Array(prob.q);
+  const scaled = a * prob.scales[0];
+  theta[0] = Number.isFinite(scaled) && scaled > 0 ? scaled : 1;
+  return theta;
 }
 
 function toParams(prob: Problem, x: Float64Array, names: readonly string[]): Record<string, number> {
@@ -256,15 +241,15 @@ function toParams(prob: Problem, x: Float64Array, names: readonly string[]): Rec
 }
 
 /**
- * The penalised joint fit. `null3` is the target's EXP3 fit in n (the start, and σ̂² = its SSE/(N − 3) scales the
- * λ grid); `lambda` fixes the penalty instead of choosing it (the jackknife refits choose their own).
+ * The penalised joint fit. `null3` is the target's EXP3 fit in n (its rate a is the start, and σ̂² = its SSE/(N − 3)
+ * scales the λ grid); `lambda` fixes the penalty instead of choosing it (the jackknife refits keep the full data's).
  */
-export function fitPenalisedJoint(data: CurveData, null3: { a: number; b: number; c: number; sse: number }, options: { lambda?: number } = {}): PenalisedJointFit {
+export function fitPenalisedJoint(data: CurveData, null3: { a: number; sse: number }, options: { lambda?: number } = {}): PenalisedJointFit {
   const prob = problemOf(data);
   const N = data.y.length;
   const names = sourceNamesOf(data);
   const sigma2 = Math.max(null3.sse / Math.max(N - 3, 1), 1e-12);
-  const start = nullStart(prob, null3);
+  const start = nullRates(prob, null3.a);
 
   let lambda = options.lambda;
   let cvError = Number.NaN;
@@ -277,11 +262,11 @@ export function fitPenalisedJoint(data: CurveData, null3: { a: number; b: number
     // error can be flat over the strong end (every rate ≈ 0) and fall only past it.
     for (const k of [...PENALTY_EXPONENTS].reverse()) {
       const l = sigma2 * 10 ** k;
-      warm = minimise(prob, l, warm);
+      warm = minimise(prob, l, warm).subarray(2);
       const perGroup = groups.map((held) => {
         const out = new Set(held);
         const x = minimise(prob, l, warm, data.y.flatMap((_, p) => (out.has(p) ? [] : [p])));
-        return held.reduce((e, p) => e + (prob.y[p] - (x[0] - Math.exp(exponentAt(x, prob.z, p, prob.q)))) ** 2, 0);
+        return held.reduce((e, p) => e + (prob.y[p] - curveAt(prob, x, p)) ** 2, 0);
       });
       const G = perGroup.length;
       const error = perGroup.reduce((a, b) => a + b, 0);
@@ -299,13 +284,13 @@ export function fitPenalisedJoint(data: CurveData, null3: { a: number; b: number
     cvError = chosen.error;
   }
   const x = minimise(prob, lambda, start);
-  const { sse } = objective(prob, x, lambda);
+  const fitted = data.y.map((_, p) => curveAt(prob, x, p));
+  const sse = fitted.reduce((s, f, p) => s + (data.y[p] - f) ** 2, 0);
   const params = toParams(prob, x, names);
   const predictAt = (point: CurvePoint) => {
     let e = params.b - params.a * point.n;
     names.forEach((name, j) => (e -= params[`s_${name}`] * (point.nSources?.[j] ?? 0)));
     return params.c - Math.exp(e);
   };
-  const fitted = data.y.map((_, p) => x[0] - Math.exp(exponentAt(x, prob.z, p, prob.q)));
   return { params, sse, fitted, predictAt, penalty: { lambda, sigma2, cvError, criterion: options.lambda === undefined ? 'leave-one-replicate-out' : 'fixed' } };
 }

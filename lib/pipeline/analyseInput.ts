@@ -13,6 +13,6 @@ export async function analyseInput(ctx: StepContext): Promise<AnalyseInput> {
   const key = runLayout(ctx.runId).plan;
   const plan = await getJson<StoredPlan>(ctx.store, key);
   if (!plan) throw new ComputationError(`run '${ctx.runId}' has no plan (${ctx.store.describe(key)}): the Plan step has not run`);
-  const results = await readPointResults(ctx, (p) => analysedResult(p));
+  const results = await readPointResults(ctx, analysedResult);
   return { runId: ctx.runId, config: plan.config, points: plan.points, results, caps: plan.caps };
 }

@@ -39,9 +39,9 @@ export function analysedTasks(spec: PointSpec): string[] {
 
 /** A result with the metrics of its analysed tasks only (what the Fit and Transfer steps read of it). */
 export function analysedResult(result: PointResult, spec: PointSpec = result.spec): PointResult {
-  const keep = analysedTasks(spec);
-  if (keep.length === Object.keys(result.metrics).length) return result;
-  return { ...result, metrics: Object.fromEntries(keep.filter((t) => result.metrics[t]).map((t) => [t, result.metrics[t]])) };
+  const keep = new Set(analysedTasks(spec));
+  if (Object.keys(result.metrics).every((t) => keep.has(t))) return result;
+  return { ...result, metrics: Object.fromEntries(Object.entries(result.metrics).filter(([t]) => keep.has(t))) };
 }
 
 /**
