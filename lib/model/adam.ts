@@ -72,7 +72,7 @@ export class Adam {
         // One pass over w, m, v, g (mtlc's kernel); new buffers, so snapshots sharing the old ones stay valid.
         const m0 = old?.m ?? tf.zerosLike(variable);
         const v0 = old?.v ?? tf.zerosLike(variable);
-        const [w1, m1, v1] = tf.engine().runKernel(ADAM, { w: variable, m: m0, v: v0, g }, { beta1, beta2, stepSize, vCorrection, epsilon }) as tfType.Tensor[];
+        const [w1, m1, v1] = tf.engine().runKernel(ADAM, { w: variable, m: m0, v: v0, g }, { beta1, beta2, epsilon, slots: [{ stepSize, vCorrection }] }) as tfType.Tensor[];
         variable.assign(w1);
         w1.dispose();
         tf.dispose(old ? [old.m, old.v] : [m0, v0]);

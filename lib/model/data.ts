@@ -45,6 +45,46 @@ export interface TaskDataOptions {
   sparseInput: boolean;
 }
 
+/** A point's labels on the host, row-major [rows × K] over its tasks: y (0/1), observed (label present) and the
+ * training mask (observed and the row trains that task). */
+export interface HostLabels {
+  y: Float32Array;
+  observed: Float32Array;
+  trainMask: Float32Array;
+}
+
+export function hostLabels(labels: LabelMatrix, tasks: readonly string[], trainRows: Record<string, Int32Array>): HostLabels {
+  const nRows = labels.compoundIds.length;
+  const K = tasks.length;
+  const columns = tasks.map((t) => {
+    const c = labels.tasks.indexOf(t);
+    if (c < 0) throw new ComputationError(`task '${t}' is not in the label matrix (tasks: ${labels.tasks.join(', ')})`);
+    return c;
+  });
+  const L = labels.tasks.length;
+  const y = new Float32Array(nRows * K);
+  const observed = new Float32Array(nRows * K);
+  const trainMask = new Float32Array(nRows * K);
+  for (let r = 0; r < nRows; r++) {
+    for (let k = 0; k < K; k++) {
+      const v = labels.labels[r * L + columns[k]];
+      if (v >= 0) {
+        observed[r * K + k] = 1;
+        y[r * K + k] = v;
+      }
+    }
+  }
+  tasks.forEach((t, k) => {
+    const rows = trainRows[t];
+    if (!rows) return;
+    for (const r of rows) {
+      if (r < 0 || r >= nRows) throw new ComputationError(`trainRows['${t}'] holds row ${r}, outside 0..${nRows - 1}`);
+      trainMask[r * K + k] = observed[r * K + k];
+    }
+  });
+  return { y, observed, trainMask };
+}
+
 /**
  * Labels of the chosen tasks, the training mask and the features of every row, resident on the backend.
  * Row numbers are those of the LabelMatrix (features must have the same rows).
@@ -81,33 +121,11 @@ export class TaskData {
     if (featureRows !== nRows) {
       throw new ComputationError(`features have ${featureRows} rows but the label matrix has ${nRows} compounds`);
     }
+    const host = hostLabels(labels, tasks, trainRows);
+    this.hostY = host.y;
+    this.hostObserved = host.observed;
+    this.hostTrainMask = host.trainMask;
     const K = tasks.length;
-    const columns = tasks.map((t) => {
-      const c = labels.tasks.indexOf(t);
-      if (c < 0) throw new ComputationError(`task '${t}' is not in the label matrix (tasks: ${labels.tasks.join(', ')})`);
-      return c;
-    });
-    const L = labels.tasks.length;
-    this.hostY = new Float32Array(nRows * K);
-    this.hostObserved = new Float32Array(nRows * K);
-    this.hostTrainMask = new Float32Array(nRows * K);
-    for (let r = 0; r < nRows; r++) {
-      for (let k = 0; k < K; k++) {
-        const v = labels.labels[r * L + columns[k]];
-        if (v >= 0) {
-          this.hostObserved[r * K + k] = 1;
-          this.hostY[r * K + k] = v;
-        }
-      }
-    }
-    tasks.forEach((t, k) => {
-      const rows = trainRows[t];
-      if (!rows) return;
-      for (const r of rows) {
-        if (r < 0 || r >= nRows) throw new ComputationError(`trainRows['${t}'] holds row ${r}, outside 0..${nRows - 1}`);
-        this.hostTrainMask[r * K + k] = this.hostObserved[r * K + k];
-      }
-    });
     this.y = tf.tensor2d(this.hostY, [nRows, K]);
     this.observed = tf.tensor2d(this.hostObserved, [nRows, K]);
     this.trainMask = tf.tensor2d(this.hostTrainMask, [nRows, K]);

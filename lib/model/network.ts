@@ -4,7 +4,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { Batch } from './data.ts';
 import { Adam, type AdamState } from './adam.ts';
 import { createRng, type Rng } from '../stats/rng.ts';
-import { linearInit } from './init.ts';
+import { networkInit } from './init.ts';
 import { sparseMatMul } from './sparse.ts';
 
 export interface NetworkOptions {
@@ -72,21 +72,17 @@ export class MultiTaskNetwork {
     this.inputDim = options.inputDim;
     this.hidden = [...options.hidden];
     this.dropout = options.dropout;
-    const rng = createRng(options.seed);
-    this.dropoutRng = createRng(rng.int());
+    const init = networkInit(options.seed, options.inputDim, options.hidden, this.tasks.length);
+    this.dropoutRng = createRng(init.dropoutSeed);
     const prefix = `mtlc${++modelCounter}`;
-    this.trunkVariables = [];
-    let fanIn = options.inputDim;
-    options.hidden.forEach((width, l) => {
-      this.trunkVariables.push(
-        tf.variable(tf.tensor2d(linearInit(rng, fanIn, fanIn * width), [fanIn, width]), true, `${prefix}/trunk${l}/kernel`),
-        tf.variable(tf.tensor1d(linearInit(rng, fanIn, width)), true, `${prefix}/trunk${l}/bias`),
-      );
-      fanIn = width;
-    });
-    const K = this.tasks.length;
-    this.headKernel = tf.variable(tf.tensor2d(linearInit(rng, fanIn, fanIn * K), [fanIn, K]), true, `${prefix}/head/kernel`);
-    this.headBias = tf.variable(tf.tensor1d(linearInit(rng, fanIn, K)), true, `${prefix}/head/bias`);
+    const variable = (values: Float32Array, shape: number[], name: string) => tf.variable(tf.tensor(values, shape), true, `${prefix}/${name}`);
+    this.trunkVariables = init.layers.slice(0, -1).flatMap(({ kernel, bias, fanIn, width }, l) => [
+      variable(kernel, [fanIn, width], `trunk${l}/kernel`),
+      variable(bias, [width], `trunk${l}/bias`),
+    ]);
+    const head = init.layers[init.layers.length - 1];
+    this.headKernel = variable(head.kernel, [head.fanIn, head.width], 'head/kernel') as tfType.Variable;
+    this.headBias = variable(head.bias, [head.width], 'head/bias') as tfType.Variable;
     this.optimizer = new Adam(tf, this.variables, { learningRate: options.learningRate });
   }
 

@@ -43,6 +43,99 @@ export interface PointOutput {
   stoppedEarly: boolean;
 }
 
+/** What reading a task's labels needs: its tasks and the host label arrays [rows × K] (TaskData has them). */
+export interface LabelView {
+  tasks: readonly string[];
+  hostY: Float32Array;
+  hostObserved: Float32Array;
+  hostTrainMask: Float32Array;
+}
+
+/** Labelled pairs of task k among `rows` that the train mask admits (the n of the task's metrics). */
+export function trainCount(data: LabelView, k: number, rows: ArrayLike<number>): number {
+  const K = data.tasks.length;
+  let n = 0;
+  for (let i = 0; i < rows.length; i++) n += data.hostTrainMask[rows[i] * K + k];
+  return n;
+}
+
+/**
+ * The per-task early stopping of the training protocol (docs/methods.md, "Training protocol"), shared by the
+ * single and the batched trainer: every check reads one forward pass over the validation then test rows
+ * (`evalRows`); a task's validation AUROC decides, and its test probabilities are kept from its best check so far.
+ */
+export class TaskCheckpoints {
+  readonly evalRows: Int32Array;
+  private readonly K: number;
+  private readonly testProbabilities: Float32Array;
+  private readonly bestScore: (number | null)[];
+  private readonly bestStep: (number | null)[];
+
+  constructor(
+    private readonly data: LabelView,
+    private readonly validationRows: Int32Array,
+    private readonly testRows: Int32Array,
+    private readonly minImprovement: number,
+  ) {
+    this.K = data.tasks.length;
+    this.evalRows = Int32Array.from([...validationRows, ...testRows]);
+    this.testProbabilities = new Float32Array(testRows.length * this.K);
+    this.bestScore = new Array(this.K).fill(null);
+    this.bestStep = new Array(this.K).fill(null);
+  }
+
+  /** Whether the point has validation rows to check on (without, the whole budget is trained and read once). */
+  get validates(): boolean {
+    return this.validationRows.length > 0;
+  }
+
+  /** Records a check at `step` from the probabilities of evalRows [rows × K]; whether it improved any task. */
+  record(step: number, p: Float32Array): boolean {
+    const { K } = this;
+    const nValidation = this.validationRows.length;
+    let improved = false;
+    for (let k = 0; k < K; k++) {
+      const { y, p: scores } = labelledColumn(this.data, this.validationRows, p, k);
+      const score = auroc(y, scores);
+      // The first check, and every one better by more than minImprovement, become the task's best; a task
+      // without a defined validation AUROC (no labels or one class) is read at the last check.
+      const better = score === null || this.bestScore[k] === null || score > this.bestScore[k]! + this.minImprovement;
+      if (!better) continue;
+      if (score !== null) {
+        this.bestScore[k] = score;
+        improved = true;
+      }
+      this.bestStep[k] = step;
+      for (let i = 0; i < this.testRows.length; i++) this.testProbabilities[i * K + k] = p[(nValidation + i) * K + k];
+    }
+    // With no task scored on validation, nothing can stop the run early: it trains the whole budget.
+    return improved || this.bestScore.every((b) => b === null);
+  }
+
+  /** Each task's test metrics at its best check, and that check's step (`steps`, the last, where it has none). */
+  results(trainRows: Int32Array, steps: number): { metrics: Record<string, TaskMetrics>; bestSteps: Record<string, number> } {
+    const metrics: Record<string, TaskMetrics> = {};
+    const bestSteps: Record<string, number> = {};
+    this.data.tasks.forEach((task, k) => {
+      const { y, p } = labelledColumn(this.data, this.testRows, this.testProbabilities, k);
+      metrics[task] = taskMetrics(y, p, trainCount(this.data, k, trainRows));
+      bestSteps[task] = this.bestStep[k] ?? steps;
+    });
+    return { metrics, bestSteps };
+  }
+}
+
+/** A point whose training rows include a test or validation row is refused. */
+export function checkHeldOut(input: Pick<PointInput, 'tasks' | 'trainRows' | 'testRows' | 'validationRows'>): void {
+  const heldOut = new Set(input.testRows);
+  for (const r of input.validationRows) heldOut.add(r);
+  for (const t of input.tasks) {
+    for (const r of input.trainRows[t] ?? []) {
+      if (heldOut.has(r)) throw new ComputationError(`row ${r} is both a training row of task '${t}' and a test or validation row`);
+    }
+  }
+}
+
 /** Rows that train at least one task, ascending. */
 export function unionRows(tasks: readonly string[], trainRows: Record<string, Int32Array>): Int32Array {
   const set = new Set<number>();
@@ -51,7 +144,7 @@ export function unionRows(tasks: readonly string[], trainRows: Record<string, In
 }
 
 /** Labels and probabilities of task k on those of `rows` labelled for it; row i's probabilities are row i of `probabilities` [· × K]. */
-export function labelledColumn(data: TaskData, rows: Int32Array, probabilities: Float32Array, k: number): { y: number[]; p: number[] } {
+export function labelledColumn(data: LabelView, rows: Int32Array, probabilities: Float32Array, k: number): { y: number[]; p: number[] } {
   const K = data.tasks.length;
   const y: number[] = [];
   const p: number[] = [];
@@ -92,47 +185,15 @@ export async function trainPoint(input: PointInput): Promise<PointOutput> {
   if (input.tasks.length === 0) throw new ComputationError('a point needs at least one task');
   const loaded = input.backend ?? (await loadBackend());
   const tf = loaded.tf;
-  const heldOut = new Set(input.testRows);
-  for (const r of input.validationRows) heldOut.add(r);
-  for (const t of input.tasks) {
-    for (const r of input.trainRows[t] ?? []) {
-      if (heldOut.has(r)) throw new ComputationError(`row ${r} is both a training row of task '${t}' and a test or validation row`);
-    }
-  }
+  checkHeldOut(input);
   const rng = createRng(input.seed);
   const trainRows = unionRows(input.tasks, input.trainRows);
   const data = new TaskData(tf, input.features, input.labels, input.tasks, input.trainRows, {
     sparseInput: loaded.backend !== 'tensorflow',
   });
   const model = createNetwork(loaded, data, input.model, rng.int());
-  const K = input.tasks.length;
-  // One forward pass per check over validation and test rows: validation AUROC per task decides, and a task's
-  // test probabilities are kept from its best check so far.
-  const nValidation = input.validationRows.length;
-  const evalRows = Int32Array.from([...input.validationRows, ...input.testRows]);
-  const testProbabilities = new Float32Array(input.testRows.length * K);
-  const bestScore: (number | null)[] = new Array(K).fill(null);
-  const bestStep: (number | null)[] = new Array(K).fill(null);
-  const check = (step: number): boolean => {
-    const p = predictRows(model, data, evalRows);
-    let improved = false;
-    for (let k = 0; k < K; k++) {
-      const { y, p: scores } = labelledColumn(data, input.validationRows, p, k);
-      const score = auroc(y, scores);
-      // The first check, and every one better by more than minImprovement, become the task's best; a task
-      // without a defined validation AUROC (no labels or one class) is read at the last check.
-      const better = score === null || bestScore[k] === null || score > bestScore[k]! + input.model.minImprovement;
-      if (!better) continue;
-      if (score !== null) {
-        bestScore[k] = score;
-        improved = true;
-      }
-      bestStep[k] = step;
-      for (let i = 0; i < input.testRows.length; i++) testProbabilities[i * K + k] = p[(nValidation + i) * K + k];
-    }
-    // With no task scored on validation, nothing can stop the run early: it trains the whole budget.
-    return improved || bestScore.every((b) => b === null);
-  };
+  const checkpoints = new TaskCheckpoints(data, input.validationRows, input.testRows, input.model.minImprovement);
+  const check = (step: number): boolean => checkpoints.record(step, predictRows(model, data, checkpoints.evalRows));
   try {
     const result = await fit(tf, model, data, trainRows, {
       batchSize: input.model.batchSize,
@@ -140,16 +201,10 @@ export async function trainPoint(input: PointInput): Promise<PointOutput> {
       rng: createRng(rng.int()),
       hooks: input.hooks,
       // No validation rows: nothing to check along the way; the one reading is at the last step.
-      ...(nValidation > 0 ? { check } : {}),
+      ...(checkpoints.validates ? { check } : {}),
     });
-    if (nValidation === 0) check(result.steps);
-    const metrics: Record<string, TaskMetrics> = {};
-    const bestSteps: Record<string, number> = {};
-    input.tasks.forEach((task, k) => {
-      const { y, p } = labelledColumn(data, input.testRows, testProbabilities, k);
-      metrics[task] = taskMetrics(y, p, data.trainCount(k, trainRows));
-      bestSteps[task] = bestStep[k] ?? result.steps;
-    });
+    if (!checkpoints.validates) check(result.steps);
+    const { metrics, bestSteps } = checkpoints.results(trainRows, result.steps);
     return {
       metrics,
       seconds: (performance.now() - started) / 1000,

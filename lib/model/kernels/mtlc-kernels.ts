@@ -86,30 +86,77 @@ function scatterAdd(mem: Memory, { inputs, attrs }: Args): Info {
   return out;
 }
 
+/** One slot's Adam factors at its own step t (stepSize = lr/(1 − β₁ᵗ), vCorrection = 1/(1 − β₂ᵗ)); null: the slot
+ * does not step (w, m, v pass through). */
+export type AdamSlot = { stepSize: number; vCorrection: number } | null;
+
+/**
+ * Adam over a variable of `slots.length` equal slots (one per point of a stacked network; a single network is
+ * one slot): slot s covers elements [s·n/S, (s+1)·n/S) and steps with its own factors. Each slot runs exactly as
+ * a variable of its size alone would (SIMD over its first ⌊n/4⌋·4 elements, the rest in a scalar loop).
+ */
+type AdamAttrs = { beta1: number; beta2: number; epsilon: number; slots: AdamSlot[] };
+
+/** The Adam pass of every slot from (w, m, v, g) into (wOut, mOut, vOut), which may be the inputs themselves. */
+function adamSlots(mem: Memory, w: Info, m: Info, v: Info, g: Info, wOut: Info, mOut: Info, vOut: Info, attrs: AdamAttrs): void {
+  const { beta1, beta2, epsilon, slots } = attrs;
+  const n = w.shape.reduce((a, b) => a * b, 1);
+  const per = n / slots.length;
+  if (!Number.isInteger(per)) throw new Error(`MtlcAdam: ${n} elements do not split into ${slots.length} slots`);
+  slots.forEach((slot, s) => {
+    const from = s * per;
+    const to = from + per;
+    if (!slot) {
+      if (wOut !== w) for (const [src, dst] of [[w, wOut], [m, mOut], [v, vOut]]) mem.f32(dst).set(mem.f32(src).subarray(from, to), from);
+      return;
+    }
+    const { stepSize, vCorrection } = slot;
+    let done = from;
+    if (mem.simd && mem.offset) {
+      done = from + per - (per % 4);
+      const o = (t: Info) => mem.offset!(t) + from * 4;
+      mem.simd.adam(o(w), o(m), o(v), o(g), o(wOut), o(mOut), o(vOut), (done - from) * 4, beta1, beta2, stepSize, vCorrection, epsilon);
+    }
+    if (done < to) {
+      const [W, M, V, G, WO, MO, VO] = [w, m, v, g, wOut, mOut, vOut].map((t) => mem.f32(t));
+      for (let i = done; i < to; i++) {
+        const mi = Math.fround(beta1 * M[i] + (1 - beta1) * G[i]);
+        const vi = Math.fround(beta2 * V[i] + (1 - beta2) * G[i] * G[i]);
+        MO[i] = mi;
+        VO[i] = vi;
+        WO[i] = W[i] - (stepSize * mi) / (Math.sqrt(vi * vCorrection) + epsilon);
+      }
+    }
+  });
+}
+
+/**
+ * Adam over a variable of `slots.length` equal slots (one per point of a stacked network; a single network is
+ * one slot): slot s covers elements [s·n/S, (s+1)·n/S) and steps with its own factors. Each slot runs exactly as
+ * a variable of its size alone would (SIMD over its first ⌊n/4⌋·4 elements, the rest in a scalar loop). New
+ * buffers: snapshots that share the old ones (TAG, the snapshot branches) stay valid.
+ */
 function adam(mem: Memory, { inputs, attrs }: Args): Info[] {
   const { w, m, v, g } = inputs;
-  const { beta1, beta2, stepSize, vCorrection, epsilon } = attrs as Record<string, number>;
-  const n = w.shape.reduce((a, b) => a * b, 1);
   const wOut = mem.output(w.shape, false);
   const mOut = mem.output(w.shape, false);
   const vOut = mem.output(w.shape, false);
-  let done = 0;
-  if (mem.simd && mem.offset) {
-    done = n - (n % 4);
-    const o = mem.offset;
-    mem.simd.adam(o(w), o(m), o(v), o(g), o(wOut), o(mOut), o(vOut), done * 4, beta1, beta2, stepSize, vCorrection, epsilon);
-  }
-  if (done < n) {
-    const [W, M, V, G, WO, MO, VO] = [w, m, v, g, wOut, mOut, vOut].map((t) => mem.f32(t));
-    for (let i = done; i < n; i++) {
-      const mi = Math.fround(beta1 * M[i] + (1 - beta1) * G[i]);
-      const vi = Math.fround(beta2 * V[i] + (1 - beta2) * G[i] * G[i]);
-      MO[i] = mi;
-      VO[i] = vi;
-      WO[i] = W[i] - (stepSize * mi) / (Math.sqrt(vi * vCorrection) + epsilon);
-    }
-  }
+  adamSlots(mem, w, m, v, g, wOut, mOut, vOut, attrs as AdamAttrs);
   return [wOut, mOut, vOut];
+}
+
+const MEMORY_OF: Record<string, (backend: any) => Memory> = { wasm: wasmMemory, cpu: cpuMemory };
+
+/**
+ * The same Adam pass, written over w, m and v where they lie (the batched trainer, whose state nothing else
+ * shares: no new buffers, so a step touches each weight's state once). False when the backend has no mtlc kernels.
+ */
+export function adamInPlace(tf: typeof tfType, w: tfType.Tensor, m: tfType.Tensor, v: tfType.Tensor, g: tfType.Tensor, attrs: AdamAttrs): boolean {
+  const memoryOf = MEMORY_OF[tf.getBackend()];
+  if (!memoryOf || !hasMtlcKernels(tf)) return false;
+  const mem = memoryOf(tf.backend());
+  adamSlots(mem, w, m, v, g, w, m, v, attrs);
+  return true;
 }
 
 const installed = new WeakSet<object>();
@@ -118,11 +165,7 @@ const installed = new WeakSet<object>();
 export function installMtlcKernels(tf: typeof tfType): void {
   if (installed.has(tf.engine())) return;
   installed.add(tf.engine());
-  const backends: [string, (backend: any) => Memory][] = [
-    ['wasm', wasmMemory],
-    ['cpu', cpuMemory],
-  ];
-  for (const [backendName, memoryOf] of backends) {
+  for (const [backendName, memoryOf] of Object.entries(MEMORY_OF)) {
     const kernels: [string, (mem: Memory, args: Args) => Info | Info[]][] = [
       [GATHER_ADD, gatherAdd],
       [SCATTER_ADD, scatterAdd],

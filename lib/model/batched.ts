@@ -1,0 +1,322 @@
+// The batched trainer: many points of one shape trained as one program (a StackedNetwork of P slots). Each
+// point follows the training protocol exactly as `trainPoint` runs it alone — same initial weights, batch
+// orders, dropout masks, Adam steps, checks and stopping (docs/methods.md, "Batched training") — and a slot whose
+// point has finished takes the next point of the queue, so the P slots stay busy while points stop at
+// different steps.
+import type { ModelConfig } from '../config.ts';
+import { ComputationError } from '../errors.ts';
+import { createRng, shuffleInPlace, type Rng } from '../stats/rng.ts';
+import type { FeatureMatrix } from '../types.ts';
+import { loadBackend, type LoadedBackend } from './backend.ts';
+import { densify, hostLabels } from './data.ts';
+import { networkInit, type NetworkInit } from './init.ts';
+import { checkHeldOut, TaskCheckpoints, unionRows, type LabelView, type PointInput, type PointOutput } from './point.ts';
+import { sparseBatchIndexes } from './sparse.ts';
+import { hasMtlcKernels } from './kernels/mtlc-kernels.ts';
+import { StackedNetwork, type StackedBatch, type StackedTargets } from './stacked.ts';
+import type * as tfType from '@tensorflow/tfjs';
+
+/** Rows per slot of one evaluation pass (as predictRows' chunks). */
+const EVAL_CHUNK = 1024;
+
+/** What must be equal for points to share one program: the network's shape and training hyper-parameters. */
+export function programKey(input: Pick<PointInput, 'features' | 'tasks' | 'model'>): string {
+  const { hidden, dropout, learningRate, batchSize } = input.model;
+  return JSON.stringify([input.features.dim, input.tasks.length, hidden, dropout, learningRate, batchSize]);
+}
+
+/** One point in a slot: its data on the host and where its training stands (the state `fit` keeps for one point). */
+class SlotPoint implements LabelView {
+  readonly tasks: string[];
+  readonly hostY: Float32Array;
+  readonly hostObserved: Float32Array;
+  readonly hostTrainMask: Float32Array;
+  readonly trainRows: Int32Array;
+  readonly order: Int32Array;
+  readonly batchSize: number;
+  readonly checkpoints: TaskCheckpoints;
+  readonly orderRng: Rng;
+  readonly dropoutRng: Rng;
+  readonly init: NetworkInit;
+  step = 0;
+  /** Next position in `order`; at or past its end, the next step begins a new pass (reshuffled). */
+  next = 0;
+  sinceBest = 0;
+  stoppedEarly = false;
+  done = false;
+  /** Compute seconds charged to the point: its share of every step and check it took part in. */
+  seconds = 0;
+
+  constructor(
+    readonly index: number,
+    readonly input: PointInput,
+    heads: number,
+    inputDim: number,
+  ) {
+    checkHeldOut(input);
+    this.tasks = input.tasks;
+    const host = hostLabels(input.labels, input.tasks, input.trainRows);
+    this.hostY = host.y;
+    this.hostObserved = host.observed;
+    this.hostTrainMask = host.trainMask;
+    this.trainRows = unionRows(input.tasks, input.trainRows);
+    this.order = Int32Array.from(this.trainRows);
+    this.next = this.order.length;
+    this.batchSize = Math.max(1, Math.min(input.model.batchSize, this.order.length));
+    this.checkpoints = new TaskCheckpoints(this, input.validationRows, input.testRows, input.model.minImprovement);
+    // The seeds as trainPoint draws them: the network's, then the batch order's.
+    const rng = createRng(input.seed);
+    const init = networkInit(rng.int(), inputDim, input.model.hidden, heads);
+    this.init = init;
+    this.orderRng = createRng(rng.int());
+    this.dropoutRng = createRng(init.dropoutSeed);
+  }
+
+  /** Whether the point trains at all (a point without training rows is only read once). */
+  get trains(): boolean {
+    return this.order.length > 0 && this.input.model.maxSteps > 0;
+  }
+
+  /** The rows of the point's next step (a new pass reshuffles the order first, as `fit` does). */
+  takeBatch(): Int32Array {
+    if (this.next >= this.order.length) {
+      shuffleInPlace(this.order, this.orderRng);
+      this.next = 0;
+    }
+    const rows = this.order.subarray(this.next, this.next + this.batchSize);
+    this.next += this.batchSize;
+    return rows;
+  }
+
+  /** After a step: whether a check is due now (every evalEvery steps, and at the last step). */
+  checkDue(): boolean {
+    if (!this.checkpoints.validates) return this.step >= this.input.model.maxSteps;
+    return this.step % this.input.model.evalEvery === 0 || this.step >= this.input.model.maxSteps;
+  }
+
+  /** Takes a check's reading; marks the point done when patience or the budget says so. */
+  recordCheck(p: Float32Array): void {
+    const { maxSteps, evalEvery, patience } = this.input.model;
+    const improved = this.checkpoints.record(this.step, p);
+    const periodic = this.checkpoints.validates && this.step % evalEvery === 0 && this.step > 0;
+    if (periodic) {
+      this.sinceBest = improved ? 0 : this.sinceBest + 1;
+      if (this.sinceBest >= patience) {
+        this.stoppedEarly = this.step < maxSteps;
+        this.done = true;
+      }
+    }
+    if (this.step >= maxSteps || !this.trains) this.done = true;
+  }
+}
+
+export interface BatchedOptions {
+  /** Slots of the program (points trained at once); default: `pointsAtOnce` of the shape. */
+  slots?: number;
+  backend?: LoadedBackend;
+  /** Hears each point as it finishes (its index in `inputs`), before the next one starts. */
+  onPoint?(index: number, output: PointOutput): void | Promise<void>;
+}
+
+/** The batched trainer's default slots for a network shape (docs/methods.md, "Batched training"). */
+export function pointsAtOnce(inputDim: number, hidden: readonly number[], heads: number): number {
+  // Each slot holds its weights four times (w, m, v, the gradient) plus the step's temporaries; keep a program
+  // under ~512 MiB and at most 8 slots, past which the per-op overhead is already paid off.
+  let params = 0;
+  let fanIn = inputDim;
+  for (const width of [...hidden, heads]) {
+    params += (fanIn + 1) * width;
+    fanIn = width;
+  }
+  const bytesPerSlot = params * 4 * 6;
+  return Math.max(1, Math.min(8, Math.floor((512 * 2 ** 20) / bytesPerSlot)));
+}
+
+/**
+ * Trains `inputs` (points without hooks, all of one program shape: see `programKey`) and returns their outputs
+ * in input order. Identical seeds give the results `trainPoint` gives for each point alone.
+ */
+export async function trainPoints(inputs: readonly PointInput[], options: BatchedOptions = {}): Promise<PointOutput[]> {
+  if (inputs.length === 0) return [];
+  const first = inputs[0];
+  const key = programKey(first);
+  for (const input of inputs) {
+    if (input.tasks.length === 0) throw new ComputationError('a point needs at least one task');
+    if (input.hooks) throw new ComputationError('the batched trainer takes no hooks (TAG and the snapshot branches train alone)');
+    if (programKey(input) !== key) throw new ComputationError(`points of one batched program must share the network shape: ${programKey(input)} ≠ ${key}`);
+    if (input.features !== first.features) throw new ComputationError('points of one batched program must share one feature matrix');
+  }
+  const loaded = options.backend ?? first.backend ?? (await loadBackend());
+  const tf = loaded.tf;
+  const K = first.tasks.length;
+  const inputDim = first.features.dim;
+  const slots = Math.max(1, Math.min(inputs.length, options.slots ?? pointsAtOnce(inputDim, first.model.hidden, K)));
+  // Sparse input needs mtlc's gather/scatter kernels (wasm, cpu); tfjs-node multiplies dense rows.
+  const features = new ProgramFeatures(tf, first.features, hasMtlcKernels(tf));
+  const net = new StackedNetwork(tf, { slots, inputDim, hidden: first.model.hidden, heads: K, learningRate: first.model.learningRate });
+  const outputs: PointOutput[] = new Array(inputs.length);
+  const bySlot: (SlotPoint | null)[] = new Array(slots).fill(null);
+  let queued = 0;
+
+  const finish = async (slot: number): Promise<void> => {
+    const point = bySlot[slot]!;
+    bySlot[slot] = null;
+    const { metrics, bestSteps } = point.checkpoints.results(point.trainRows, point.step);
+    const output: PointOutput = {
+      metrics,
+      seconds: point.seconds,
+      backend: loaded.backend,
+      device: loaded.device,
+      steps: point.step,
+      bestSteps,
+      stoppedEarly: point.stoppedEarly,
+    };
+    outputs[point.index] = output;
+    await options.onPoint?.(point.index, output);
+  };
+
+  /** One evaluation pass over the eval rows of the slots in `due`; each slot's reading goes to its point. */
+  const check = (due: number[]): void => {
+    const started = performance.now();
+    const readings = due.map((s) => ({ slot: s, rows: bySlot[s]!.checkpoints.evalRows, p: new Float32Array(bySlot[s]!.checkpoints.evalRows.length * K) }));
+    const longest = Math.max(...readings.map((r) => r.rows.length));
+    for (let start = 0; start < longest; start += EVAL_CHUNK) {
+      const chunk = bySlot.map((_, s) => {
+        const r = readings.find((x) => x.slot === s);
+        return r ? r.rows.subarray(start, start + EVAL_CHUNK) : new Int32Array(0);
+      });
+      const batch = features.batch(chunk, slots, inputDim);
+      const p = net.predict(batch.input);
+      batch.dispose();
+      for (const r of readings) {
+        const rows = chunk[r.slot];
+        for (let i = 0; i < rows.length; i++) for (let k = 0; k < K; k++) r.p[(start + i) * K + k] = p[(r.slot * batch.input.rowsPerSlot + i) * K + k];
+      }
+    }
+    const share = (performance.now() - started) / 1000 / due.length;
+    for (const r of readings) {
+      const point = bySlot[r.slot]!;
+      point.seconds += share;
+      point.recordCheck(r.p);
+    }
+  };
+
+  try {
+    for (;;) {
+      // Fill empty slots; a point that cannot train is read once at step 0 and finishes at once.
+      for (let s = 0; s < slots; s++) {
+        while (!bySlot[s] && queued < inputs.length) {
+          const started = performance.now();
+          const point = new SlotPoint(queued, inputs[queued++], K, inputDim);
+          bySlot[s] = point;
+          net.initSlot(s, point.init);
+          point.seconds += (performance.now() - started) / 1000;
+          if (!point.trains) {
+            check([s]);
+            await finish(s);
+          }
+        }
+      }
+      const active = bySlot.map((p) => p !== null);
+      if (!active.some(Boolean)) break;
+
+      const started = performance.now();
+      const rows = bySlot.map((p) => (p ? p.takeBatch() : new Int32Array(0)));
+      const batch = features.batch(rows, slots, inputDim);
+      const targets = stepTargets(tf, bySlot, rows, batch.input.rowsPerSlot, K, first.model);
+      net.trainStep(batch.input, targets, active);
+      batch.dispose();
+      tf.dispose([targets.y, targets.mask, ...targets.dropout]);
+      const share = (performance.now() - started) / 1000 / active.filter(Boolean).length;
+      const due: number[] = [];
+      bySlot.forEach((p, s) => {
+        if (!p) return;
+        p.step++;
+        p.seconds += share;
+        if (p.checkDue()) due.push(s);
+      });
+      if (due.length) check(due);
+      for (let s = 0; s < slots; s++) if (bySlot[s]?.done) await finish(s);
+    }
+  } finally {
+    net.dispose();
+    features.dispose();
+  }
+  return outputs;
+}
+
+/** Labels, loss masks and dropout masks of one step, each slot's from its own point and dropout stream. */
+function stepTargets(tf: typeof tfType, bySlot: (SlotPoint | null)[], rows: Int32Array[], B: number, K: number, model: ModelConfig): StackedTargets {
+  const P = bySlot.length;
+  const y = new Float32Array(P * B * K);
+  const mask = new Float32Array(P * B * K);
+  bySlot.forEach((point, s) => {
+    if (!point) return;
+    rows[s].forEach((r, i) => {
+      const at = (s * B + i) * K;
+      y.set(point.hostY.subarray(r * K, r * K + K), at);
+      mask.set(point.hostTrainMask.subarray(r * K, r * K + K), at);
+    });
+  });
+  // Inverted dropout, drawn as MultiTaskNetwork draws it: per trunk layer, the slot's real rows × width.
+  const dropout = model.dropout > 0
+    ? model.hidden.map((width) => {
+      const keep = 1 - model.dropout;
+      const scale = 1 / keep;
+      const values = new Float32Array(P * B * width);
+      bySlot.forEach((point, s) => {
+        if (!point) return;
+        const end = (s * B + rows[s].length) * width;
+        for (let i = s * B * width; i < end; i++) values[i] = point.dropoutRng.next() < keep ? scale : 0;
+      });
+      return tf.tensor3d(values, [P, B, width]);
+    })
+    : [];
+  return { y: tf.tensor3d(y, [P, B, K]), mask: tf.tensor3d(mask, [P, B, K]), dropout };
+}
+
+/** The program's input features: sparse index lists per step, or dense rows gathered on the backend (tfjs-node). */
+class ProgramFeatures {
+  private readonly dense?: tfType.Tensor2D;
+
+  constructor(
+    private readonly tf: typeof tfType,
+    private readonly features: FeatureMatrix,
+    sparseInput: boolean,
+  ) {
+    if (features.kind === 'dense') this.dense = tf.tensor2d(features.values, [features.values.length / features.dim, features.dim]);
+    else if (!sparseInput) this.dense = tf.tensor2d(densify(features), [features.offsets.length - 1, features.dim]);
+  }
+
+  /** A stacked batch of each slot's rows, padded to the longest. */
+  batch(rows: Int32Array[], P: number, D: number): { input: StackedBatch; dispose(): void } {
+    const tf = this.tf;
+    const B = Math.max(1, ...rows.map((r) => r.length));
+    if (this.dense) {
+      const index = new Int32Array(P * B).fill(-1);
+      rows.forEach((r, s) => index.set(r, s * B));
+      // Padding rows gather row 0 and are zeroed: their loss mask is 0 anyway, but zero input keeps them inert.
+      const keep = Float32Array.from(index, (r) => (r >= 0 ? 1 : 0));
+      const x = tf.tidy(() => tf.mul(tf.reshape(tf.gather(this.dense!, tf.tensor1d(index.map((r) => Math.max(r, 0)), 'int32')), [P, B, D]), tf.tensor3d(keep, [P, B, 1])) as tfType.Tensor3D);
+      return { input: { rowsPerSlot: B, x }, dispose: () => x.dispose() };
+    }
+    const f = this.features as Extract<FeatureMatrix, { kind: 'sparse' }>;
+    const parts = rows.map((r) => sparseBatchIndexes(f.offsets, f.indices, D, r, false));
+    const nnz = parts.reduce((a, p) => a + p.bits.length, 0);
+    const bits = new Int32Array(nnz);
+    const rowOfEntry = new Int32Array(nnz);
+    let at = 0;
+    parts.forEach((p, s) => {
+      for (let e = 0; e < p.bits.length; e++) {
+        bits[at] = p.bits[e] + s * D;
+        rowOfEntry[at++] = p.rowOfEntry[e] + s * B;
+      }
+    });
+    const sparse = { bits: tf.tensor1d(bits, 'int32'), rowOfEntry: tf.tensor1d(rowOfEntry, 'int32'), size: P * B, entries: nnz };
+    return { input: { rowsPerSlot: B, sparse }, dispose: () => tf.dispose([sparse.bits, sparse.rowOfEntry]) };
+  }
+
+  dispose(): void {
+    this.dense?.dispose();
+  }
+}
