@@ -195,6 +195,8 @@ export const ExecutionConfig = z
     toleratedFailurePercentage: z.number().min(0).max(100).default(0),
     /** Points one training job trains ('auto': about ten minutes of work each; lib/design/jobs.ts). */
     pointsPerJob: z.union([z.literal('auto'), upTo(200)]).default('auto'),
+    /** Points the batched trainer trains at once as one program ('auto': by the network's size; lib/model/batched.ts). */
+    pointsAtOnce: z.union([z.literal('auto'), upTo(64)]).default('auto'),
     /** Local runs: worker processes (default: one per core). */
     workers: upTo(1024).optional(),
   })

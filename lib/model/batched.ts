@@ -12,7 +12,7 @@ import { densify, hostLabels } from './data.ts';
 import { networkInit, type NetworkInit } from './init.ts';
 import { checkHeldOut, TaskCheckpoints, unionRows, type LabelView, type PointInput, type PointOutput } from './point.ts';
 import { sparseBatchIndexes } from './sparse.ts';
-import { hasMtlcKernels } from './kernels/mtlc-kernels.ts';
+import { dropoutMask, hasMtlcKernels, type SparseBackward } from './kernels/mtlc-kernels.ts';
 import { StackedNetwork, type StackedBatch, type StackedTargets } from './stacked.ts';
 import type * as tfType from '@tensorflow/tfjs';
 
@@ -152,8 +152,9 @@ export async function trainPoints(inputs: readonly PointInput[], options: Batche
   const inputDim = first.features.dim;
   const slots = Math.max(1, Math.min(inputs.length, options.slots ?? pointsAtOnce(inputDim, first.model.hidden, K)));
   // Sparse input needs mtlc's gather/scatter kernels (wasm, cpu); tfjs-node multiplies dense rows.
-  const features = new ProgramFeatures(tf, first.features, hasMtlcKernels(tf));
-  const net = new StackedNetwork(tf, { slots, inputDim, hidden: first.model.hidden, heads: K, learningRate: first.model.learningRate });
+  const sparseInput = first.features.kind === 'sparse' && hasMtlcKernels(tf);
+  const features = new ProgramFeatures(tf, first.features, sparseInput);
+  const net = new StackedNetwork(tf, { slots, inputDim, hidden: first.model.hidden, heads: K, learningRate: first.model.learningRate, sparseInput });
   const outputs: PointOutput[] = new Array(inputs.length);
   const bySlot: (SlotPoint | null)[] = new Array(slots).fill(null);
   let queued = 0;
@@ -222,7 +223,7 @@ export async function trainPoints(inputs: readonly PointInput[], options: Batche
 
       const started = performance.now();
       const rows = bySlot.map((p) => (p ? p.takeBatch() : new Int32Array(0)));
-      const batch = features.batch(rows, slots, inputDim);
+      const batch = features.batch(rows, slots, inputDim, true);
       const targets = stepTargets(tf, bySlot, rows, batch.input.rowsPerSlot, K, first.model);
       net.trainStep(batch.input, targets, active);
       batch.dispose();
@@ -258,19 +259,17 @@ function stepTargets(tf: typeof tfType, bySlot: (SlotPoint | null)[], rows: Int3
       mask.set(point.hostTrainMask.subarray(r * K, r * K + K), at);
     });
   });
-  // Inverted dropout, drawn as MultiTaskNetwork draws it: per trunk layer, the slot's real rows × width.
+  // Inverted dropout, drawn as MultiTaskNetwork draws it: per trunk layer, the slot's real rows × width (padding
+  // rows get zeros).
   const dropout = model.dropout > 0
-    ? model.hidden.map((width) => {
-      const keep = 1 - model.dropout;
-      const scale = 1 / keep;
-      const values = new Float32Array(P * B * width);
-      bySlot.forEach((point, s) => {
-        if (!point) return;
-        const end = (s * B + rows[s].length) * width;
-        for (let i = s * B * width; i < end; i++) values[i] = point.dropoutRng.next() < keep ? scale : 0;
+    ? model.hidden.map((width) => tf.tidy(() => {
+      const parts = bySlot.flatMap((point, s) => {
+        const real = point ? [dropoutMask(tf, point.dropoutRng, [rows[s].length, width], model.dropout)] : [];
+        const pad = B - (point ? rows[s].length : 0);
+        return pad > 0 ? [...real, tf.zeros([pad, width])] : real;
       });
-      return tf.tensor3d(values, [P, B, width]);
-    })
+      return tf.reshape(tf.concat(parts, 0), [P, B, width]) as tfType.Tensor3D;
+    }))
     : [];
   return { y: tf.tensor3d(y, [P, B, K]), mask: tf.tensor3d(mask, [P, B, K]), dropout };
 }
@@ -289,7 +288,7 @@ class ProgramFeatures {
   }
 
   /** A stacked batch of each slot's rows, padded to the longest. */
-  batch(rows: Int32Array[], P: number, D: number): { input: StackedBatch; dispose(): void } {
+  batch(rows: Int32Array[], P: number, D: number, withBackward = false): { input: StackedBatch; dispose(): void } {
     const tf = this.tf;
     const B = Math.max(1, ...rows.map((r) => r.length));
     if (this.dense) {
@@ -313,7 +312,26 @@ class ProgramFeatures {
       }
     });
     const sparse = { bits: tf.tensor1d(bits, 'int32'), rowOfEntry: tf.tensor1d(rowOfEntry, 'int32'), size: P * B, entries: nnz };
-    return { input: { rowsPerSlot: B, sparse }, dispose: () => tf.dispose([sparse.bits, sparse.rowOfEntry]) };
+    const owned: tfType.Tensor[] = [sparse.bits, sparse.rowOfEntry];
+    let backward: SparseBackward | undefined;
+    if (withBackward) {
+      // Per slot, its entries by bit (a stable counting sort: rows stay ascending within a bit).
+      const bitStarts = new Int32Array(P * (D + 1));
+      const entryRows = new Int32Array(nnz);
+      let base = 0;
+      parts.forEach((p, s) => {
+        const starts = bitStarts.subarray(s * (D + 1), (s + 1) * (D + 1));
+        for (const b of p.bits) starts[b + 1]++;
+        starts[0] = base;
+        for (let b = 0; b < D; b++) starts[b + 1] += starts[b];
+        const fill = starts.slice(0, D);
+        for (let e = 0; e < p.bits.length; e++) entryRows[fill[p.bits[e]]++] = p.rowOfEntry[e] + s * B;
+        base += p.bits.length;
+      });
+      backward = { entryRows: tf.tensor1d(entryRows, 'int32'), bitStarts: tf.tensor1d(bitStarts, 'int32') };
+      owned.push(backward.entryRows, backward.bitStarts);
+    }
+    return { input: { rowsPerSlot: B, sparse, ...(backward ? { backward } : {}) }, dispose: () => tf.dispose(owned) };
   }
 
   dispose(): void {

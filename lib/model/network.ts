@@ -6,6 +6,7 @@ import { Adam, type AdamState } from './adam.ts';
 import { createRng, type Rng } from '../stats/rng.ts';
 import { networkInit } from './init.ts';
 import { sparseMatMul } from './sparse.ts';
+import { dropoutMask } from './kernels/mtlc-kernels.ts';
 
 export interface NetworkOptions {
   inputDim: number;
@@ -149,12 +150,9 @@ export class MultiTaskNetwork {
    * is reproducible from its seed alone; one multiply, its gradient is the same mask.
    */
   private dropoutMask(rows: number, width: number): tfType.Tensor2D {
-    const keep = 1 - this.dropout;
-    const scale = 1 / keep;
-    const mask = new Float32Array(rows * width);
-    for (let i = 0; i < mask.length; i++) mask[i] = this.dropoutRng.next() < keep ? scale : 0;
-    return this.tf.tensor2d(mask, [rows, width]);
+    return dropoutMask(this.tf, this.dropoutRng, [rows, width], this.dropout) as tfType.Tensor2D;
   }
+
 
   /** Logits z [B, K]. */
   logits(batch: Batch, options: ForwardOptions = {}): tfType.Tensor2D {

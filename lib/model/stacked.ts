@@ -4,7 +4,7 @@
 // has its own rows, labels, masks, dropout stream, loss normalisation and Adam step count, and a slot that has
 // finished stops updating while the others go on.
 import type * as tfType from '@tensorflow/tfjs';
-import { adamInPlace, type AdamSlot } from './kernels/mtlc-kernels.ts';
+import { ADAM, GATHER_ADD, hasMtlcKernels, hasSparseAdam, sparseAdamInPlace, writeSlotInPlace, type AdamAttrs, type AdamSlot, type SparseBackward } from './kernels/mtlc-kernels.ts';
 import { sparseMatMul, type SparseBatch } from './sparse.ts';
 import type { NetworkInit } from './init.ts';
 
@@ -14,6 +14,8 @@ export interface StackedOptions {
   hidden: readonly number[];
   /** Heads (tasks) per slot: every slot of a stacked network has the same K. */
   heads: number;
+  /** Whether batches feed the first layer sparse (gather-add) rather than by a dense matMul. */
+  sparseInput: boolean;
   learningRate: number;
 }
 
@@ -23,6 +25,8 @@ export interface StackedBatch {
   rowsPerSlot: number;
   /** Sparse first layer: entries address the flattened [P·D, H] kernel (bit + s·D) and [P·B] rows (i + s·B). */
   sparse?: SparseBatch;
+  /** The same entries by bit, per slot (for the fused backward and Adam of the first layer, where it runs). */
+  backward?: SparseBackward;
   /** Dense first layer: [P, B, D]. */
   x?: tfType.Tensor3D;
 }
@@ -61,37 +65,54 @@ class SlotAdam {
   resetSlot(slot: number): void {
     this.steps[slot] = 0;
     this.moments.forEach((moment) => {
-      const { m, v } = moment;
-      moment.m = writeSlot(this.tf, m, slot, this.tf.zeros(m.shape.slice(1)));
-      moment.v = writeSlot(this.tf, v, slot, this.tf.zeros(v.shape.slice(1)));
-      this.tf.dispose([m, v]);
+      for (const key of ['m', 'v'] as const) {
+        const old = moment[key];
+        if (writeSlotInPlace(this.tf, old, slot, 0)) continue;
+        moment[key] = writeSlot(this.tf, old, slot, this.tf.zeros(old.shape.slice(1)));
+        old.dispose();
+      }
     });
   }
 
-  apply(grads: tfType.Tensor[], active: readonly boolean[]): void {
-    const tf = this.tf;
+  /** Advances the step count of the active slots; the Adam factors of this step (null for an idle slot). */
+  step(active: readonly boolean[]): AdamAttrs {
     const slots: AdamSlot[] = active.map((on, s) => {
       if (!on) return null;
       const t = ++this.steps[s];
       return { stepSize: this.learningRate / (1 - BETA1 ** t), vCorrection: 1 / (1 - BETA2 ** t) };
     });
-    const attrs = { beta1: BETA1, beta2: BETA2, epsilon: EPSILON, slots };
-    this.variables.forEach((w, i) => {
-      const g = grads[i];
-      const { m, v } = this.moments[i];
-      if (adamInPlace(tf, w, m, v, g, attrs)) return;
-      const [w1, m1, v1] = tf.tidy(() => {
+    return { beta1: BETA1, beta2: BETA2, epsilon: EPSILON, slots };
+  }
+
+  /**
+   * Variable i's Adam step with its dense gradient g, into new buffers. Never in place: tfjs-backend-wasm's
+   * matMul keeps XNNPACK operators with the weights packed, keyed by the weight tensor's id (measured: a head
+   * updated in place at P = 1 trained on its stale packed copy), so a weight must get a new tensor each step.
+   */
+  apply(i: number, g: tfType.Tensor, attrs: AdamAttrs): void {
+    const tf = this.tf;
+    const w = this.variables[i];
+    const { m, v } = this.moments[i];
+    const [w1, m1, v1] = hasMtlcKernels(tf)
+      ? (tf.engine().runKernel(ADAM, { w, m, v, g }, attrs as never) as tfType.Tensor[])
+      : tf.tidy(() => {
         const perSlot = (f: (s: NonNullable<AdamSlot>) => number, idle: number) =>
-          tf.tensor(slots.map((s) => (s ? f(s) : idle)), [slots.length, ...w.shape.slice(1).map(() => 1)]);
+          tf.tensor(attrs.slots.map((s) => (s ? f(s) : idle)), [attrs.slots.length, ...w.shape.slice(1).map(() => 1)]);
         const m1 = tf.add(tf.mul(m, BETA1), tf.mul(g, 1 - BETA1));
         const v1 = tf.add(tf.mul(v, BETA2), tf.mul(tf.square(g), 1 - BETA2));
         const update = tf.div(tf.mul(m1, perSlot((s) => s.stepSize, 0)), tf.add(tf.sqrt(tf.mul(v1, perSlot((s) => s.vCorrection, 1))), EPSILON));
         return [tf.sub(w, update), m1, v1];
       });
-      w.assign(w1);
-      tf.dispose([w1, m, v]);
-      this.moments[i] = { m: m1, v: v1 };
-    });
+    w.assign(w1);
+    tf.dispose([w1, m, v]);
+    this.moments[i] = { m: m1, v: v1 };
+  }
+
+  /** Variable i (a sparse first layer's kernel, which no matMul reads): its gradient from dy by the batch's lists,
+   * fused with Adam, in place. */
+  applySparse(i: number, dy: tfType.Tensor, lists: SparseBackward, attrs: AdamAttrs): boolean {
+    const { m, v } = this.moments[i];
+    return sparseAdamInPlace(this.tf, this.variables[i], m, v, dy, lists, attrs);
   }
 
   dispose(): void {
@@ -119,6 +140,7 @@ export class StackedNetwork {
   readonly inputDim: number;
   readonly hidden: readonly number[];
   readonly heads: number;
+  readonly sparseInput: boolean;
   /** Per layer (trunk, then head): kernel [P, fanIn, width], bias [P, 1, width]. */
   readonly kernels: tfType.Variable[];
   readonly biases: tfType.Variable[];
@@ -132,6 +154,7 @@ export class StackedNetwork {
     this.inputDim = options.inputDim;
     this.hidden = [...options.hidden];
     this.heads = options.heads;
+    this.sparseInput = options.sparseInput;
     const widths = [...options.hidden, options.heads];
     let fanIn = options.inputDim;
     this.kernels = [];
@@ -157,6 +180,8 @@ export class StackedNetwork {
         [this.kernels[l], kernel, [fanIn, width]],
         [this.biases[l], bias, [1, width]],
       ] as const) {
+        // The big sparse first-layer kernel is written where it lies (no matMul reads it); the rest are copied.
+        if (variable === this.kernels[0] && this.sparseInput && writeSlotInPlace(tf, variable, slot, values)) continue;
         const next = writeSlot(tf, variable, slot, tf.tensor(values, [...shape]));
         variable.assign(next);
         next.dispose();
@@ -165,21 +190,20 @@ export class StackedNetwork {
     this.optimizer.resetSlot(slot);
   }
 
-  /** Logits [P, B, K]; dropout masks (one per trunk layer) on in training, none in evaluation. */
-  logits(batch: StackedBatch, dropout: readonly tfType.Tensor3D[] = []): tfType.Tensor3D {
+  /** The first layer's product x·W₁ [P, B, H] (before its bias). */
+  private firstProduct(batch: StackedBatch): tfType.Tensor3D {
     const tf = this.tf;
-    const P = this.slots;
-    const B = batch.rowsPerSlot;
-    let h: tfType.Tensor3D;
     const w1 = this.kernels[0];
-    if (batch.sparse) {
-      const [, D, H] = w1.shape;
-      h = tf.reshape(sparseMatMul(tf, batch.sparse, tf.reshape(w1, [P * D, H])), [P, B, H]);
-    } else if (batch.x) {
-      h = tf.matMul(batch.x, w1 as tfType.Tensor3D);
-    } else {
-      throw new Error('stacked batch has neither dense (x) nor sparse input');
-    }
+    const [P, D, H] = w1.shape as [number, number, number];
+    if (batch.sparse) return tf.reshape(sparseMatMul(tf, batch.sparse, tf.reshape(w1, [P * D, H])), [P, batch.rowsPerSlot, H]);
+    if (batch.x) return tf.matMul(batch.x, w1 as tfType.Tensor3D);
+    throw new Error('stacked batch has neither dense (x) nor sparse input');
+  }
+
+  /** Logits [P, B, K] from the first layer's product; dropout masks (one per trunk layer) in training, none in evaluation. */
+  private logitsFrom(first: tfType.Tensor3D, dropout: readonly tfType.Tensor3D[]): tfType.Tensor3D {
+    const tf = this.tf;
+    let h = first;
     for (let l = 0; l < this.kernels.length; l++) {
       if (l > 0) h = tf.matMul(h, this.kernels[l] as tfType.Tensor3D);
       h = tf.add(h, this.biases[l]);
@@ -190,24 +214,46 @@ export class StackedNetwork {
     return h;
   }
 
+  logits(batch: StackedBatch, dropout: readonly tfType.Tensor3D[] = []): tfType.Tensor3D {
+    return this.logitsFrom(this.firstProduct(batch), dropout);
+  }
+
   /** Σ_s L_s: each slot's mean masked cross-entropy (the per-pair loss of lib/model/network.ts). */
-  loss(batch: StackedBatch, targets: StackedTargets): tfType.Scalar {
+  private lossFrom(z: tfType.Tensor3D, targets: StackedTargets): tfType.Scalar {
     const tf = this.tf;
-    const z = this.logits(batch, targets.dropout);
     const pair = tf.add(tf.sub(tf.relu(z), tf.mul(z, targets.y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
     const perSlot = tf.div(tf.sum(tf.mul(pair, targets.mask), [1, 2]), tf.maximum(tf.sum(targets.mask, [1, 2]), 1));
     return tf.sum(perSlot);
   }
 
-  /** One optimisation step of every active slot. */
+  loss(batch: StackedBatch, targets: StackedTargets): tfType.Scalar {
+    return this.lossFrom(this.logits(batch, targets.dropout), targets);
+  }
+
+  /**
+   * One optimisation step of every active slot. With a sparse batch on the SIMD kernels, the first layer leaves
+   * the tape: its product is a plain input, and its weight gradient (the scatter-add of that input's gradient)
+   * is fused into its Adam step (the same bits as scatter-add then Adam, without the dense [P, D, H] gradient).
+   */
   trainStep(batch: StackedBatch, targets: StackedTargets, active: readonly boolean[]): void {
     const tf = this.tf;
     const variables = this.variables;
+    const attrs = this.optimizer.step(active);
+    const [w1, ...rest] = variables;
+    const [P, D, H] = w1.shape as [number, number, number];
+    if (batch.sparse && batch.backward && H % 4 === 0 && hasSparseAdam(tf)) {
+      const flat = tf.reshape(w1, [P * D, H]);
+      const product = tf.engine().runKernel(GATHER_ADD, { weights: flat, bits: batch.sparse.bits, rows: batch.sparse.rowOfEntry }, { batchSize: batch.sparse.size }) as tfType.Tensor;
+      const first = tf.reshape(product, [P, batch.rowsPerSlot, H]) as tfType.Tensor3D;
+      tf.dispose([flat, product]);
+      const { value, grads } = tf.valueAndGrads((x: tfType.Tensor) => this.lossFrom(this.logitsFrom(x as tfType.Tensor3D, targets.dropout), targets))([first, ...rest]);
+      rest.forEach((_, j) => this.optimizer.apply(j + 1, grads[j + 1], attrs));
+      if (!this.optimizer.applySparse(0, grads[0], batch.backward, attrs)) throw new Error('the fused sparse Adam is not available on this backend');
+      tf.dispose([first, value, ...grads]);
+      return;
+    }
     const { grads, value } = tf.variableGrads(() => this.loss(batch, targets), variables);
-    this.optimizer.apply(
-      variables.map((v) => grads[v.name]),
-      active,
-    );
+    variables.forEach((v, i) => this.optimizer.apply(i, grads[v.name], attrs));
     tf.dispose([value, ...Object.values(grads)]);
   }
 

@@ -2,7 +2,7 @@
 export type { StepContext } from './context.ts';
 export { validateConfigText, readRunConfig, type ConfigValidation } from './config.ts';
 export { planStep, type PlanOutput } from './plan.ts';
-export { trainStep, trainPointsStep, type TrainOutput, type TrainPointsOutput, type PointOutcome } from './train.ts';
+export { trainPointsStep, type TrainOutput, type TrainPointsOutput, type PointOutcome } from './train.ts';
 export { fitStep } from './fits.ts';
 export { transferStep } from './transfer.ts';
 export { planFitsStep, fitShardStep, mergeFitsStep, fitShardKey, fitShardsPrefix, type PlanFitsOutput, type FitShardOutput } from './fits.ts';

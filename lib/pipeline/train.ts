@@ -3,7 +3,8 @@
 import { ComputationError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
 import { putJson } from '../storage/port.ts';
-import { trainSpec } from '../training/point.ts';
+import { trainSpecs, type TrainingSource } from '../training/point.ts';
+import type { PointSpec } from '../types.ts';
 import type { StepContext } from './context.ts';
 import { loadPreparedRun } from './prepared.ts';
 import { pointIsDone } from './points.ts';
@@ -22,39 +23,54 @@ export interface TrainPointsOutput {
   seconds: number;
 }
 
-/** Trains one point of the run into points/<id>.json (a point already stored whole is skipped). */
-export async function trainStep(ctx: StepContext & { pointId: string }): Promise<TrainOutput> {
-  const key = runLayout(ctx.runId).point(ctx.pointId);
-  if (await pointIsDone(ctx, ctx.pointId)) return { pointId: ctx.pointId, seconds: 0, skipped: true };
-  const run = await loadPreparedRun(ctx);
-  const spec = run.plan.points.find((p) => p.id === ctx.pointId);
-  if (!spec) throw new ComputationError(`point '${ctx.pointId}' is not in the plan of run '${ctx.runId}'`);
-  const assignment = run.splits.get(spec.split);
-  if (!assignment) throw new ComputationError(`point ${spec.id}: the run has no '${spec.split}' split`);
-  const result = await trainSpec({ features: run.dataset.features, labels: run.dataset.labels, assignment }, spec, run.plan.config.model);
-  await putJson(ctx.store, key, result);
-  return { pointId: spec.id, seconds: result.seconds, skipped: false };
-}
-
 /**
- * Trains a job's points one after another. A point that fails does not stop the others: the job trains the rest,
- * then fails naming every failed point (Batch marks it FAILED and the Map counts it; a re-run trains only what is
- * missing). `onPoint` hears each point as it ends (progress lines, the local progress bar).
+ * Trains a job's points: the run is read once, points already stored are skipped, and the rest train by
+ * `trainSpecs` (points of one network shape as one batched program), each stored as soon as it finishes. A point
+ * that fails does not stop the others: the job trains the rest, then fails naming every failed point (Batch marks
+ * it FAILED and the Map counts it; a re-run trains only what is missing). `onPoint` hears each point as it ends
+ * (progress lines, the local progress bar).
  */
 export async function trainPointsStep(ctx: StepContext & { pointIds: readonly string[]; onPoint?(outcome: PointOutcome): void }): Promise<TrainPointsOutput> {
   const started = performance.now();
   const points: TrainOutput[] = [];
   const failed: { pointId: string; error: Error }[] = [];
+  const fail = (pointId: string, error: Error) => {
+    failed.push({ pointId, error });
+    ctx.onPoint?.({ ok: false, pointId, error: { name: error.name, message: error.message } });
+  };
+  const todo: string[] = [];
   for (const pointId of ctx.pointIds) {
-    try {
-      const out = await trainStep({ ...ctx, pointId });
-      points.push(out);
-      ctx.onPoint?.({ ok: true, ...out });
-    } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      failed.push({ pointId, error });
-      ctx.onPoint?.({ ok: false, pointId, error: { name: error.name, message: error.message } });
+    if (!(await pointIsDone(ctx, pointId))) {
+      todo.push(pointId);
+      continue;
     }
+    const out = { pointId, seconds: 0, skipped: true };
+    points.push(out);
+    ctx.onPoint?.({ ok: true, ...out });
+  }
+  if (todo.length) {
+    const run = await loadPreparedRun(ctx);
+    const specs: PointSpec[] = [];
+    for (const pointId of todo) {
+      const spec = run.plan.points.find((p) => p.id === pointId);
+      if (spec) specs.push(spec);
+      else fail(pointId, new ComputationError(`point '${pointId}' is not in the plan of run '${ctx.runId}'`));
+    }
+    const sourceOf = (spec: PointSpec): TrainingSource => {
+      const assignment = run.splits.get(spec.split);
+      if (!assignment) throw new ComputationError(`point ${spec.id}: the run has no '${spec.split}' split`);
+      return { features: run.dataset.features, labels: run.dataset.labels, assignment };
+    };
+    await trainSpecs(sourceOf, specs, run.plan.config.model, {
+      pointsAtOnce: run.plan.config.execution.pointsAtOnce,
+      onPoint: async (result) => {
+        await putJson(ctx.store, runLayout(ctx.runId).point(result.id), result);
+        const out = { pointId: result.id, seconds: result.seconds, skipped: false };
+        points.push(out);
+        ctx.onPoint?.({ ok: true, ...out });
+      },
+      onError: (spec, error) => fail(spec.id, error),
+    });
   }
   if (failed.length) {
     const first = failed[0];

@@ -28,6 +28,9 @@ export interface Rng {
   normal(): number;
   /** Fisher–Yates shuffle in place (see shuffleInPlace); returns the same list. */
   shuffle<L extends MutableList>(items: L): L;
+  /** SFC32's state words (a, b, c, d), live: a kernel that draws from this stream (the dropout masks of
+   * lib/model/kernels) reads them and writes them back advanced, so the stream goes on where the kernel left it. */
+  readonly state: Int32Array;
 }
 
 const TWO_POW_32 = 2 ** 32;
@@ -37,7 +40,7 @@ const TWO_POW_32 = 2 ** 32;
  *   t = a + b + d;  d = d + 1;  a = b ⊕ (b ≫ 9);  b = c + (c ≪ 3);  c = rotl(c, 21) + t;  output t
  * (all mod 2^32). The counter d guarantees a period of at least 2^32; the expected period is ~2^127.
  */
-function sfc32(w0: number, w1: number, w2: number, w3: number): Rng {
+function sfc32(w0: number, w1: number, w2: number, w3: number, warmUp = true): Rng {
   // The state lives in an Int32Array: four closure variables holding uint32 values would be boxed as heap
   // numbers on every step (values ≥ 2^31 are not small integers in V8), which made next() ~2.5× slower.
   const state = Int32Array.of(w0, w1, w2, w3); // (a, b, c, d), stored as int32 bit patterns
@@ -54,11 +57,12 @@ function sfc32(w0: number, w1: number, w2: number, w3: number): Rng {
     return t >>> 0;
   }
   // Warm up: the first outputs of SFC32 are correlated with the seed words.
-  for (let i = 0; i < 12; i++) nextUint32();
+  if (warmUp) for (let i = 0; i < 12; i++) nextUint32();
 
   let spareNormal: number | null = null;
 
   const rng: Rng = {
+    state,
     next() {
       const high = nextUint32() >>> 5; // 27 bits
       const low = nextUint32() >>> 6; // 26 bits
@@ -91,6 +95,11 @@ function sfc32(w0: number, w1: number, w2: number, w3: number): Rng {
     },
   };
   return rng;
+}
+
+/** A generator that goes on from SFC32 state words (a, b, c, d) as they are (no warm-up: a stream's own saved state). */
+export function rngFromState(words: Int32Array): Rng {
+  return sfc32(words[0], words[1], words[2], words[3], false);
 }
 
 /** SplitMix32: a 32-bit counter through an avalanche mix; spreads one seed word over SFC32's state. */

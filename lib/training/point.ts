@@ -4,6 +4,8 @@ import type { ModelConfig } from '../config.ts';
 import { ComputationError } from '../errors.ts';
 import { runBranches } from '../lookahead/branches.ts';
 import { loadBackend, trainPoint, type LoadedBackend, type PointInput } from '../model/index.ts';
+import { programKey, trainPoints } from '../model/batched.ts';
+import { checkHeldOut } from '../model/point.ts';
 import { modelSeed, pointRows } from '../splits/index.ts';
 import { createRng } from '../stats/rng.ts';
 import { trainPointWithTag } from '../tag/run.ts';
@@ -24,12 +26,10 @@ export interface TrainingSource {
  */
 export async function trainSpec(source: TrainingSource, spec: PointSpec, model: ModelConfig, backend?: LoadedBackend): Promise<PointResult> {
   if (spec.probes?.lookahead) return trainBranchJob(source, spec, spec.probes.lookahead, model, backend);
-  const rows = pointRows(source.labels, source.assignment, spec);
-  const seed = modelSeed(spec.split, spec.fold, spec.seed);
-  const input: PointInput = { features: source.features, labels: source.labels, ...rows, model, seed, backend };
+  const input = pointInput(source, spec, model, backend);
   const tag = spec.probes?.tag;
   if (!tag) return { id: spec.id, spec, ...(await trainPoint(input)), finishedAt: new Date().toISOString() };
-  const heldOut = tag.heldOut ? { rows: rows.validationRows, batchSize: model.batchSize, seed: createRng(seed).int() ^ 0x7a6 } : undefined;
+  const heldOut = tag.heldOut ? { rows: input.validationRows, batchSize: model.batchSize, seed: createRng(input.seed).int() ^ 0x7a6 } : undefined;
   const out = await trainPointWithTag(input, { every: tag.every, ...(heldOut ? { heldOut } : {}) });
   return {
     id: spec.id,
@@ -38,6 +38,62 @@ export async function trainSpec(source: TrainingSource, spec: PointSpec, model: 
     finishedAt: new Date().toISOString(),
     tag: { z: out.tag.z, phases: out.tag.phases, ...(out.tag.heldOut ? { heldOut: out.tag.heldOut } : {}), seconds: out.tag.seconds },
   };
+}
+
+/** What a spec trains: its rows from the fold assignment (pointRows) and its replicate's model seed (modelSeed). */
+function pointInput(source: TrainingSource, spec: PointSpec, model: ModelConfig, backend?: LoadedBackend): PointInput {
+  const rows = pointRows(source.labels, source.assignment, spec);
+  return { features: source.features, labels: source.labels, ...rows, model, seed: modelSeed(spec.split, spec.fold, spec.seed), backend };
+}
+
+export interface TrainSpecsOptions {
+  backend?: LoadedBackend;
+  /** Points trained at once by the batched trainer (config `execution.pointsAtOnce`); 'auto': by the network's size. */
+  pointsAtOnce?: number | 'auto';
+  /** Hears each point as it finishes (a job stores it at once: nothing finished is lost to a later failure). */
+  onPoint(result: PointResult): void | Promise<void>;
+  /** Hears each point that failed, with why; the others go on. */
+  onError(spec: PointSpec, error: Error): void | Promise<void>;
+}
+
+/**
+ * Trains a batch of specs by the one protocol: points without probes of one network shape as one program (the
+ * batched trainer, lib/model/batched.ts: the results of training each alone, faster); TAG points and snapshot
+ * branch jobs one by one (their probes step the model themselves).
+ */
+export async function trainSpecs(sourceOf: (spec: PointSpec) => TrainingSource, specs: readonly PointSpec[], model: ModelConfig, options: TrainSpecsOptions): Promise<void> {
+  const programs = new Map<string, { spec: PointSpec; input: PointInput }[]>();
+  const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+  for (const spec of specs) {
+    try {
+      if (spec.probes?.tag || spec.probes?.lookahead) {
+        await options.onPoint(await trainSpec(sourceOf(spec), spec, model, options.backend));
+        continue;
+      }
+      const input = pointInput(sourceOf(spec), spec, model, options.backend);
+      if (input.tasks.length === 0) throw new ComputationError(`point ${spec.id} trains no task`);
+      checkHeldOut(input);
+      const key = programKey(input);
+      programs.set(key, [...(programs.get(key) ?? []), { spec, input }]);
+    } catch (err) {
+      await options.onError(spec, asError(err));
+    }
+  }
+  for (const members of programs.values()) {
+    const reported = new Set<number>();
+    try {
+      await trainPoints(members.map((m) => m.input), {
+        ...(options.pointsAtOnce !== undefined && options.pointsAtOnce !== 'auto' ? { slots: options.pointsAtOnce } : {}),
+        ...(options.backend ? { backend: options.backend } : {}),
+        onPoint: async (i, output) => {
+          reported.add(i);
+          await options.onPoint({ id: members[i].spec.id, spec: members[i].spec, ...output, finishedAt: new Date().toISOString() });
+        },
+      });
+    } catch (err) {
+      for (const [i, m] of members.entries()) if (!reported.has(i)) await options.onError(m.spec, asError(err));
+    }
+  }
 }
 
 /**

@@ -1,7 +1,10 @@
 // mtlc's kernels against the stock tfjs computations they replace, on the wasm (SIMD) and cpu backends.
 import { describe, expect, it } from 'vitest';
 import { Adam, loadBackend, MultiTaskNetwork, TaskData } from '../../lib/model/index.ts';
-import { sleb, uleb } from '../../lib/model/kernels/wasm-asm.ts';
+import { readFileSync } from 'node:fs';
+import { compileKernels, compiledModule, COMPILED } from '../../tools/kernels.ts';
+import { createRng } from '../../lib/stats/rng.ts';
+import { dropoutMask } from '../../lib/model/kernels/mtlc-kernels.ts';
 import { hasMtlcKernels } from '../../lib/model/kernels/mtlc-kernels.ts';
 import { plantedData } from './synthetic.ts';
 
@@ -88,16 +91,25 @@ describe('wasm matMul fix', () => {
   });
 });
 
-describe('wasm binary writer', () => {
-  it('encodes LEB128 integers', () => {
-    expect(uleb(0)).toEqual([0]);
-    expect(uleb(127)).toEqual([0x7f]);
-    expect(uleb(228)).toEqual([0xe4, 0x01]);
-    expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
-    expect(sleb(-1)).toEqual([0x7f]);
-    expect(sleb(64)).toEqual([0xc0, 0x00]);
-    expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+describe('AssemblyScript kernels', () => {
+  it('are checked in as what their source compiles to (npm run build:kernels)', async () => {
+    expect(readFileSync(COMPILED, 'utf8')).toBe(compiledModule(await compileKernels()));
   });
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`draw dropout masks from the generator's own stream on ${backend}, which goes on where the kernel left it`, async () => {
+      const { tf } = await loadBackend(backend);
+      const rate = 0.3;
+      const rng = createRng(11);
+      const mask = dropoutMask(tf, rng, [7, 13], rate);
+      const after = rng.next();
+      const reference = createRng(11);
+      const expected = Array.from({ length: 91 }, () => (reference.next() < 1 - rate ? Math.fround(1 / (1 - rate)) : 0));
+      expect(Array.from(mask.dataSync())).toEqual(expected);
+      expect(after).toBe(reference.next());
+      mask.dispose();
+    });
+  }
 });
 
 describe('sparse first layer on the stock-op path (backends without mtlc kernels)', () => {

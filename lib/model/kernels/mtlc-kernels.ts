@@ -3,10 +3,12 @@
 // plain loops over the backend's arrays. Other backends keep the stock-op paths.
 import type * as tfType from '@tensorflow/tfjs';
 import { instantiateSimdKernels, type SimdKernels } from './simd-module.ts';
+import { rngFromState, type Rng } from '../../stats/rng.ts';
 
 export const GATHER_ADD = 'MtlcSparseGatherAdd';
 export const SCATTER_ADD = 'MtlcSparseScatterAdd';
 export const ADAM = 'MtlcAdam';
+export const DROPOUT_MASK = 'MtlcDropoutMask';
 
 type Info = { dataId: object; shape: number[]; dtype: string };
 type Args = { inputs: Record<string, Info>; backend: any; attrs?: Record<string, any> };
@@ -17,6 +19,7 @@ interface Memory {
   i32(t: Info): Int32Array;
   /** A new float32 output, zero-filled when asked. */
   output(shape: number[], zero: boolean): Info;
+  outputInt32(shape: number[]): Info;
   simd?: SimdKernels;
   offset?(t: Info): number;
 }
@@ -39,6 +42,7 @@ function wasmMemory(backend: any): Memory {
       }
       return out;
     },
+    outputInt32: (shape) => backend.makeOutput(shape, 'int32'),
     simd: simdByBackend.get(backend) ?? undefined,
     offset,
   };
@@ -49,6 +53,7 @@ function cpuMemory(backend: any): Memory {
     f32: (t) => backend.data.get(t.dataId).values as Float32Array,
     i32: (t) => backend.data.get(t.dataId).values as Int32Array,
     output: (shape) => backend.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1))),
+    outputInt32: (shape) => backend.makeTensorInfo(shape, 'int32', new Int32Array(shape.reduce((a, b) => a * b, 1))),
   };
 }
 
@@ -70,10 +75,18 @@ function indexAdd(mem: Memory, dst: Info, src: Info, dstIndex: Info, srcIndex: I
   }
 }
 
+/** out[r] = Σ weights[bits[p]] over the entries p of row r (rows ascending), summed from zero in entry order. */
 function gatherAdd(mem: Memory, { inputs, attrs }: Args): Info {
   const { weights, bits, rows } = inputs;
   const width = weights.shape[1];
-  const out = mem.output([attrs!.batchSize as number, width], true);
+  const batchSize = attrs!.batchSize as number;
+  if (mem.simd && mem.offset && width % 4 === 0) {
+    const out = mem.output([batchSize, width], false);
+    const o = mem.offset;
+    mem.simd.gatherAdd(o(out), o(weights), o(bits), o(rows), bits.shape[0], batchSize, width * 4);
+    return out;
+  }
+  const out = mem.output([batchSize, width], true);
   indexAdd(mem, out, weights, rows, bits, width);
   return out;
 }
@@ -95,7 +108,32 @@ export type AdamSlot = { stepSize: number; vCorrection: number } | null;
  * one slot): slot s covers elements [s·n/S, (s+1)·n/S) and steps with its own factors. Each slot runs exactly as
  * a variable of its size alone would (SIMD over its first ⌊n/4⌋·4 elements, the rest in a scalar loop).
  */
-type AdamAttrs = { beta1: number; beta2: number; epsilon: number; slots: AdamSlot[] };
+/**
+ * An inverted-dropout mask of `shape` from an rng's stream (input `state`: its four SFC32 words, int32): each
+ * value is 1/keep when the stream's next double is below keep, else 0 — what `rng.next() < keep ? 1/keep : 0`
+ * gives, in order. Outputs the mask and the advanced state.
+ */
+function dropoutMaskKernel(mem: Memory, { inputs, attrs }: Args): Info[] {
+  const { state } = inputs;
+  const { shape, keep } = attrs as { shape: number[]; keep: number };
+  const count = shape.reduce((a, b) => a * b, 1);
+  const scale = Math.fround(1 / keep);
+  const out = mem.output(shape, false);
+  const next = mem.outputInt32([4]);
+  mem.i32(next).set(mem.i32(state));
+  if (mem.simd && mem.offset) {
+    mem.simd.dropoutMask(mem.offset(out), count, keep, scale, mem.offset(next));
+  } else {
+    const words = mem.i32(next);
+    const rng = rngFromState(words);
+    const values = mem.f32(out);
+    for (let i = 0; i < count; i++) values[i] = rng.next() < keep ? scale : 0;
+    words.set(rng.state);
+  }
+  return [out, next];
+}
+
+export type AdamAttrs = { beta1: number; beta2: number; epsilon: number; slots: AdamSlot[] };
 
 /** The Adam pass of every slot from (w, m, v, g) into (wOut, mOut, vOut), which may be the inputs themselves. */
 function adamSlots(mem: Memory, w: Info, m: Info, v: Info, g: Info, wOut: Info, mOut: Info, vOut: Info, attrs: AdamAttrs): void {
@@ -147,18 +185,6 @@ function adam(mem: Memory, { inputs, attrs }: Args): Info[] {
 
 const MEMORY_OF: Record<string, (backend: any) => Memory> = { wasm: wasmMemory, cpu: cpuMemory };
 
-/**
- * The same Adam pass, written over w, m and v where they lie (the batched trainer, whose state nothing else
- * shares: no new buffers, so a step touches each weight's state once). False when the backend has no mtlc kernels.
- */
-export function adamInPlace(tf: typeof tfType, w: tfType.Tensor, m: tfType.Tensor, v: tfType.Tensor, g: tfType.Tensor, attrs: AdamAttrs): boolean {
-  const memoryOf = MEMORY_OF[tf.getBackend()];
-  if (!memoryOf || !hasMtlcKernels(tf)) return false;
-  const mem = memoryOf(tf.backend());
-  adamSlots(mem, w, m, v, g, w, m, v, attrs);
-  return true;
-}
-
 const installed = new WeakSet<object>();
 
 /** Registers the kernels for the wasm and cpu backends (once per tfjs instance). */
@@ -170,6 +196,7 @@ export function installMtlcKernels(tf: typeof tfType): void {
       [GATHER_ADD, gatherAdd],
       [SCATTER_ADD, scatterAdd],
       [ADAM, adam],
+      [DROPOUT_MASK, dropoutMaskKernel],
     ];
     for (const [kernelName, impl] of kernels) {
       if (tf.getKernel(kernelName, backendName)) continue;
@@ -181,4 +208,75 @@ export function installMtlcKernels(tf: typeof tfType): void {
 /** Whether the current backend has mtlc's kernels. */
 export function hasMtlcKernels(tf: typeof tfType): boolean {
   return tf.getKernel(ADAM, tf.getBackend()) !== undefined;
+}
+
+/** A sparse first layer's backward lists, CSC: for slot s, the entries of bit j are entryRows[bitStarts[s·(D+1) + j]
+ * … bitStarts[s·(D+1) + j + 1]) (rows of dy, ascending). */
+export interface SparseBackward {
+  entryRows: tfType.Tensor;
+  bitStarts: tfType.Tensor;
+}
+
+/**
+ * The first layer's weight gradient (the scatter-add of dy) fused with its Adam step, in place on the stacked
+ * kernel w [P, D, H] and its moments — the dense gradient is never written. Only with the SIMD kernels (wasm) and
+ * H % 4 == 0, where it gives the bits of scatter-add then Adam; false otherwise (the caller takes that path).
+ */
+export function sparseAdamInPlace(tf: typeof tfType, w: tfType.Tensor, m: tfType.Tensor, v: tfType.Tensor, dy: tfType.Tensor, lists: SparseBackward, attrs: AdamAttrs): boolean {
+  if (tf.getBackend() !== 'wasm' || !hasMtlcKernels(tf)) return false;
+  const mem = wasmMemory(tf.backend());
+  const [P, D, H] = w.shape;
+  if (!mem.simd || !mem.offset || H % 4 !== 0 || attrs.slots.length !== P) return false;
+  const o = mem.offset;
+  const slotBytes = D * H * 4;
+  attrs.slots.forEach((slot, s) => {
+    if (!slot) return;
+    const at = s * slotBytes;
+    mem.simd!.sparseAdam(o(w) + at, o(m) + at, o(v) + at, o(dy), o(lists.entryRows), o(lists.bitStarts) + s * (D + 1) * 4, D, H * 4,
+      attrs.beta1, attrs.beta2, slot.stepSize, slot.vCorrection, attrs.epsilon);
+  });
+  return true;
+}
+
+/**
+ * Writes `values` over slot `slot` of a stacked tensor (its elements [slot·n/P, (slot+1)·n/P)) where it lies; false
+ * where the backend's memory is not reachable (tfjs-node). Only for tensors no matMul reads as weights (see
+ * StackedNetwork): moments, and the sparse first layer's kernel.
+ */
+export function writeSlotInPlace(tf: typeof tfType, t: tfType.Tensor, slot: number, values: Float32Array | number): boolean {
+  const memoryOf = MEMORY_OF[tf.getBackend()];
+  if (!memoryOf) return false;
+  const per = t.size / t.shape[0];
+  const view = memoryOf(tf.backend()).f32(t as unknown as Info);
+  if (typeof values === 'number') view.fill(values, slot * per, (slot + 1) * per);
+  else {
+    if (values.length !== per) throw new Error(`slot of ${per} values written with ${values.length}`);
+    view.set(values, slot * per);
+  }
+  return true;
+}
+
+/** Whether `sparseAdamInPlace` runs on this backend. */
+export function hasSparseAdam(tf: typeof tfType): boolean {
+  return tf.getBackend() === 'wasm' && hasMtlcKernels(tf) && Boolean(wasmMemory(tf.backend()).simd);
+}
+
+/**
+ * An inverted-dropout mask [shape] drawn from `rng` (its stream advances as if `rng.next()` had been called once
+ * per value): 1/keep where the draw is below keep = 1 − rate, else 0. mtlc's kernel where the backend has it;
+ * else the same draws on the host.
+ */
+export function dropoutMask(tf: typeof tfType, rng: Rng, shape: number[], rate: number): tfType.Tensor {
+  const keep = 1 - rate;
+  if (tf.getKernel(DROPOUT_MASK, tf.getBackend())) {
+    const state = tf.tensor1d(rng.state, 'int32');
+    const [mask, next] = tf.engine().runKernel(DROPOUT_MASK, { state }, { shape, keep } as never) as tfType.Tensor[];
+    rng.state.set(next.dataSync() as Int32Array);
+    tf.dispose([state, next]);
+    return mask;
+  }
+  const scale = 1 / keep;
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) values[i] = rng.next() < keep ? scale : 0;
+  return tf.tensor(values, shape);
 }
