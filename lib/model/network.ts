@@ -7,6 +7,7 @@ import { createRng, type Rng } from '../stats/rng.ts';
 import { networkInit } from './init.ts';
 import { sparseMatMul } from './sparse.ts';
 import { dropoutMask } from './kernels/mtlc-kernels.ts';
+import { denseLayer, trunkActivation } from './layers.ts';
 
 export interface NetworkOptions {
   inputDim: number;
@@ -122,26 +123,32 @@ export class MultiTaskNetwork {
     return [this.headKernel, this.headBias];
   }
 
-  /** First trunk layer's pre-activation x·W₁ + b₁: a dense matMul, or the sparse gather-add for fingerprints. */
-  protected firstLayer(batch: Batch): tfType.Tensor2D {
-    const w = this.trunkVariables[0] as tfType.Tensor2D;
-    const product = batch.sparse ? sparseMatMul(this.tf, batch.sparse, w) : batch.x ? this.tf.matMul(batch.x, w) : undefined;
-    if (!product) throw new Error('batch has neither dense (x) nor sparse input');
-    return this.tf.add(product, this.trunkVariables[1]);
+  /** A variable seen as one slot of the stacked layer ops (lib/model/layers.ts): [1, …shape], a bias [1, 1, n]. */
+  private slot(v: tfType.Tensor): tfType.Tensor3D {
+    return this.tf.reshape(v, v.shape.length === 1 ? [1, 1, v.shape[0]] : [1, v.shape[0], v.shape[1]!]) as tfType.Tensor3D;
   }
 
-  /** Output of the shared trunk [B, H_last]. */
+  /** Output of the shared trunk [B, H_last]: the layer ops of lib/model/layers.ts on one slot, as the batched
+   * trainer runs them on many (the same bits). */
   trunkOutput(batch: Batch, options: ForwardOptions = {}): tfType.Tensor2D {
     const tf = this.tf;
     const training = options.training ?? true;
-    let h: tfType.Tensor2D = tf.relu(this.firstLayer(batch));
-    for (let l = 0; l < this.hidden.length; l++) {
-      if (l > 0) {
-        h = tf.relu(tf.add(tf.matMul(h, this.trunkVariables[2 * l] as tfType.Tensor2D), this.trunkVariables[2 * l + 1])) as tfType.Tensor2D;
-      }
-      if (training && this.dropout > 0) h = tf.mul(h, this.dropoutMask(h.shape[0], h.shape[1])) as tfType.Tensor2D;
+    const rows = batch.rows.length;
+    const mask = (width: number) => (training && this.dropout > 0 ? this.slot(this.dropoutMask(rows, width)) : undefined);
+    const [w1, b1] = this.trunkVariables;
+    let h: tfType.Tensor3D;
+    if (batch.sparse) {
+      h = trunkActivation(tf, this.slot(sparseMatMul(tf, batch.sparse, w1 as tfType.Tensor2D)), this.slot(b1), mask(this.hidden[0]));
+    } else if (batch.x) {
+      h = trunkActivation(tf, denseLayer(tf, this.slot(batch.x), this.slot(w1), this.slot(b1)), undefined, mask(this.hidden[0]));
+    } else {
+      throw new Error('batch has neither dense (x) nor sparse input');
     }
-    return h;
+    for (let l = 1; l < this.hidden.length; l++) {
+      const a = denseLayer(tf, h, this.slot(this.trunkVariables[2 * l]), this.slot(this.trunkVariables[2 * l + 1]));
+      h = trunkActivation(tf, a, undefined, mask(this.hidden[l]));
+    }
+    return tf.reshape(h, [rows, this.hidden[this.hidden.length - 1]]);
   }
 
   /**
@@ -157,7 +164,8 @@ export class MultiTaskNetwork {
   /** Logits z [B, K]. */
   logits(batch: Batch, options: ForwardOptions = {}): tfType.Tensor2D {
     const tf = this.tf;
-    return tf.add(tf.matMul(this.trunkOutput(batch, options), this.headKernel as tfType.Tensor2D), this.headBias);
+    const z = denseLayer(tf, this.slot(this.trunkOutput(batch, options)), this.slot(this.headKernel), this.slot(this.headBias));
+    return tf.reshape(z, [batch.rows.length, this.tasks.length]);
   }
 
   /** Predicted probabilities σ(z) [B, K], dropout off. */

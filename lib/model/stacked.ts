@@ -6,6 +6,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { ADAM, GATHER_ADD, hasMtlcKernels, hasSparseAdam, sparseAdamInPlace, writeSlotInPlace, type AdamAttrs, type AdamSlot, type SparseBackward } from './kernels/mtlc-kernels.ts';
 import { sparseMatMul, type SparseBatch } from './sparse.ts';
+import { denseLayer, trunkActivation } from './layers.ts';
 import type { NetworkInit } from './init.ts';
 
 export interface StackedOptions {
@@ -190,32 +191,29 @@ export class StackedNetwork {
     this.optimizer.resetSlot(slot);
   }
 
-  /** The first layer's product x·W₁ [P, B, H] (before its bias). */
-  private firstProduct(batch: StackedBatch): tfType.Tensor3D {
+  /** The first layer's pre-activation [P, B, H]: the sparse gather-add x·W₁ (its bias still to add: `biased`
+   * false), or the dense layer x·W₁ + b₁. */
+  private firstLayer(batch: StackedBatch): { a: tfType.Tensor3D; biased: boolean } {
     const tf = this.tf;
     const w1 = this.kernels[0];
     const [P, D, H] = w1.shape as [number, number, number];
-    if (batch.sparse) return tf.reshape(sparseMatMul(tf, batch.sparse, tf.reshape(w1, [P * D, H])), [P, batch.rowsPerSlot, H]);
-    if (batch.x) return tf.matMul(batch.x, w1 as tfType.Tensor3D);
+    if (batch.sparse) return { a: tf.reshape(sparseMatMul(tf, batch.sparse, tf.reshape(w1, [P * D, H])), [P, batch.rowsPerSlot, H]), biased: false };
+    if (batch.x) return { a: denseLayer(tf, batch.x, w1 as tfType.Tensor3D, this.biases[0] as tfType.Tensor3D), biased: true };
     throw new Error('stacked batch has neither dense (x) nor sparse input');
   }
 
-  /** Logits [P, B, K] from the first layer's product; dropout masks (one per trunk layer) in training, none in evaluation. */
-  private logitsFrom(first: tfType.Tensor3D, dropout: readonly tfType.Tensor3D[]): tfType.Tensor3D {
+  /** Logits [P, B, K] from the first layer's pre-activation; dropout masks (one per trunk layer) in training. */
+  private logitsFrom(first: { a: tfType.Tensor3D; biased: boolean }, dropout: readonly tfType.Tensor3D[]): tfType.Tensor3D {
     const tf = this.tf;
-    let h = first;
-    for (let l = 0; l < this.kernels.length; l++) {
-      if (l > 0) h = tf.matMul(h, this.kernels[l] as tfType.Tensor3D);
-      h = tf.add(h, this.biases[l]);
-      if (l === this.kernels.length - 1) break;
-      h = tf.relu(h);
-      if (dropout[l]) h = tf.mul(h, dropout[l]);
-    }
-    return h;
+    const bias = (l: number) => this.biases[l] as tfType.Tensor3D;
+    let h = trunkActivation(tf, first.a, first.biased ? undefined : bias(0), dropout[0]);
+    for (let l = 1; l < this.kernels.length - 1; l++) h = trunkActivation(tf, denseLayer(tf, h, this.kernels[l] as tfType.Tensor3D, bias(l)), undefined, dropout[l]);
+    const head = this.kernels.length - 1;
+    return denseLayer(tf, h, this.kernels[head] as tfType.Tensor3D, bias(head));
   }
 
   logits(batch: StackedBatch, dropout: readonly tfType.Tensor3D[] = []): tfType.Tensor3D {
-    return this.logitsFrom(this.firstProduct(batch), dropout);
+    return this.logitsFrom(this.firstLayer(batch), dropout);
   }
 
   /** Σ_s L_s: each slot's mean masked cross-entropy (the per-pair loss of lib/model/network.ts). */
@@ -246,7 +244,7 @@ export class StackedNetwork {
       const product = tf.engine().runKernel(GATHER_ADD, { weights: flat, bits: batch.sparse.bits, rows: batch.sparse.rowOfEntry }, { batchSize: batch.sparse.size }) as tfType.Tensor;
       const first = tf.reshape(product, [P, batch.rowsPerSlot, H]) as tfType.Tensor3D;
       tf.dispose([flat, product]);
-      const { value, grads } = tf.valueAndGrads((x: tfType.Tensor) => this.lossFrom(this.logitsFrom(x as tfType.Tensor3D, targets.dropout), targets))([first, ...rest]);
+      const { value, grads } = tf.valueAndGrads((x: tfType.Tensor) => this.lossFrom(this.logitsFrom({ a: x as tfType.Tensor3D, biased: false }, targets.dropout), targets))([first, ...rest]);
       rest.forEach((_, j) => this.optimizer.apply(j + 1, grads[j + 1], attrs));
       if (!this.optimizer.applySparse(0, grads[0], batch.backward, attrs)) throw new Error('the fused sparse Adam is not available on this backend');
       tf.dispose([first, value, ...grads]);

@@ -60,9 +60,10 @@ describe('trainPoints (batched)', () => {
     await expect(trainPoints([{ ...a, hooks: {} }])).rejects.toThrow(/takes no hooks/);
   });
 
-  it('picks more slots for a smaller network, and at least one', () => {
-    expect(pointsAtOnce(2048, [512], 8)).toBeGreaterThanOrEqual(1);
-    expect(pointsAtOnce(64, [32], 3)).toBeGreaterThanOrEqual(pointsAtOnce(2048, [512], 8));
-    expect(pointsAtOnce(1_000_000, [8192], 8)).toBe(1);
+  it('picks slots by how much state fits: one for the default network on a CPU, more for small ones and on a GPU', () => {
+    expect(pointsAtOnce(2048, [512], 8, 'cpu (AMD EPYC)')).toBe(1);
+    expect(pointsAtOnce(256, [64], 3, 'cpu (AMD EPYC)')).toBe(16);
+    expect(pointsAtOnce(2048, [512], 8, 'NVIDIA A10G')).toBe(16);
+    expect(pointsAtOnce(1_000_000, [8192], 8, 'NVIDIA A10G')).toBe(1);
   });
 });

@@ -104,7 +104,7 @@ describe('AssemblyScript kernels', () => {
       const mask = dropoutMask(tf, rng, [7, 13], rate);
       const after = rng.next();
       const reference = createRng(11);
-      const expected = Array.from({ length: 91 }, () => (reference.next() < 1 - rate ? Math.fround(1 / (1 - rate)) : 0));
+      const expected = Array.from({ length: 91 }, () => (reference.int() < Math.ceil((1 - rate) * 2 ** 32) ? Math.fround(1 / (1 - rate)) : 0));
       expect(Array.from(mask.dataSync())).toEqual(expected);
       expect(after).toBe(reference.next());
       mask.dispose();

@@ -9,6 +9,10 @@ export const GATHER_ADD = 'MtlcSparseGatherAdd';
 export const SCATTER_ADD = 'MtlcSparseScatterAdd';
 export const ADAM = 'MtlcAdam';
 export const DROPOUT_MASK = 'MtlcDropoutMask';
+export const DENSE = 'MtlcDense';
+export const DENSE_GRAD = 'MtlcDenseGrad';
+export const ACTIVATION = 'MtlcActivation';
+export const ACTIVATION_GRAD = 'MtlcActivationGrad';
 
 type Info = { dataId: object; shape: number[]; dtype: string };
 type Args = { inputs: Record<string, Info>; backend: any; attrs?: Record<string, any> };
@@ -110,8 +114,8 @@ export type AdamSlot = { stepSize: number; vCorrection: number } | null;
  */
 /**
  * An inverted-dropout mask of `shape` from an rng's stream (input `state`: its four SFC32 words, int32): each
- * value is 1/keep when the stream's next double is below keep, else 0 — what `rng.next() < keep ? 1/keep : 0`
- * gives, in order. Outputs the mask and the advanced state.
+ * value is 1/keep when the stream's next 32-bit word is below keep·2³², else 0 — what
+ * `rng.int() < ⌈keep·2³²⌉ ? 1/keep : 0` gives, in order. Outputs the mask and the advanced state.
  */
 function dropoutMaskKernel(mem: Memory, { inputs, attrs }: Args): Info[] {
   const { state } = inputs;
@@ -127,10 +131,134 @@ function dropoutMaskKernel(mem: Memory, { inputs, attrs }: Args): Info[] {
     const words = mem.i32(next);
     const rng = rngFromState(words);
     const values = mem.f32(out);
-    for (let i = 0; i < count; i++) values[i] = rng.next() < keep ? scale : 0;
+    const threshold = Math.ceil(keep * 2 ** 32);
+    for (let i = 0; i < count; i++) values[i] = rng.int() < threshold ? scale : 0;
     words.set(rng.state);
   }
   return [out, next];
+}
+
+/** Shapes of a dense layer over S slots: x [S, B, I], w [S, I, O]. */
+function denseShape(x: Info, w: Info): { S: number; B: number; I: number; O: number } {
+  const [S, B, I] = x.shape;
+  const O = w.shape[2];
+  if (w.shape[0] !== S || w.shape[1] !== I) throw new Error(`MtlcDense: x [${x.shape}] and w [${w.shape}] do not fit`);
+  return { S, B, I, O };
+}
+
+/** z = x·W + c per slot (the kernels' sums: over i in order; the cpu loops keep float32 at every step). */
+function dense(mem: Memory, { inputs }: Args): Info {
+  const { x, w, c } = inputs;
+  const { S, B, I, O } = denseShape(x, w);
+  const z = mem.output([S, B, O], false);
+  if (mem.simd && mem.offset) {
+    const o = mem.offset;
+    mem.simd.denseForward(o(z), o(x), o(w), o(c), S, B, I, O);
+    return z;
+  }
+  const [X, W, C, Z] = [x, w, c, z].map((t) => mem.f32(t));
+  for (let s = 0; s < S; s++) {
+    for (let b = 0; b < B; b++) {
+      for (let k = 0; k < O; k++) {
+        let acc = 0;
+        for (let i = 0; i < I; i++) acc = Math.fround(acc + Math.fround(X[(s * B + b) * I + i] * W[(s * I + i) * O + k]));
+        Z[(s * B + b) * O + k] = acc + C[s * O + k];
+      }
+    }
+  }
+  return z;
+}
+
+/** The dense layer's gradients from dz; input `wt` is W transposed [S, O, I] (the dx sums read it row by row). */
+function denseGrad(mem: Memory, { inputs }: Args): Info[] {
+  const { x, wt, dz } = inputs;
+  const [S, B, I] = x.shape;
+  const O = wt.shape[1];
+  if (wt.shape[0] !== S || wt.shape[2] !== I) throw new Error(`MtlcDenseGrad: x [${x.shape}] and wᵀ [${wt.shape}] do not fit`);
+  const dx = mem.output([S, B, I], false);
+  const dw = mem.output([S, I, O], false);
+  const dc = mem.output([S, O], false);
+  if (mem.simd && mem.offset) {
+    const o = mem.offset;
+    mem.simd.denseBackward(o(dx), o(dw), o(dc), o(x), o(wt), o(dz), S, B, I, O);
+    return [dx, dw, dc];
+  }
+  const [X, WT, DZ, DX, DW, DC] = [x, wt, dz, dx, dw, dc].map((t) => mem.f32(t));
+  for (let s = 0; s < S; s++) {
+    for (let b = 0; b < B; b++) {
+      for (let i = 0; i < I; i++) {
+        let acc = 0;
+        for (let k = 0; k < O; k++) acc = Math.fround(acc + Math.fround(DZ[(s * B + b) * O + k] * WT[(s * O + k) * I + i]));
+        DX[(s * B + b) * I + i] = acc;
+      }
+    }
+    for (let i = 0; i < I; i++) {
+      for (let k = 0; k < O; k++) {
+        let acc = 0;
+        for (let b = 0; b < B; b++) acc = Math.fround(acc + Math.fround(X[(s * B + b) * I + i] * DZ[(s * B + b) * O + k]));
+        DW[(s * I + i) * O + k] = acc;
+      }
+    }
+    for (let k = 0; k < O; k++) {
+      let acc = 0;
+      for (let b = 0; b < B; b++) acc = Math.fround(acc + DZ[(s * B + b) * O + k]);
+      DC[s * O + k] = acc;
+    }
+  }
+  return [dx, dw, dc];
+}
+
+/** h = ReLU(a + c[s]) ⊙ mask over S slots of a [S, B, H]; attrs say whether inputs `c` and `mask` count. */
+function activation(mem: Memory, { inputs, attrs }: Args): Info {
+  const { a, c, mask } = inputs;
+  const [S, B, H] = a.shape;
+  const masked = Boolean(attrs?.masked);
+  const biased = Boolean(attrs?.biased);
+  const h = mem.output([S, B, H], false);
+  if (mem.simd && mem.offset && H % 4 === 0) {
+    const o = mem.offset;
+    mem.simd.activationForward(o(h), o(a), biased ? o(c) : 0, masked ? o(mask) : 0, S, B, H);
+    return h;
+  }
+  const [A, C, M, OUT] = [a, c, mask, h].map((t) => mem.f32(t));
+  for (let s = 0; s < S; s++) {
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < H; j++) {
+        const at = (s * B + b) * H + j;
+        const y = Math.max(biased ? Math.fround(A[at] + C[s * H + j]) : A[at], 0);
+        OUT[at] = masked ? y * M[at] : y;
+      }
+    }
+  }
+  return h;
+}
+
+function activationGrad(mem: Memory, { inputs, attrs }: Args): Info[] {
+  const { a, c, mask, dh } = inputs;
+  const [S, B, H] = a.shape;
+  const masked = Boolean(attrs?.masked);
+  const biased = Boolean(attrs?.biased);
+  const da = mem.output([S, B, H], false);
+  const dc = mem.output([S, H], true);
+  if (mem.simd && mem.offset && H % 4 === 0) {
+    const o = mem.offset;
+    mem.simd.activationBackward(o(da), biased ? o(dc) : 0, o(a), biased ? o(c) : 0, masked ? o(mask) : 0, o(dh), S, B, H);
+    return [da, dc];
+  }
+  const [A, C, M, DH, DA, DC] = [a, c, mask, dh, da, dc].map((t) => mem.f32(t));
+  DC.fill(0, 0, S * H);
+  for (let s = 0; s < S; s++) {
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < H; j++) {
+        const at = (s * B + b) * H + j;
+        const g = masked ? Math.fround(DH[at] * M[at]) : DH[at];
+        const open = (biased ? Math.fround(A[at] + C[s * H + j]) : A[at]) > 0 ? 1 : 0;
+        DA[at] = g * open;
+        DC[s * H + j] = Math.fround(DC[s * H + j] + DA[at]);
+      }
+    }
+  }
+  return [da, dc];
 }
 
 export type AdamAttrs = { beta1: number; beta2: number; epsilon: number; slots: AdamSlot[] };
@@ -197,6 +325,10 @@ export function installMtlcKernels(tf: typeof tfType): void {
       [SCATTER_ADD, scatterAdd],
       [ADAM, adam],
       [DROPOUT_MASK, dropoutMaskKernel],
+      [DENSE, dense],
+      [DENSE_GRAD, denseGrad],
+      [ACTIVATION, activation],
+      [ACTIVATION_GRAD, activationGrad],
     ];
     for (const [kernelName, impl] of kernels) {
       if (tf.getKernel(kernelName, backendName)) continue;
@@ -262,8 +394,8 @@ export function hasSparseAdam(tf: typeof tfType): boolean {
 }
 
 /**
- * An inverted-dropout mask [shape] drawn from `rng` (its stream advances as if `rng.next()` had been called once
- * per value): 1/keep where the draw is below keep = 1 − rate, else 0. mtlc's kernel where the backend has it;
+ * An inverted-dropout mask [shape] drawn from `rng` (its stream advances as if `rng.int()` had been called once
+ * per value): 1/keep where the word is below keep·2³², keep = 1 − rate, else 0. mtlc's kernel where the backend has it;
  * else the same draws on the host.
  */
 export function dropoutMask(tf: typeof tfType, rng: Rng, shape: number[], rate: number): tfType.Tensor {
@@ -276,7 +408,8 @@ export function dropoutMask(tf: typeof tfType, rng: Rng, shape: number[], rate: 
     return mask;
   }
   const scale = 1 / keep;
+  const threshold = Math.ceil(keep * 2 ** 32);
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < values.length; i++) values[i] = rng.next() < keep ? scale : 0;
+  for (let i = 0; i < values.length; i++) values[i] = rng.int() < threshold ? scale : 0;
   return tf.tensor(values, shape);
 }

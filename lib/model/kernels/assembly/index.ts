@@ -123,31 +123,148 @@ export function sparseAdam(w: usize, m: usize, v: usize, dy: usize, entryRows: u
 }
 
 /**
- * Inverted dropout from mtlc's generator (lib/stats/rng.ts): out[i] = scale if u_i < keep else 0 for i < count,
- * u_i the stream's next double — SFC32, state (a, b, c, d) at `state` (four i32, advanced in place), two words
- * per draw: u = ((w₁ ≫ 5)·2²⁶ + (w₂ ≫ 6)) / 2⁵³.
+ * Inverted dropout from mtlc's generator (lib/stats/rng.ts): out[i] = scale if w_i < keep·2³² else 0 for i < count,
+ * w_i the stream's next 32-bit word (what `rng.int()` returns) — SFC32, state (a, b, c, d) at `state` (four i32,
+ * advanced in place). One word per value: the mask needs no finer resolution than 2⁻³².
  */
 export function dropoutMask(out: usize, count: i32, keep: f64, scale: f32, state: usize): void {
-  // u < keep ⟺ (w₁ ≫ 5)·2²⁶ + (w₂ ≫ 6) < keep·2⁵³ (exact: scaling by a power of two), an integer comparison.
-  const threshold = <u64>Math.ceil(keep * 9007199254740992.0);
+  // w < keep·2³² ⟺ w < ⌈keep·2³²⌉ for an integer w (exact: scaling by a power of two).
+  const threshold = <u64>Math.ceil(keep * 4294967296.0);
   let a = load<u32>(state), b = load<u32>(state, 4), c = load<u32>(state, 8), d = load<u32>(state, 12);
   for (let i = 0; i < count; i++) {
-    let t = a + b + d;
+    const t = a + b + d;
     d += 1;
     a = b ^ (b >>> 9);
     b = c + (c << 3);
     c = rotl<u32>(c, 21) + t;
-    const high = t >>> 5;
-    t = a + b + d;
-    d += 1;
-    a = b ^ (b >>> 9);
-    b = c + (c << 3);
-    c = rotl<u32>(c, 21) + t;
-    const low = t >>> 6;
-    store<f32>(out + (<usize>i << 2), ((<u64>high << 26) | <u64>low) < threshold ? scale : 0);
+    store<f32>(out + (<usize>i << 2), <u64>t < threshold ? scale : 0);
   }
   store<u32>(state, a);
   store<u32>(state, b, 4);
   store<u32>(state, c, 8);
   store<u32>(state, d, 12);
+}
+
+// Dense layers, for S stacked slots (a single network is S = 1): x [S, B, I], W [S, I, O], c [S, O] → z [S, B, O].
+// Sums run over the inner index in order, four output columns to a 16-byte vector (then a scalar tail).
+
+/** z[s, b, :] = Σ_i x[s, b, i]·W[s, i, :] + c[s, :]. */
+export function denseForward(z: usize, x: usize, w: usize, c: usize, slots: i32, rows: i32, inputs: i32, outputs: i32): void {
+  const vectors = outputs & ~3;
+  for (let s = 0; s < slots; s++) {
+    const xs = x + <usize>s * rows * inputs * 4;
+    const ws = w + <usize>s * inputs * outputs * 4;
+    const cs = c + <usize>s * outputs * 4;
+    const zs = z + <usize>s * rows * outputs * 4;
+    for (let b = 0; b < rows; b++) {
+      const xRow = xs + <usize>b * inputs * 4;
+      const zRow = zs + <usize>b * outputs * 4;
+      for (let o = 0; o < vectors; o += 4) {
+        let acc = f32x4.splat(0);
+        for (let i = 0; i < inputs; i++) {
+          acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(xRow + (<usize>i << 2))), v128.load(ws + (<usize>i * outputs + o) * 4)));
+        }
+        v128.store(zRow + (<usize>o << 2), f32x4.add(acc, v128.load(cs + (<usize>o << 2))));
+      }
+      for (let o = vectors; o < outputs; o++) {
+        let acc: f32 = 0;
+        for (let i = 0; i < inputs; i++) acc += load<f32>(xRow + (<usize>i << 2)) * load<f32>(ws + (<usize>i * outputs + o) * 4);
+        store<f32>(zRow + (<usize>o << 2), acc + load<f32>(cs + (<usize>o << 2)));
+      }
+    }
+  }
+}
+
+/** dx[s, b, :] = Σ_o dz[s, b, o]·Wᵀ[s, o, :] (wt: W transposed, [S, O, I]). dW[s, i, :] = Σ_b x[s, b, i]·dz[s, b, :];
+ * dc[s, :] = Σ_b dz[s, b, :]. */
+export function denseBackward(dx: usize, dw: usize, dc: usize, x: usize, wt: usize, dz: usize, slots: i32, rows: i32, inputs: i32, outputs: i32): void {
+  const vectors = outputs & ~3;
+  const inputVectors = inputs & ~3;
+  for (let s = 0; s < slots; s++) {
+    const xs = x + <usize>s * rows * inputs * 4;
+    const wts = wt + <usize>s * inputs * outputs * 4;
+    const dzs = dz + <usize>s * rows * outputs * 4;
+    const dxs = dx + <usize>s * rows * inputs * 4;
+    for (let b = 0; b < rows; b++) {
+      const dzRow = dzs + <usize>b * outputs * 4;
+      const dxRow = dxs + <usize>b * inputs * 4;
+      for (let i = 0; i < inputVectors; i += 4) {
+        let acc = f32x4.splat(0);
+        for (let o = 0; o < outputs; o++) {
+          acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(dzRow + (<usize>o << 2))), v128.load(wts + (<usize>o * inputs + i) * 4)));
+        }
+        v128.store(dxRow + (<usize>i << 2), acc);
+      }
+      for (let i = inputVectors; i < inputs; i++) {
+        let acc: f32 = 0;
+        for (let o = 0; o < outputs; o++) acc += load<f32>(dzRow + (<usize>o << 2)) * load<f32>(wts + (<usize>o * inputs + i) * 4);
+        store<f32>(dxRow + (<usize>i << 2), acc);
+      }
+    }
+    const dws = dw + <usize>s * inputs * outputs * 4;
+    for (let i = 0; i < inputs; i++) {
+      for (let o = 0; o < vectors; o += 4) {
+        let acc = f32x4.splat(0);
+        for (let b = 0; b < rows; b++) {
+          acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(xs + (<usize>b * inputs + i) * 4)), v128.load(dzs + (<usize>b * outputs + o) * 4)));
+        }
+        v128.store(dws + (<usize>i * outputs + o) * 4, acc);
+      }
+      for (let o = vectors; o < outputs; o++) {
+        let acc: f32 = 0;
+        for (let b = 0; b < rows; b++) acc += load<f32>(xs + (<usize>b * inputs + i) * 4) * load<f32>(dzs + (<usize>b * outputs + o) * 4);
+        store<f32>(dws + (<usize>i * outputs + o) * 4, acc);
+      }
+    }
+    const dcs = dc + <usize>s * outputs * 4;
+    for (let o = 0; o < outputs; o++) {
+      let acc: f32 = 0;
+      for (let b = 0; b < rows; b++) acc += load<f32>(dzs + (<usize>b * outputs + o) * 4);
+      store<f32>(dcs + (<usize>o << 2), acc);
+    }
+  }
+}
+
+/** A trunk layer's activation, for S slots of B rows of width H: h = ReLU(a + c[s]) ⊙ mask (c 0: no bias; mask 0:
+ * none). width % 4 == 0. */
+export function activationForward(h: usize, a: usize, c: usize, mask: usize, slots: i32, rows: i32, width: i32): void {
+  const zero = f32x4.splat(0);
+  for (let s = 0; s < slots; s++) {
+    const cs = c + <usize>s * width * 4;
+    for (let b = 0; b < rows; b++) {
+      const at = (<usize>s * rows + b) * width * 4;
+      for (let j = 0; j < width; j += 4) {
+        const o = at + (<usize>j << 2);
+        let y = v128.load(a + o);
+        if (c != 0) y = f32x4.add(y, v128.load(cs + (<usize>j << 2)));
+        y = f32x4.max(y, zero);
+        if (mask != 0) y = f32x4.mul(y, v128.load(mask + o));
+        v128.store(h + o, y);
+      }
+    }
+  }
+}
+
+/** Its gradient: da = (dh ⊙ mask) ⊙ [a + c > 0], and dc[s] = Σ_b da[s, b] when there is a bias (c, dc ≠ 0). */
+export function activationBackward(da: usize, dc: usize, a: usize, c: usize, mask: usize, dh: usize, slots: i32, rows: i32, width: i32): void {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  for (let s = 0; s < slots; s++) {
+    const cs = c + <usize>s * width * 4;
+    const dcs = dc + <usize>s * width * 4;
+    if (c != 0) for (let j = 0; j < width; j += 4) v128.store(dcs + (<usize>j << 2), zero);
+    for (let b = 0; b < rows; b++) {
+      const at = (<usize>s * rows + b) * width * 4;
+      for (let j = 0; j < width; j += 4) {
+        const o = at + (<usize>j << 2);
+        let g = v128.load(dh + o);
+        if (mask != 0) g = f32x4.mul(g, v128.load(mask + o));
+        let pre = v128.load(a + o);
+        if (c != 0) pre = f32x4.add(pre, v128.load(cs + (<usize>j << 2)));
+        g = f32x4.mul(g, v128.and(f32x4.gt(pre, zero), one));
+        v128.store(da + o, g);
+        if (c != 0) v128.store(dcs + (<usize>j << 2), f32x4.add(v128.load(dcs + (<usize>j << 2)), g));
+      }
+    }
+  }
 }
