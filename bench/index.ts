@@ -2,6 +2,7 @@
 // seconds per learning-curve point, EXP3 fits per second and (with --study) the default study's wall time.
 //
 // options: --procs N (default: one per core)  --epochs E (default 10)  --repeats R (default 2)
+//          --slots P,P,… (the batched trainer's slots to compare; default 1,4,8)
 //          --ablation (also time each speed-up switched off, 1 epoch, 1 process)  --study  --data-dir DIR
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -71,38 +72,39 @@ const mean = (xs: number[]) => sum(xs) / xs.length;
 const fmt = (x: number | null | undefined, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d));
 
 
-async function throughput(dir: string, procs: number, repeats: number, peerOk: boolean): Promise<void> {
+/** The trainers side by side: PyTorch one point at a time, mtlc one point at a time (1 slot) and batched. */
+async function throughput(dir: string, procs: number, repeats: number, peerOk: boolean, slots: number[]): Promise<void> {
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const mtlc = (seed: number) => runProcess(process.execPath, [path.join(repoRoot, 'bin/run-ts.js'), path.join(benchDir, 'mtlc_worker.ts'), dir, String(seed)], env);
+  const mtlc = (p: number) => (seed: number) => runProcess(process.execPath, [path.join(repoRoot, 'bin/run-ts.js'), path.join(benchDir, 'mtlc_worker.ts'), dir, String(seed), '--slots', String(p)], env);
   const peer = (seed: number) => runProcess(PYTHON, [path.join(benchDir, 'torch_peer.py'), dir, String(seed)], env);
+  const impls: [string, (seed: number) => Promise<RunResult>][] = [
+    ...(peerOk ? [['pytorch', peer] as [string, (seed: number) => Promise<RunResult>]] : []),
+    ...slots.map((p) => [`mtlc P=${p}`, mtlc(p)] as [string, (seed: number) => Promise<RunResult>]),
+  ];
   const rows: string[][] = [];
-  const ratios: number[] = [];
+  const ratios = new Map<string, number[]>();
   for (let r = 0; r < repeats; r++) {
-    // Back to back, alternating which goes first, so that load from elsewhere hits both alike.
-    const order = r % 2 === 0 ? ['mtlc', 'pytorch'] : ['pytorch', 'mtlc'];
-    const got: Record<string, RunResult[]> = {};
-    for (const impl of order) {
-      if (impl === 'pytorch' && !peerOk) continue;
-      got[impl] = await parallel(procs, impl === 'mtlc' ? mtlc : peer);
-    }
-    for (const impl of order) {
-      const rs = got[impl];
-      if (!rs) continue;
-      const label = impl === 'mtlc' ? `mtlc (${rs[0].backend})` : `pytorch ${rs[0].version ?? ''}`;
-      rows.push([String(r + 1), label, String(procs), fmt(sum(rs.map((x) => x.samplesPerSecond))), fmt(mean(rs.map((x) => x.samplesPerSecond))), fmt(mean(rs.map((x) => x.seconds)), 2), fmt(mean(rs.map((x) => x.macroAuroc ?? NaN)), 4)]);
-    }
-    if (got.mtlc && got.pytorch) ratios.push(sum(got.mtlc.map((x) => x.samplesPerSecond)) / sum(got.pytorch.map((x) => x.samplesPerSecond)));
-    if (got.mtlc && got.pytorch) {
-      const d = mean(got.mtlc.map((x) => x.macroAuroc ?? NaN)) - mean(got.pytorch.map((x) => x.macroAuroc ?? NaN));
-      rows.push(['', 'ratio mtlc/pytorch', '', ratios[ratios.length - 1].toFixed(2), '', '', `Δ ${d >= 0 ? '+' : ''}${d.toFixed(4)}`]);
+    // Back to back, rotating which goes first, so that load from elsewhere hits every trainer alike.
+    const order = impls.map((_, i) => impls[(i + r) % impls.length]);
+    const got = new Map<string, RunResult[]>();
+    for (const [name, start] of order) got.set(name, await parallel(procs, start));
+    const torch = got.get('pytorch');
+    const torchRate = torch ? sum(torch.map((x) => x.samplesPerSecond)) : undefined;
+    for (const [name] of impls) {
+      const rs = got.get(name)!;
+      const rate = sum(rs.map((x) => x.samplesPerSecond));
+      const label = name === 'pytorch' ? `pytorch ${rs[0].version ?? ''}` : `${name} (${rs[0].backend})`;
+      const ratio = torchRate && name !== 'pytorch' ? rate / torchRate : undefined;
+      if (ratio !== undefined) ratios.set(name, [...(ratios.get(name) ?? []), ratio]);
+      rows.push([String(r + 1), label, String(procs), fmt(rate), fmt(rate / procs), fmt(mean(rs.map((x) => x.seconds)), 2), fmt(mean(rs.map((x) => x.macroAuroc ?? NaN)), 4), ratio === undefined ? '' : ratio.toFixed(2)]);
     }
   }
-  console.log(table(['run', 'trainer', 'procs', 'samples/s (all)', 'per process', 'train s', 'macro AUROC'], rows));
-  if (ratios.length) {
-    const sorted = [...ratios].sort((a, b) => a - b);
+  console.log(table(['run', 'trainer', 'procs', 'samples/s (all)', 'per core', 'train s', 'macro AUROC', '÷ pytorch'], rows));
+  for (const [name, rs] of ratios) {
+    const sorted = [...rs].sort((a, b) => a - b);
     const mid = sorted.length / 2;
     const median = sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
-    console.log(`\nthroughput ratio mtlc/pytorch: median ${median.toFixed(2)} (runs: ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+    console.log(`throughput ratio ${name}/pytorch: median ${median.toFixed(2)} (runs: ${rs.map((x) => x.toFixed(2)).join(', ')})`);
   }
 }
 
@@ -168,6 +170,7 @@ async function main(): Promise<void> {
       ablation: { type: 'boolean' },
       study: { type: 'boolean' },
       'data-dir': { type: 'string' },
+      slots: { type: 'string' },
     },
   });
   const procs = Number(values.procs ?? os.cpus().length);
@@ -186,7 +189,7 @@ async function main(): Promise<void> {
     console.log(`model: ${data.features.dim}→${benchModel.hidden.join('→')}→${data.tasks.length}, dropout ${benchModel.dropout}, Adam lr ${benchModel.learningRate}, batch ${benchModel.batchSize}; throughput over ${benchEpochs} epochs`);
     console.log(`peer: ${peer.note}\n`);
     console.log('## training throughput (epoch loop only), one single-threaded process per core');
-    await throughput(dir, procs, repeats, peer.ok);
+    await throughput(dir, procs, repeats, peer.ok, (values.slots ?? '1,4,8').split(',').map(Number));
     if (values.ablation) {
       console.log('\n## what each speed-up buys');
       await ablation(dir);

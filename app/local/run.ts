@@ -187,7 +187,7 @@ async function withLocalPipeline<T>(options: PipelineOptions, use: (p: LocalPipe
   });
   try {
     const machine = runMachineFrom(options.template ?? synthesizeTemplate(), { bucket: bucket.bucket });
-    const deps: DepsProvider = () => ({ store: bucket.store, dataDir: options.dataDir, cacheDir: options.cacheDir });
+    const deps: DepsProvider = () => ({ store: bucket.store, dataDir: options.dataDir, cacheDir: options.cacheDir, parallelJobs: pool.size });
 
     executions = new LocalExecutions({
       machine,

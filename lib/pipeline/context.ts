@@ -8,4 +8,7 @@ export interface StepContext {
   dataDir?: string;
   /** Folder for downloads and the ECFP cache (else $MTLC_CACHE_DIR or ~/.cache/mtlc). */
   cacheDir?: string;
+  /** Training jobs that really run at once (the local runner: its workers); Plan spreads the points over at
+   * least twice as many jobs. Absent (AWS): execution.maxConcurrency. */
+  parallelJobs?: number;
 }

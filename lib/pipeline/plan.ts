@@ -10,7 +10,7 @@ import { InputError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
 import { assignFolds, availableCounts } from '../splits/index.ts';
 import { getJson, putJson } from '../storage/port.ts';
-import type { FoldAssignment } from '../types.ts';
+import type { FoldAssignment, PointSpec } from '../types.ts';
 import { readRunConfig } from './config.ts';
 import type { StepContext } from './context.ts';
 import { decodeSplits, encodeSplits, preparedHash, StoredSplitsSchema, type StoredPlan, type StoredSplits } from './prepared.ts';
@@ -131,7 +131,10 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
 
   // A stored point counts as done only when it reads back complete; a corrupt one is named and retrained.
   const { done, corrupt } = await checkStoredPoints(ctx, plan.points.map((p) => p.id));
-  const pending = plan.points.filter((p) => !done.has(p.id)).map((p) => p.id);
+  // Points of one network shape side by side, so that the batches the Map cuts from this list train as one
+  // program (lib/training/point.ts, trainSpecs); probed points (trained alone) last.
+  const shape = (p: PointSpec) => (p.probes?.tag || p.probes?.lookahead ? Number.MAX_SAFE_INTEGER : Object.values(p.sizes).filter((n) => n > 0).length);
+  const pending = plan.points.filter((p) => !done.has(p.id)).sort((a, b) => shape(a) - shape(b)).map((p) => p.id);
   await putJson(ctx.store, layout.pending, pending);
   const pointsDone = plan.points.length - pending.length;
   const size = studySize(plan.points, new Set(pending));
@@ -144,7 +147,7 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
     pointsDone,
     pending: pending.length,
     pendingKey: layout.pending,
-    pointsPerJob: pointsPerJob(size, maxConcurrency, config.execution.pointsPerJob),
+    pointsPerJob: pointsPerJob(size, ctx.parallelJobs ?? maxConcurrency, config.execution.pointsPerJob),
     size,
     maxConcurrency,
     toleratedFailurePercentage,

@@ -60,10 +60,10 @@ describe('trainPoints (batched)', () => {
     await expect(trainPoints([{ ...a, hooks: {} }])).rejects.toThrow(/takes no hooks/);
   });
 
-  it('picks slots by how much state fits: one for the default network on a CPU, more for small ones and on a GPU', () => {
-    expect(pointsAtOnce(2048, [512], 8, 'cpu (AMD EPYC)')).toBe(1);
-    expect(pointsAtOnce(256, [64], 3, 'cpu (AMD EPYC)')).toBe(16);
-    expect(pointsAtOnce(2048, [512], 8, 'NVIDIA A10G')).toBe(16);
+  it('picks slots by how much state fits in its budget, at most 16', () => {
+    expect(pointsAtOnce(2048, [512], 8, 'cpu (AMD EPYC)')).toBe(16);
+    expect(pointsAtOnce(2048, [4096, 4096], 8, 'cpu (AMD EPYC)')).toBe(1);
+    expect(pointsAtOnce(2048, [4096, 4096], 8, 'NVIDIA A10G')).toBe(7);
     expect(pointsAtOnce(1_000_000, [8192], 8, 'NVIDIA A10G')).toBe(1);
   });
 });
