@@ -228,6 +228,7 @@ export async function trainPoints(inputs: readonly PointInput[], options: Batche
           const point = new SlotPoint(queued, inputs[queued++], K, inputDim);
           bySlot[s] = point;
           net.initSlot(s, point.init);
+          features.resetSlot(s);
           point.seconds += (performance.now() - started) / 1000;
           if (!point.trains) {
             check([s]);
@@ -294,6 +295,9 @@ function stepTargets(tf: typeof tfType, bySlot: (SlotPoint | null)[], rows: Int3
 /** The program's input features: sparse index lists per step, or dense rows gathered on the backend (tfjs-node). */
 class ProgramFeatures {
   private readonly dense?: tfType.Tensor2D;
+  /** Per slot, the input bits its point has met in training so far: a flag per bit, and the bits ascending. */
+  private readonly metFlags: Uint8Array[] = [];
+  readonly metRows: Int32Array[] = [];
 
   constructor(
     private readonly tf: typeof tfType,
@@ -302,6 +306,29 @@ class ProgramFeatures {
   ) {
     if (features.kind === 'dense') this.dense = tf.tensor2d(features.values, [features.values.length / features.dim, features.dim]);
     else if (!sparseInput) this.dense = tf.tensor2d(densify(features), [features.offsets.length - 1, features.dim]);
+  }
+
+  /** Forgets what slot `slot`'s previous point met (a new point starts there). */
+  resetSlot(slot: number): void {
+    this.metFlags[slot]?.fill(0);
+    this.metRows[slot] = new Int32Array(0);
+  }
+
+  /** Adds `bits` to what slot `slot` has met; returns the bits met so far, ascending. */
+  private met(slot: number, bits: Int32Array, D: number): Int32Array {
+    const flags = (this.metFlags[slot] ??= new Uint8Array(D));
+    let added = false;
+    for (let e = 0; e < bits.length; e++) {
+      if (flags[bits[e]]) continue;
+      flags[bits[e]] = 1;
+      added = true;
+    }
+    if (added || !this.metRows[slot]) {
+      const list: number[] = [];
+      for (let b = 0; b < D; b++) if (flags[b]) list.push(b);
+      this.metRows[slot] = Int32Array.from(list);
+    }
+    return this.metRows[slot];
   }
 
   /** A stacked batch of each slot's rows, padded to the longest. */
@@ -332,21 +359,26 @@ class ProgramFeatures {
     const owned: tfType.Tensor[] = [sparse.bits, sparse.rowOfEntry];
     let backward: SparseBackward | undefined;
     if (withBackward) {
-      // Per slot, its entries by bit (a stable counting sort: rows stay ascending within a bit).
+      // Per slot, its entries by bit (a stable counting sort: rows stay ascending within a bit), and the bits its
+      // point has met so far (the kernel rows its Adam must visit).
       const bitStarts = new Int32Array(P * (D + 1));
       const entryRows = new Int32Array(nnz);
+      const updateStarts = [0];
       let base = 0;
       parts.forEach((p, s) => {
         const starts = bitStarts.subarray(s * (D + 1), (s + 1) * (D + 1));
-        for (const b of p.bits) starts[b + 1]++;
+        for (let e = 0; e < p.bits.length; e++) starts[p.bits[e] + 1]++;
         starts[0] = base;
         for (let b = 0; b < D; b++) starts[b + 1] += starts[b];
         const fill = starts.slice(0, D);
         for (let e = 0; e < p.bits.length; e++) entryRows[fill[p.bits[e]]++] = p.rowOfEntry[e] + s * B;
         base += p.bits.length;
+        updateStarts.push(updateStarts[s] + this.met(s, p.bits, D).length);
       });
-      backward = { entryRows: tf.tensor1d(entryRows, 'int32'), bitStarts: tf.tensor1d(bitStarts, 'int32') };
-      owned.push(backward.entryRows, backward.bitStarts);
+      const updateRows = new Int32Array(updateStarts[P]);
+      parts.forEach((_, s) => updateRows.set(this.metRows[s], updateStarts[s]));
+      backward = { entryRows: tf.tensor1d(entryRows, 'int32'), bitStarts: tf.tensor1d(bitStarts, 'int32'), updateRows: tf.tensor1d(updateRows, 'int32'), updateStarts };
+      owned.push(backward.entryRows, backward.bitStarts, backward.updateRows);
     }
     return { input: { rowsPerSlot: B, sparse, ...(backward ? { backward } : {}) }, dispose: () => tf.dispose(owned) };
   }

@@ -343,10 +343,14 @@ export function hasMtlcKernels(tf: typeof tfType): boolean {
 }
 
 /** A sparse first layer's backward lists, CSC: for slot s, the entries of bit j are entryRows[bitStarts[s·(D+1) + j]
- * … bitStarts[s·(D+1) + j + 1]) (rows of dy, ascending). */
+ * … bitStarts[s·(D+1) + j + 1]) (rows of dy, ascending); the kernel rows Adam visits are
+ * updateRows[updateStarts[s] … updateStarts[s + 1]) — every bit the slot's point has met so far (the rows of the
+ * others still have m = v = 0 and g = 0, so Adam would leave them as they are). */
 export interface SparseBackward {
   entryRows: tfType.Tensor;
   bitStarts: tfType.Tensor;
+  updateRows: tfType.Tensor;
+  updateStarts: readonly number[];
 }
 
 /**
@@ -364,8 +368,9 @@ export function sparseAdamInPlace(tf: typeof tfType, w: tfType.Tensor, m: tfType
   attrs.slots.forEach((slot, s) => {
     if (!slot) return;
     const at = s * slotBytes;
-    mem.simd!.sparseAdam(o(w) + at, o(m) + at, o(v) + at, o(dy), o(lists.entryRows), o(lists.bitStarts) + s * (D + 1) * 4, D, H * 4,
-      attrs.beta1, attrs.beta2, slot.stepSize, slot.vCorrection, attrs.epsilon);
+    const first = lists.updateStarts[s];
+    mem.simd!.sparseAdam(o(w) + at, o(m) + at, o(v) + at, o(dy), o(lists.entryRows), o(lists.bitStarts) + s * (D + 1) * 4,
+      o(lists.updateRows) + first * 4, lists.updateStarts[s + 1] - first, H * 4, attrs.beta1, attrs.beta2, slot.stepSize, slot.vCorrection, attrs.epsilon);
   });
   return true;
 }

@@ -8,7 +8,7 @@ export interface SimdKernels {
   indexAdd(dst: number, src: number, dstIndex: number, srcIndex: number, count: number, rowBytes: number): void;
   adam(w: number, m: number, v: number, g: number, wOut: number, mOut: number, vOut: number, bytes: number,
     beta1: number, beta2: number, stepSize: number, vCorrection: number, epsilon: number): void;
-  sparseAdam(w: number, m: number, v: number, dy: number, entryRows: number, bitStarts: number, dim: number, rowBytes: number,
+  sparseAdam(w: number, m: number, v: number, dy: number, entryRows: number, bitStarts: number, rows: number, rowCount: number, rowBytes: number,
     beta1: number, beta2: number, stepSize: number, vCorrection: number, epsilon: number): void;
   dropoutMask(out: number, count: number, keep: number, scale: number, state: number): void;
   denseForward(z: number, x: number, w: number, c: number, slots: number, rows: number, inputs: number, outputs: number): void;

@@ -83,16 +83,19 @@ export function adam(w: usize, m: usize, v: usize, g: usize, wOut: usize, mOut: 
 }
 
 /**
- * The sparse first layer's backward fused with its Adam step, in place: for every input bit j < dim, the weight
- * gradient row g_j = Σ dy[entryRows[e], :] over the entries of bit j (bitStarts[j] ≤ e < bitStarts[j+1], rows
- * ascending) — the scatter-add, never written out — then Adam on row j of w, m, v (a bit no row has gets g = 0).
+ * The sparse first layer's backward fused with its Adam step, in place: for each input bit j of the list `rows`,
+ * the weight gradient row g_j = Σ dy[entryRows[e], :] over the entries of bit j (bitStarts[j] ≤ e < bitStarts[j+1],
+ * rows ascending) — the scatter-add, never written out — then Adam on row j of w, m, v (a bit of this batch's
+ * without entries gets g = 0). A row left out is one whose m and v are still 0 and whose g is 0: its Adam step
+ * would leave w, m and v as they are.
  */
-export function sparseAdam(w: usize, m: usize, v: usize, dy: usize, entryRows: usize, bitStarts: usize, dim: i32, rowBytes: i32,
+export function sparseAdam(w: usize, m: usize, v: usize, dy: usize, entryRows: usize, bitStarts: usize, rows: usize, rowCount: i32, rowBytes: i32,
   beta1: f32, beta2: f32, stepSize: f32, vCorrection: f32, epsilon: f32): void {
   const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
   const step = f32x4.splat(stepSize), vc = f32x4.splat(vCorrection), eps = f32x4.splat(epsilon);
   const wide = rowBytes & ~63;
-  for (let j = 0; j < dim; j++) {
+  for (let r = 0; r < rowCount; r++) {
+    const j = load<i32>(rows + (<usize>r << 2));
     const from = load<i32>(bitStarts + (<usize>j << 2));
     const to = load<i32>(bitStarts + (<usize>(j + 1) << 2));
     const row = <usize>j * rowBytes;
