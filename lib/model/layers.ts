@@ -10,14 +10,14 @@ type Grad = Parameters<typeof tfType.customGrad>[0];
 /** z [S, B, O] = x [S, B, I] · w [S, I, O] + c (c: [S, 1, O]). */
 export function denseLayer(tf: typeof tfType, x: tfType.Tensor3D, w: tfType.Tensor3D, c: tfType.Tensor3D): tfType.Tensor3D {
   if (!hasMtlcKernels(tf)) return tf.add(tf.matMul(x, w), c);
+  // Wᵀ once per step: the forward of a narrow layer and every backward sum along its rows.
   const op = tf.customGrad(((xi: tfType.Tensor, wi: tfType.Tensor, ci: tfType.Tensor, save: (t: tfType.Tensor[]) => void) => {
-    save([xi, wi]);
+    const wt = tf.transpose(wi, [0, 2, 1]);
+    save([xi, wt]);
     return {
-      value: tf.engine().runKernel(DENSE, { x: xi, w: wi, c: ci }) as tfType.Tensor,
+      value: tf.engine().runKernel(DENSE, { x: xi, w: wi, wt, c: ci }) as tfType.Tensor,
       gradFunc: (dz: tfType.Tensor, saved: tfType.Tensor[]) => {
-        const wt = tf.transpose(saved[1], [0, 2, 1]);
-        const [dx, dw, dc] = tf.engine().runKernel(DENSE_GRAD, { x: saved[0], wt, dz }) as tfType.Tensor[];
-        wt.dispose();
+        const [dx, dw, dc] = tf.engine().runKernel(DENSE_GRAD, { x: saved[0], wt: saved[1], dz }) as tfType.Tensor[];
         return [dx, dw, tf.reshape(dc, ci.shape)];
       },
     };

@@ -146,14 +146,15 @@ function denseShape(x: Info, w: Info): { S: number; B: number; I: number; O: num
   return { S, B, I, O };
 }
 
-/** z = x·W + c per slot (the kernels' sums: over i in order; the cpu loops keep float32 at every step). */
+/** z = x·W + c per slot (input `wt`: W transposed [S, O, I], which a layer with few outputs sums along). The cpu
+ * loops keep float32 at every step but sum in their own order. */
 function dense(mem: Memory, { inputs }: Args): Info {
-  const { x, w, c } = inputs;
+  const { x, w, wt, c } = inputs;
   const { S, B, I, O } = denseShape(x, w);
   const z = mem.output([S, B, O], false);
   if (mem.simd && mem.offset) {
     const o = mem.offset;
-    mem.simd.denseForward(o(z), o(x), o(w), o(c), S, B, I, O);
+    mem.simd.denseForward(o(z), o(x), o(w), o(wt), o(c), S, B, I, O);
     return z;
   }
   const [X, W, C, Z] = [x, w, c, z].map((t) => mem.f32(t));

@@ -11,7 +11,7 @@ export interface SimdKernels {
   sparseAdam(w: number, m: number, v: number, dy: number, entryRows: number, bitStarts: number, rows: number, rowCount: number, rowBytes: number,
     beta1: number, beta2: number, stepSize: number, vCorrection: number, epsilon: number): void;
   dropoutMask(out: number, count: number, keep: number, scale: number, state: number): void;
-  denseForward(z: number, x: number, w: number, c: number, slots: number, rows: number, inputs: number, outputs: number): void;
+  denseForward(z: number, x: number, w: number, wt: number, c: number, slots: number, rows: number, inputs: number, outputs: number): void;
   denseBackward(dx: number, dw: number, dc: number, x: number, wt: number, dz: number, slots: number, rows: number, inputs: number, outputs: number): void;
   activationForward(h: number, a: number, c: number, mask: number, slots: number, rows: number, width: number): void;
   activationBackward(da: number, dc: number, a: number, c: number, mask: number, dh: number, slots: number, rows: number, width: number): void;

@@ -148,20 +148,43 @@ export function dropoutMask(out: usize, count: i32, keep: f64, scale: f32, state
   store<u32>(state, d, 12);
 }
 
-// Dense layers, for S stacked slots (a single network is S = 1): x [S, B, I], W [S, I, O], c [S, O] → z [S, B, O].
-// Sums run over the inner index in order, four output columns to a 16-byte vector (then a scalar tail).
+// Dense layers, for S stacked slots (a single network is S = 1): x [S, B, I], W [S, I, O] (and Wᵀ [S, O, I]),
+// c [S, O] → z [S, B, O]. A layer with few outputs (a head: O < 16) runs its sums along the inputs, four to a
+// 16-byte vector; a wide one along its outputs. Every sum runs in one fixed order for a given shape.
+
+/** Whether a layer with `outputs` outputs takes the narrow form (sums vectorised along the inputs). */
+// @ts-ignore: decorator
+@inline function narrow(outputs: i32): bool {
+  return outputs < 16;
+}
+
+/** Σ_i a[i]·b[i] over `count` floats: four lanes, then the lanes summed, then a scalar tail. */
+// @ts-ignore: decorator
+@inline function dot(a: usize, b: usize, count: i32): f32 {
+  const vectors = count & ~3;
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < vectors; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + (<usize>i << 2)), v128.load(b + (<usize>i << 2))));
+  let sum: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (let i = vectors; i < count; i++) sum += load<f32>(a + (<usize>i << 2)) * load<f32>(b + (<usize>i << 2));
+  return sum;
+}
 
 /** z[s, b, :] = Σ_i x[s, b, i]·W[s, i, :] + c[s, :]. */
-export function denseForward(z: usize, x: usize, w: usize, c: usize, slots: i32, rows: i32, inputs: i32, outputs: i32): void {
+export function denseForward(z: usize, x: usize, w: usize, wt: usize, c: usize, slots: i32, rows: i32, inputs: i32, outputs: i32): void {
   const vectors = outputs & ~3;
   for (let s = 0; s < slots; s++) {
     const xs = x + <usize>s * rows * inputs * 4;
     const ws = w + <usize>s * inputs * outputs * 4;
+    const wts = wt + <usize>s * inputs * outputs * 4;
     const cs = c + <usize>s * outputs * 4;
     const zs = z + <usize>s * rows * outputs * 4;
     for (let b = 0; b < rows; b++) {
       const xRow = xs + <usize>b * inputs * 4;
       const zRow = zs + <usize>b * outputs * 4;
+      if (narrow(outputs)) {
+        for (let o = 0; o < outputs; o++) store<f32>(zRow + (<usize>o << 2), dot(xRow, wts + <usize>o * inputs * 4, inputs) + load<f32>(cs + (<usize>o << 2)));
+        continue;
+      }
       for (let o = 0; o < vectors; o += 4) {
         let acc = f32x4.splat(0);
         for (let i = 0; i < inputs; i++) {
@@ -178,8 +201,7 @@ export function denseForward(z: usize, x: usize, w: usize, c: usize, slots: i32,
   }
 }
 
-/** dx[s, b, :] = Σ_o dz[s, b, o]·Wᵀ[s, o, :] (wt: W transposed, [S, O, I]). dW[s, i, :] = Σ_b x[s, b, i]·dz[s, b, :];
- * dc[s, :] = Σ_b dz[s, b, :]. */
+/** dx[s, b, :] = Σ_o dz[s, b, o]·Wᵀ[s, o, :]; dW[s, i, :] = Σ_b x[s, b, i]·dz[s, b, :]; dc[s, :] = Σ_b dz[s, b, :]. */
 export function denseBackward(dx: usize, dw: usize, dc: usize, x: usize, wt: usize, dz: usize, slots: i32, rows: i32, inputs: i32, outputs: i32): void {
   const vectors = outputs & ~3;
   const inputVectors = inputs & ~3;
@@ -205,18 +227,39 @@ export function denseBackward(dx: usize, dw: usize, dc: usize, x: usize, wt: usi
       }
     }
     const dws = dw + <usize>s * inputs * outputs * 4;
-    for (let i = 0; i < inputs; i++) {
-      for (let o = 0; o < vectors; o += 4) {
-        let acc = f32x4.splat(0);
-        for (let b = 0; b < rows; b++) {
-          acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(xs + (<usize>b * inputs + i) * 4)), v128.load(dzs + (<usize>b * outputs + o) * 4)));
+    if (narrow(outputs)) {
+      // dW column o, four inputs at a time: Σ_b dz[b, o]·x[b, i…i+3], stored into W's [I, O] layout.
+      for (let o = 0; o < outputs; o++) {
+        for (let i = 0; i < inputVectors; i += 4) {
+          let acc = f32x4.splat(0);
+          for (let b = 0; b < rows; b++) {
+            acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(dzs + (<usize>b * outputs + o) * 4)), v128.load(xs + (<usize>b * inputs + i) * 4)));
+          }
+          store<f32>(dws + (<usize>i * outputs + o) * 4, f32x4.extract_lane(acc, 0));
+          store<f32>(dws + (<usize>(i + 1) * outputs + o) * 4, f32x4.extract_lane(acc, 1));
+          store<f32>(dws + (<usize>(i + 2) * outputs + o) * 4, f32x4.extract_lane(acc, 2));
+          store<f32>(dws + (<usize>(i + 3) * outputs + o) * 4, f32x4.extract_lane(acc, 3));
         }
-        v128.store(dws + (<usize>i * outputs + o) * 4, acc);
+        for (let i = inputVectors; i < inputs; i++) {
+          let acc: f32 = 0;
+          for (let b = 0; b < rows; b++) acc += load<f32>(xs + (<usize>b * inputs + i) * 4) * load<f32>(dzs + (<usize>b * outputs + o) * 4);
+          store<f32>(dws + (<usize>i * outputs + o) * 4, acc);
+        }
       }
-      for (let o = vectors; o < outputs; o++) {
-        let acc: f32 = 0;
-        for (let b = 0; b < rows; b++) acc += load<f32>(xs + (<usize>b * inputs + i) * 4) * load<f32>(dzs + (<usize>b * outputs + o) * 4);
-        store<f32>(dws + (<usize>i * outputs + o) * 4, acc);
+    } else {
+      for (let i = 0; i < inputs; i++) {
+        for (let o = 0; o < vectors; o += 4) {
+          let acc = f32x4.splat(0);
+          for (let b = 0; b < rows; b++) {
+            acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(xs + (<usize>b * inputs + i) * 4)), v128.load(dzs + (<usize>b * outputs + o) * 4)));
+          }
+          v128.store(dws + (<usize>i * outputs + o) * 4, acc);
+        }
+        for (let o = vectors; o < outputs; o++) {
+          let acc: f32 = 0;
+          for (let b = 0; b < rows; b++) acc += load<f32>(xs + (<usize>b * inputs + i) * 4) * load<f32>(dzs + (<usize>b * outputs + o) * 4);
+          store<f32>(dws + (<usize>i * outputs + o) * 4, acc);
+        }
       }
     }
     const dcs = dc + <usize>s * outputs * 4;
