@@ -142,15 +142,6 @@ export class TaskData {
     }
   }
 
-  /** Labelled pairs of task k among the given rows that the train mask admits. */
-  trainCount(k: number, rows?: ArrayLike<number>): number {
-    const K = this.tasks.length;
-    let n = 0;
-    if (rows) for (let i = 0; i < rows.length; i++) n += this.hostTrainMask[rows[i] * K + k];
-    else for (let r = 0; r < this.nRows; r++) n += this.hostTrainMask[r * K + k];
-    return n;
-  }
-
   /** Makes a batch of the given rows; the mask says which labels count in its loss (default: the training mask). */
   batch(rows: Int32Array, mask: BatchMask = 'train'): Batch {
     const tf = this.tf;
