@@ -12,7 +12,7 @@ import { densify, hostLabels } from './data.ts';
 import { networkInit, type NetworkInit } from './init.ts';
 import { checkHeldOut, TaskCheckpoints, unionRows, type LabelView, type PointInput, type PointOutput } from './point.ts';
 import { sparseBatchIndexes } from './sparse.ts';
-import { dropoutMask, hasMtlcKernels, type SparseBackward } from './kernels/mtlc-kernels.ts';
+import { dropoutMasks, hasMtlcKernels, type SparseBackward } from './kernels/mtlc-kernels.ts';
 import { StackedNetwork, type StackedBatch, type StackedTargets } from './stacked.ts';
 import type * as tfType from '@tensorflow/tfjs';
 
@@ -277,17 +277,10 @@ function stepTargets(tf: typeof tfType, bySlot: (SlotPoint | null)[], rows: Int3
       mask.set(point.hostTrainMask.subarray(r * K, r * K + K), at);
     });
   });
-  // Inverted dropout, drawn as MultiTaskNetwork draws it: per trunk layer, the slot's real rows × width (padding
-  // rows get zeros).
+  // Inverted dropout, drawn as MultiTaskNetwork draws it: per trunk layer, each slot's real rows × width from its
+  // own stream (padding rows and idle slots get zeros), all slots in one kernel call.
   const dropout = model.dropout > 0
-    ? model.hidden.map((width) => tf.tidy(() => {
-      const parts = bySlot.flatMap((point, s) => {
-        const real = point ? [dropoutMask(tf, point.dropoutRng, [rows[s].length, width], model.dropout)] : [];
-        const pad = B - (point ? rows[s].length : 0);
-        return pad > 0 ? [...real, tf.zeros([pad, width])] : real;
-      });
-      return tf.reshape(tf.concat(parts, 0), [P, B, width]) as tfType.Tensor3D;
-    }))
+    ? model.hidden.map((width) => dropoutMasks(tf, bySlot.map((point) => point?.dropoutRng ?? null), rows.map((r) => r.length), B, width, model.dropout))
     : [];
   return { y: tf.tensor3d(y, [P, B, K]), mask: tf.tensor3d(mask, [P, B, K]), dropout };
 }

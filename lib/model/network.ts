@@ -6,7 +6,7 @@ import { Adam, type AdamState } from './adam.ts';
 import { createRng, type Rng } from '../stats/rng.ts';
 import { networkInit } from './init.ts';
 import { sparseMatMul } from './sparse.ts';
-import { dropoutMask } from './kernels/mtlc-kernels.ts';
+import { dropoutMasks } from './kernels/mtlc-kernels.ts';
 import { denseLayer, trunkActivation } from './layers.ts';
 
 export interface NetworkOptions {
@@ -134,7 +134,7 @@ export class MultiTaskNetwork {
     const tf = this.tf;
     const training = options.training ?? true;
     const rows = batch.rows.length;
-    const mask = (width: number) => (training && this.dropout > 0 ? this.slot(this.dropoutMask(rows, width)) : undefined);
+    const mask = (width: number) => (training && this.dropout > 0 ? this.dropoutMask(rows, width) : undefined);
     const [w1, b1] = this.trunkVariables;
     let h: tfType.Tensor3D;
     if (batch.sparse) {
@@ -156,9 +156,10 @@ export class MultiTaskNetwork {
    * 1 − p and scaled by 1/(1 − p), else 0 (PyTorch's nn.Dropout). Drawn from the run's seeded stream so a point
    * is reproducible from its seed alone; one multiply, its gradient is the same mask.
    */
-  private dropoutMask(rows: number, width: number): tfType.Tensor2D {
-    return dropoutMask(this.tf, this.dropoutRng, [rows, width], this.dropout) as tfType.Tensor2D;
+  private dropoutMask(rows: number, width: number): tfType.Tensor3D {
+    return dropoutMasks(this.tf, [this.dropoutRng], [rows], rows, width, this.dropout);
   }
+
 
 
   /** Logits z [B, K]. */

@@ -4,7 +4,7 @@ import { Adam, loadBackend, MultiTaskNetwork, TaskData } from '../../lib/model/i
 import { readFileSync } from 'node:fs';
 import { compileKernels, compiledModule, COMPILED } from '../../tools/kernels.ts';
 import { createRng } from '../../lib/stats/rng.ts';
-import { dropoutMask } from '../../lib/model/kernels/mtlc-kernels.ts';
+import { dropoutMasks } from '../../lib/model/kernels/mtlc-kernels.ts';
 import { hasMtlcKernels } from '../../lib/model/kernels/mtlc-kernels.ts';
 import { plantedData } from './synthetic.ts';
 
@@ -97,16 +97,35 @@ describe('AssemblyScript kernels', () => {
   });
 
   for (const backend of ['wasm', 'cpu'] as const) {
-    it(`draw dropout masks from the generator's own stream on ${backend}, which goes on where the kernel left it`, async () => {
+    it(`draw dropout masks from each slot's own stream on ${backend}, which goes on where the kernel left it`, async () => {
       const { tf } = await loadBackend(backend);
       const rate = 0.3;
-      const rng = createRng(11);
-      const mask = dropoutMask(tf, rng, [7, 13], rate);
-      const after = rng.next();
-      const reference = createRng(11);
-      const expected = Array.from({ length: 91 }, () => (reference.int() < Math.ceil((1 - rate) * 2 ** 32) ? Math.fround(1 / (1 - rate)) : 0));
-      expect(Array.from(mask.dataSync())).toEqual(expected);
-      expect(after).toBe(reference.next());
+      const threshold = Math.ceil((1 - rate) * 65536);
+      const scale = Math.fround(1 / (1 - rate));
+      // Slot 0: 7 of 9 rows (63 values, an odd count), slot 1 idle, slot 2: 9 rows.
+      const rngs = [createRng(11), null, createRng(12)];
+      const mask = dropoutMasks(tf, rngs, [7, 0, 9], 9, 7, rate);
+      const expected = (seed: number, values: number) => {
+        const r = createRng(seed);
+        const out = new Array<number>(63).fill(0);
+        for (let i = 0; i < values; i += 2) {
+          const word = r.int();
+          out[i] = word >>> 16 < threshold ? scale : 0;
+          if (i + 1 < values) out[i + 1] = (word & 0xffff) < threshold ? scale : 0;
+        }
+        return { out, next: r.next() };
+      };
+      const values = Array.from(mask.dataSync());
+      const a = expected(11, 49);
+      const c = expected(12, 63);
+      expect(values.slice(0, 63)).toEqual(a.out);
+      expect(values.slice(63, 126)).toEqual(new Array(63).fill(0));
+      expect(values.slice(126)).toEqual(c.out);
+      expect(rngs[0]!.next()).toBe(a.next);
+      expect(rngs[2]!.next()).toBe(c.next);
+      // About 1 − rate of the drawn values are kept.
+      const kept = values.slice(126).filter((v) => v > 0).length / 63;
+      expect(Math.abs(kept - (1 - rate))).toBeLessThan(0.2);
       mask.dispose();
     });
   }

@@ -8,7 +8,7 @@ import { rngFromState, type Rng } from '../../stats/rng.ts';
 export const GATHER_ADD = 'MtlcSparseGatherAdd';
 export const SCATTER_ADD = 'MtlcSparseScatterAdd';
 export const ADAM = 'MtlcAdam';
-export const DROPOUT_MASK = 'MtlcDropoutMask';
+export const DROPOUT_MASKS = 'MtlcDropoutMasks';
 export const DENSE = 'MtlcDense';
 export const DENSE_GRAD = 'MtlcDenseGrad';
 export const ACTIVATION = 'MtlcActivation';
@@ -112,28 +112,41 @@ export type AdamSlot = { stepSize: number; vCorrection: number } | null;
  * one slot): slot s covers elements [s·n/S, (s+1)·n/S) and steps with its own factors. Each slot runs exactly as
  * a variable of its size alone would (SIMD over its first ⌊n/4⌋·4 elements, the rest in a scalar loop).
  */
+/** Dropout's rule for one 32-bit word: two values, its high then its low 16 bits h, each kept when h < ⌈keep·2¹⁶⌉. */
+export function dropoutThreshold(keep: number): number {
+  return Math.ceil(keep * 65536);
+}
+
 /**
- * An inverted-dropout mask of `shape` from an rng's stream (input `state`: its four SFC32 words, int32): each
- * value is 1/keep when the stream's next 32-bit word is below keep·2³², else 0 — what
- * `rng.int() < ⌈keep·2³²⌉ ? 1/keep : 0` gives, in order. Outputs the mask and the advanced state.
+ * Inverted-dropout masks [P, B, W] (input `states` [P, 4]: each slot's SFC32 words; input `counts` [P]: the values
+ * slot s draws, the rest of its B·W are 0). Outputs the masks and the advanced states.
  */
-function dropoutMaskKernel(mem: Memory, { inputs, attrs }: Args): Info[] {
-  const { state } = inputs;
-  const { shape, keep } = attrs as { shape: number[]; keep: number };
-  const count = shape.reduce((a, b) => a * b, 1);
+function dropoutMasksKernel(mem: Memory, { inputs, attrs }: Args): Info[] {
+  const { states, counts } = inputs;
+  const { shape, keep } = attrs as { shape: [number, number, number]; keep: number };
+  const [P, B, W] = shape;
   const scale = Math.fround(1 / keep);
+  const threshold = dropoutThreshold(keep);
   const out = mem.output(shape, false);
-  const next = mem.outputInt32([4]);
-  mem.i32(next).set(mem.i32(state));
+  const next = mem.outputInt32([P, 4]);
+  mem.i32(next).set(mem.i32(states));
   if (mem.simd && mem.offset) {
-    mem.simd.dropoutMask(mem.offset(out), count, keep, scale, mem.offset(next));
-  } else {
-    const words = mem.i32(next);
-    const rng = rngFromState(words);
-    const values = mem.f32(out);
-    const threshold = Math.ceil(keep * 2 ** 32);
-    for (let i = 0; i < count; i++) values[i] = rng.int() < threshold ? scale : 0;
-    words.set(rng.state);
+    mem.simd.dropoutMasks(mem.offset(out), mem.offset(next), mem.offset(counts), P, B * W, threshold, scale);
+    return [out, next];
+  }
+  const values = mem.f32(out);
+  const words = mem.i32(next);
+  const n = mem.i32(counts);
+  for (let s = 0; s < P; s++) {
+    const rng = rngFromState(words.subarray(4 * s, 4 * s + 4));
+    const base = s * B * W;
+    values.fill(0, base, base + B * W);
+    for (let i = 0; i < n[s]; i += 2) {
+      const word = rng.int();
+      values[base + i] = word >>> 16 < threshold ? scale : 0;
+      if (i + 1 < n[s]) values[base + i + 1] = (word & 0xffff) < threshold ? scale : 0;
+    }
+    words.set(rng.state, 4 * s);
   }
   return [out, next];
 }
@@ -325,7 +338,7 @@ export function installMtlcKernels(tf: typeof tfType): void {
       [GATHER_ADD, gatherAdd],
       [SCATTER_ADD, scatterAdd],
       [ADAM, adam],
-      [DROPOUT_MASK, dropoutMaskKernel],
+      [DROPOUT_MASKS, dropoutMasksKernel],
       [DENSE, dense],
       [DENSE_GRAD, denseGrad],
       [ACTIVATION, activation],
@@ -400,22 +413,36 @@ export function hasSparseAdam(tf: typeof tfType): boolean {
 }
 
 /**
- * An inverted-dropout mask [shape] drawn from `rng` (its stream advances as if `rng.int()` had been called once
- * per value): 1/keep where the word is below keep·2³², keep = 1 − rate, else 0. mtlc's kernel where the backend has it;
- * else the same draws on the host.
+ * Inverted-dropout masks [P, B, width] for P slots, slot s drawn from rngs[s] (its stream advances one 32-bit word
+ * per two values): for its first rows[s] rows, 1/keep where the 16-bit half is below ⌈keep·2¹⁶⌉, keep = 1 − rate,
+ * else 0; its other rows (and a slot without an rng) 0. mtlc's kernel where the backend has it; else the same
+ * draws on the host. A single network is P = 1.
  */
-export function dropoutMask(tf: typeof tfType, rng: Rng, shape: number[], rate: number): tfType.Tensor {
+export function dropoutMasks(tf: typeof tfType, rngs: readonly (Rng | null)[], rows: readonly number[], B: number, width: number, rate: number): tfType.Tensor3D {
   const keep = 1 - rate;
-  if (tf.getKernel(DROPOUT_MASK, tf.getBackend())) {
-    const state = tf.tensor1d(rng.state, 'int32');
-    const [mask, next] = tf.engine().runKernel(DROPOUT_MASK, { state }, { shape, keep } as never) as tfType.Tensor[];
-    rng.state.set(next.dataSync() as Int32Array);
-    tf.dispose([state, next]);
-    return mask;
+  const P = rngs.length;
+  const counts = rngs.map((rng, s) => (rng ? rows[s] * width : 0));
+  if (tf.getKernel(DROPOUT_MASKS, tf.getBackend())) {
+    const stateWords = new Int32Array(P * 4);
+    rngs.forEach((rng, s) => rng && stateWords.set(rng.state, 4 * s));
+    const states = tf.tensor2d(stateWords, [P, 4], 'int32');
+    const countTensor = tf.tensor1d(counts, 'int32');
+    const [mask, next] = tf.engine().runKernel(DROPOUT_MASKS, { states, counts: countTensor }, { shape: [P, B, width], keep } as never) as tfType.Tensor[];
+    const advanced = next.dataSync() as Int32Array;
+    rngs.forEach((rng, s) => rng?.state.set(advanced.subarray(4 * s, 4 * s + 4)));
+    tf.dispose([states, countTensor, next]);
+    return mask as tfType.Tensor3D;
   }
   const scale = 1 / keep;
-  const threshold = Math.ceil(keep * 2 ** 32);
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < values.length; i++) values[i] = rng.int() < threshold ? scale : 0;
-  return tf.tensor(values, shape);
+  const threshold = dropoutThreshold(keep);
+  const values = new Float32Array(P * B * width);
+  rngs.forEach((rng, s) => {
+    if (!rng) return;
+    for (let i = 0; i < counts[s]; i += 2) {
+      const word = rng.int();
+      values[s * B * width + i] = word >>> 16 < threshold ? scale : 0;
+      if (i + 1 < counts[s]) values[s * B * width + i + 1] = (word & 0xffff) < threshold ? scale : 0;
+    }
+  });
+  return tf.tensor3d(values, [P, B, width]);
 }

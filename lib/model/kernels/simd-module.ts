@@ -10,7 +10,7 @@ export interface SimdKernels {
     beta1: number, beta2: number, stepSize: number, vCorrection: number, epsilon: number): void;
   sparseAdam(w: number, m: number, v: number, dy: number, entryRows: number, bitStarts: number, rows: number, rowCount: number, rowBytes: number,
     beta1: number, beta2: number, stepSize: number, vCorrection: number, epsilon: number): void;
-  dropoutMask(out: number, count: number, keep: number, scale: number, state: number): void;
+  dropoutMasks(out: number, states: number, counts: number, slots: number, stride: number, threshold: number, scale: number): void;
   denseForward(z: number, x: number, w: number, wt: number, c: number, slots: number, rows: number, inputs: number, outputs: number): void;
   denseBackward(dx: number, dw: number, dc: number, x: number, wt: number, dz: number, slots: number, rows: number, inputs: number, outputs: number): void;
   activationForward(h: number, a: number, c: number, mask: number, slots: number, rows: number, width: number): void;

@@ -126,26 +126,32 @@ export function sparseAdam(w: usize, m: usize, v: usize, dy: usize, entryRows: u
 }
 
 /**
- * Inverted dropout from mtlc's generator (lib/stats/rng.ts): out[i] = scale if w_i < keep·2³² else 0 for i < count,
- * w_i the stream's next 32-bit word (what `rng.int()` returns) — SFC32, state (a, b, c, d) at `state` (four i32,
- * advanced in place). One word per value: the mask needs no finer resolution than 2⁻³².
+ * Inverted dropout masks from mtlc's generator (lib/stats/rng.ts), for `slots` slots of `stride` values each: slot
+ * s draws counts[s] values from its own stream — SFC32, state (a, b, c, d) at states + 16·s, advanced in place —
+ * and its other values are 0. Each 32-bit word gives two values, its high then its low 16 bits h: the value is
+ * `scale` when h < threshold (= ⌈keep·2¹⁶⌉), else 0; an odd count leaves the last word's low half unused.
  */
-export function dropoutMask(out: usize, count: i32, keep: f64, scale: f32, state: usize): void {
-  // w < keep·2³² ⟺ w < ⌈keep·2³²⌉ for an integer w (exact: scaling by a power of two).
-  const threshold = <u64>Math.ceil(keep * 4294967296.0);
-  let a = load<u32>(state), b = load<u32>(state, 4), c = load<u32>(state, 8), d = load<u32>(state, 12);
-  for (let i = 0; i < count; i++) {
-    const t = a + b + d;
-    d += 1;
-    a = b ^ (b >>> 9);
-    b = c + (c << 3);
-    c = rotl<u32>(c, 21) + t;
-    store<f32>(out + (<usize>i << 2), <u64>t < threshold ? scale : 0);
+export function dropoutMasks(out: usize, states: usize, counts: usize, slots: i32, stride: i32, threshold: u32, scale: f32): void {
+  for (let s = 0; s < slots; s++) {
+    const state = states + (<usize>s << 4);
+    const count = load<i32>(counts + (<usize>s << 2));
+    const slotOut = out + <usize>s * stride * 4;
+    let a = load<u32>(state), b = load<u32>(state, 4), c = load<u32>(state, 8), d = load<u32>(state, 12);
+    for (let i = 0; i < count; i += 2) {
+      const t = a + b + d;
+      d += 1;
+      a = b ^ (b >>> 9);
+      b = c + (c << 3);
+      c = rotl<u32>(c, 21) + t;
+      store<f32>(slotOut + (<usize>i << 2), (t >>> 16) < threshold ? scale : 0);
+      if (i + 1 < count) store<f32>(slotOut + (<usize>(i + 1) << 2), (t & 0xffff) < threshold ? scale : 0);
+    }
+    for (let i = count; i < stride; i++) store<f32>(slotOut + (<usize>i << 2), 0);
+    store<u32>(state, a);
+    store<u32>(state, b, 4);
+    store<u32>(state, c, 8);
+    store<u32>(state, d, 12);
   }
-  store<u32>(state, a);
-  store<u32>(state, b, 4);
-  store<u32>(state, c, 8);
-  store<u32>(state, d, 12);
 }
 
 // Dense layers, for S stacked slots (a single network is S = 1): x [S, B, I], W [S, I, O] (and Wᵀ [S, O, I]),
