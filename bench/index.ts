@@ -2,7 +2,7 @@
 // seconds per learning-curve point, EXP3 fits per second and (with --study) the default study's wall time.
 //
 // options: --procs N (default: one per core)  --epochs E (default 10)  --repeats R (default 2)
-//          --slots P,P,… (the batched trainer's slots to compare; default 1,4,8)
+//          --slots P,P,… (the batched trainer's slots to compare; default 1,8,16)
 //          --ablation (also time each speed-up switched off, 1 epoch, 1 process)  --study  --data-dir DIR
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     console.log(`model: ${data.features.dim}→${benchModel.hidden.join('→')}→${data.tasks.length}, dropout ${benchModel.dropout}, Adam lr ${benchModel.learningRate}, batch ${benchModel.batchSize}; throughput over ${benchEpochs} epochs`);
     console.log(`peer: ${peer.note}\n`);
     console.log('## training throughput (epoch loop only), one single-threaded process per core');
-    await throughput(dir, procs, repeats, peer.ok, (values.slots ?? '1,4,8').split(',').map(Number));
+    await throughput(dir, procs, repeats, peer.ok, (values.slots ?? '1,8,16').split(',').map(Number));
     if (values.ablation) {
       console.log('\n## what each speed-up buys');
       await ablation(dir);

@@ -65,7 +65,7 @@ export function pointId(training: TrainingSpec, config: RunConfig): string {
     // v2: one generator for the whole project (lib/stats/rng.ts). v3: the training protocol of docs/methods.md
     // (step budget, inner validation set, per-task early stopping on validation AUROC), folds that group
     // identical inputs, and the model seed derived from (split, fold, seed). v4: mtlc's layer kernels and dropout
-    // masks of one 32-bit word per value (docs/methods.md, "Batched training"): the same protocol, other bits. A
+    // masks of two values to a 32-bit word (docs/methods.md, "Batched training"): the same protocol, other bits. A
     // run resumed across a change of version recomputes its points instead of mixing trainings made under two.
     v: 4,
     context: trainingContext(config),

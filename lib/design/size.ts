@@ -5,12 +5,13 @@ import { ConfigError } from '../errors.ts';
 import type { PointSpec } from '../types.ts';
 
 /**
- * Seconds of one point on one core (wasm), as a function of its rows: a fixed part (data upload, the checks'
- * floor, patience) and a part that grows with the rows it trains (more rows: more steps before the validation
- * AUROC stops improving). Fitted by least squares to the 545 points of the default study (KIBA top-3, wasm, one
- * process per core on a 2-core EPYC): mean 4.0 s, 464 steps per point.
+ * Seconds of one point on one core (wasm, the batched trainer), as a function of its rows: a fixed part (the
+ * checks' floor, patience) and a part that grows with the rows it trains. Fitted by least squares to the 540
+ * unprobed points of the default study (KIBA top-3, one process per core on a 2-core EPYC, each point's share
+ * of its program): mean 2.1 s, ~480 steps per point; the rows barely matter any more (the batched trainer's
+ * step costs about the same at 16 rows as at 128).
  */
-export const SECONDS_PER_POINT = { base: 3.25, perRow: 0.00067 };
+export const SECONDS_PER_POINT = { base: 2.1, perRow: 0.000015 };
 
 export interface StudySize {
   /** Trainings the plan holds, and those not computed yet. */
@@ -20,8 +21,9 @@ export interface StudySize {
   estimatedSeconds: number;
 }
 
-/** Seconds per optimisation step of a snapshot-branch job (wasm, one core; 7.0 ms measured on the 40 jobs of KIBA top 8). */
-export const SECONDS_PER_BRANCH_STEP = 0.007;
+/** Seconds per optimisation step of a snapshot-branch job (wasm, one core; 4.7 ms measured on the 15 jobs of the
+ * default study, on the layer kernels of docs/methods.md "Batched training"; 7.0 ms before them). */
+export const SECONDS_PER_BRANCH_STEP = 0.0047;
 
 export function estimatePointSeconds(spec: Pick<PointSpec, 'sizes' | 'probes' | 'focus'>): number {
   const look = spec.probes?.lookahead;

@@ -132,8 +132,9 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   // A stored point counts as done only when it reads back complete; a corrupt one is named and retrained.
   const { done, corrupt } = await checkStoredPoints(ctx, plan.points.map((p) => p.id));
   // Points of one network shape side by side, so that the batches the Map cuts from this list train as one
-  // program (lib/training/point.ts, trainSpecs); probed points (trained alone) last.
-  const shape = (p: PointSpec) => (p.probes?.tag || p.probes?.lookahead ? Number.MAX_SAFE_INTEGER : Object.values(p.sizes).filter((n) => n > 0).length);
+  // program (lib/training/point.ts, trainSpecs); probed points (trained alone, the longest) first, so that they
+  // do not end the run as a tail that one worker trains while the others wait.
+  const shape = (p: PointSpec) => (p.probes?.tag || p.probes?.lookahead ? -1 : Object.values(p.sizes).filter((n) => n > 0).length);
   const pending = plan.points.filter((p) => !done.has(p.id)).sort((a, b) => shape(a) - shape(b)).map((p) => p.id);
   await putJson(ctx.store, layout.pending, pending);
   const pointsDone = plan.points.length - pending.length;
