@@ -154,13 +154,11 @@ export class MultiTaskNetwork {
   /**
    * Inverted dropout mask [rows, width] from the model's own seeded stream: each unit is kept with probability
    * 1 − p and scaled by 1/(1 − p), else 0 (PyTorch's nn.Dropout). Drawn from the run's seeded stream so a point
-   * is reproducible from its seed alone; one multiply, its gradient is the same mask.
+   * is reproducible from its seed alone (lib/model/kernels, dropoutMasks); the trunk activation applies it.
    */
   private dropoutMask(rows: number, width: number): tfType.Tensor3D {
     return dropoutMasks(this.tf, [this.dropoutRng], [rows], rows, width, this.dropout);
   }
-
-
 
   /** Logits z [B, K]. */
   logits(batch: Batch, options: ForwardOptions = {}): tfType.Tensor2D {

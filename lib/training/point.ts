@@ -74,7 +74,9 @@ export async function trainSpecs(sourceOf: (spec: PointSpec) => TrainingSource, 
       if (input.tasks.length === 0) throw new ComputationError(`point ${spec.id} trains no task`);
       checkHeldOut(input);
       const key = programKey(input);
-      programs.set(key, [...(programs.get(key) ?? []), { spec, input }]);
+      const members = programs.get(key) ?? [];
+      members.push({ spec, input });
+      programs.set(key, members);
     } catch (err) {
       await options.onError(spec, asError(err));
     }
@@ -86,8 +88,9 @@ export async function trainSpecs(sourceOf: (spec: PointSpec) => TrainingSource, 
         ...(options.pointsAtOnce !== undefined && options.pointsAtOnce !== 'auto' ? { slots: options.pointsAtOnce } : {}),
         ...(options.backend ? { backend: options.backend } : {}),
         onPoint: async (i, output) => {
-          reported.add(i);
+          // Counted as reported once heard: a point whose storing fails is failed with the rest.
           await options.onPoint({ id: members[i].spec.id, spec: members[i].spec, ...output, finishedAt: new Date().toISOString() });
+          reported.add(i);
         },
       });
     } catch (err) {
