@@ -290,7 +290,7 @@ class ProgramFeatures {
   private readonly dense?: tfType.Tensor2D;
   /** Per slot, the input bits its point has met in training so far: a flag per bit, and the bits ascending. */
   private readonly metFlags: Uint8Array[] = [];
-  readonly metRows: Int32Array[] = [];
+  private readonly metRows: Int32Array[] = [];
 
   constructor(
     private readonly tf: typeof tfType,
@@ -356,6 +356,7 @@ class ProgramFeatures {
       // point has met so far (the kernel rows its Adam must visit).
       const bitStarts = new Int32Array(P * (D + 1));
       const entryRows = new Int32Array(nnz);
+      const met = parts.map((p, s) => this.met(s, p.bits, D));
       const updateStarts = [0];
       let base = 0;
       parts.forEach((p, s) => {
@@ -366,10 +367,10 @@ class ProgramFeatures {
         const fill = starts.slice(0, D);
         for (let e = 0; e < p.bits.length; e++) entryRows[fill[p.bits[e]]++] = p.rowOfEntry[e] + s * B;
         base += p.bits.length;
-        updateStarts.push(updateStarts[s] + this.met(s, p.bits, D).length);
+        updateStarts.push(updateStarts[s] + met[s].length);
       });
       const updateRows = new Int32Array(updateStarts[P]);
-      parts.forEach((_, s) => updateRows.set(this.metRows[s], updateStarts[s]));
+      met.forEach((rows, s) => updateRows.set(rows, updateStarts[s]));
       backward = { entryRows: tf.tensor1d(entryRows, 'int32'), bitStarts: tf.tensor1d(bitStarts, 'int32'), updateRows: tf.tensor1d(updateRows, 'int32'), updateStarts };
       owned.push(backward.entryRows, backward.bitStarts, backward.updateRows);
     }

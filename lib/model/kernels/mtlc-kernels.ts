@@ -107,14 +107,20 @@ function scatterAdd(mem: Memory, { inputs, attrs }: Args): Info {
  * does not step (w, m, v pass through). */
 export type AdamSlot = { stepSize: number; vCorrection: number } | null;
 
-/**
- * Adam over a variable of `slots.length` equal slots (one per point of a stacked network; a single network is
- * one slot): slot s covers elements [s·n/S, (s+1)·n/S) and steps with its own factors. Each slot runs exactly as
- * a variable of its size alone would (SIMD over its first ⌊n/4⌋·4 elements, the rest in a scalar loop).
- */
 /** Dropout's rule for one 32-bit word: two values, its high then its low 16 bits h, each kept when h < ⌈keep·2¹⁶⌉. */
-export function dropoutThreshold(keep: number): number {
+function dropoutThreshold(keep: number): number {
   return Math.ceil(keep * 65536);
+}
+
+/** The host's draws of the dropout kernel: `count` values into out[at…] from `rng`, one 32-bit word per two. */
+function drawDropout(out: Float32Array, at: number, count: number, rng: Rng, keep: number): void {
+  const threshold = dropoutThreshold(keep);
+  const scale = Math.fround(1 / keep);
+  for (let i = 0; i < count; i += 2) {
+    const word = rng.int();
+    out[at + i] = word >>> 16 < threshold ? scale : 0;
+    if (i + 1 < count) out[at + i + 1] = (word & 0xffff) < threshold ? scale : 0;
+  }
 }
 
 /**
@@ -125,27 +131,20 @@ function dropoutMasksKernel(mem: Memory, { inputs, attrs }: Args): Info[] {
   const { states, counts } = inputs;
   const { shape, keep } = attrs as { shape: [number, number, number]; keep: number };
   const [P, B, W] = shape;
-  const scale = Math.fround(1 / keep);
-  const threshold = dropoutThreshold(keep);
   const out = mem.output(shape, false);
   const next = mem.outputInt32([P, 4]);
   mem.i32(next).set(mem.i32(states));
   if (mem.simd && mem.offset) {
-    mem.simd.dropoutMasks(mem.offset(out), mem.offset(next), mem.offset(counts), P, B * W, threshold, scale);
+    mem.simd.dropoutMasks(mem.offset(out), mem.offset(next), mem.offset(counts), P, B * W, dropoutThreshold(keep), Math.fround(1 / keep));
     return [out, next];
   }
   const values = mem.f32(out);
   const words = mem.i32(next);
   const n = mem.i32(counts);
+  values.fill(0, 0, P * B * W);
   for (let s = 0; s < P; s++) {
     const rng = rngFromState(words.subarray(4 * s, 4 * s + 4));
-    const base = s * B * W;
-    values.fill(0, base, base + B * W);
-    for (let i = 0; i < n[s]; i += 2) {
-      const word = rng.int();
-      values[base + i] = word >>> 16 < threshold ? scale : 0;
-      if (i + 1 < n[s]) values[base + i + 1] = (word & 0xffff) < threshold ? scale : 0;
-    }
+    drawDropout(values, s * B * W, n[s], rng, keep);
     words.set(rng.state, 4 * s);
   }
   return [out, next];
@@ -277,17 +276,26 @@ function activationGrad(mem: Memory, { inputs, attrs }: Args): Info[] {
 
 export type AdamAttrs = { beta1: number; beta2: number; epsilon: number; slots: AdamSlot[] };
 
-/** The Adam pass of every slot from (w, m, v, g) into (wOut, mOut, vOut), which may be the inputs themselves. */
-function adamSlots(mem: Memory, w: Info, m: Info, v: Info, g: Info, wOut: Info, mOut: Info, vOut: Info, attrs: AdamAttrs): void {
-  const { beta1, beta2, epsilon, slots } = attrs;
+/**
+ * Adam over a variable of `slots.length` equal slots (one per point of a stacked network; a single network is
+ * one slot): slot s covers elements [s·n/S, (s+1)·n/S) and steps with its own factors. Each slot runs exactly as
+ * a variable of its size alone would (SIMD over its first ⌊n/4⌋·4 elements, the rest in a scalar loop). New
+ * buffers: snapshots that share the old ones (TAG, the snapshot branches) stay valid.
+ */
+function adam(mem: Memory, { inputs, attrs }: Args): Info[] {
+  const { w, m, v, g } = inputs;
+  const { beta1, beta2, epsilon, slots } = attrs as AdamAttrs;
   const n = w.shape.reduce((a, b) => a * b, 1);
   const per = n / slots.length;
   if (!Number.isInteger(per)) throw new Error(`MtlcAdam: ${n} elements do not split into ${slots.length} slots`);
+  const wOut = mem.output(w.shape, false);
+  const mOut = mem.output(w.shape, false);
+  const vOut = mem.output(w.shape, false);
   slots.forEach((slot, s) => {
     const from = s * per;
     const to = from + per;
     if (!slot) {
-      if (wOut !== w) for (const [src, dst] of [[w, wOut], [m, mOut], [v, vOut]]) mem.f32(dst).set(mem.f32(src).subarray(from, to), from);
+      for (const [src, dst] of [[w, wOut], [m, mOut], [v, vOut]]) mem.f32(dst).set(mem.f32(src).subarray(from, to), from);
       return;
     }
     const { stepSize, vCorrection } = slot;
@@ -308,20 +316,6 @@ function adamSlots(mem: Memory, w: Info, m: Info, v: Info, g: Info, wOut: Info, 
       }
     }
   });
-}
-
-/**
- * Adam over a variable of `slots.length` equal slots (one per point of a stacked network; a single network is
- * one slot): slot s covers elements [s·n/S, (s+1)·n/S) and steps with its own factors. Each slot runs exactly as
- * a variable of its size alone would (SIMD over its first ⌊n/4⌋·4 elements, the rest in a scalar loop). New
- * buffers: snapshots that share the old ones (TAG, the snapshot branches) stay valid.
- */
-function adam(mem: Memory, { inputs, attrs }: Args): Info[] {
-  const { w, m, v, g } = inputs;
-  const wOut = mem.output(w.shape, false);
-  const mOut = mem.output(w.shape, false);
-  const vOut = mem.output(w.shape, false);
-  adamSlots(mem, w, m, v, g, wOut, mOut, vOut, attrs as AdamAttrs);
   return [wOut, mOut, vOut];
 }
 
@@ -433,16 +427,7 @@ export function dropoutMasks(tf: typeof tfType, rngs: readonly (Rng | null)[], r
     tf.dispose([states, countTensor, next]);
     return mask as tfType.Tensor3D;
   }
-  const scale = 1 / keep;
-  const threshold = dropoutThreshold(keep);
   const values = new Float32Array(P * B * width);
-  rngs.forEach((rng, s) => {
-    if (!rng) return;
-    for (let i = 0; i < counts[s]; i += 2) {
-      const word = rng.int();
-      values[s * B * width + i] = word >>> 16 < threshold ? scale : 0;
-      if (i + 1 < counts[s]) values[s * B * width + i + 1] = (word & 0xffff) < threshold ? scale : 0;
-    }
-  });
+  rngs.forEach((rng, s) => rng && drawDropout(values, s * B * width, counts[s], rng, keep));
   return tf.tensor3d(values, [P, B, width]);
 }
