@@ -9,10 +9,11 @@ import { formatTable } from '../app/cli/table.ts';
 import { enumeratePoints, estimatePointSeconds } from '../lib/design/index.ts';
 import { analyseInput } from '../lib/pipeline/analyseInput.ts';
 import { loadPreparedRun } from '../lib/pipeline/prepared.ts';
-import type { TransferFile } from '../lib/results.ts';
 import { availableCounts } from '../lib/splits/index.ts';
 import type { ObjectStore } from '../lib/storage/port.ts';
-import { getJson } from '../lib/storage/port.ts';
+import { StoredTransfer } from '../lib/documents.ts';
+import type { TransferFile } from '../lib/results.ts';
+import { readChecked } from '../lib/storage/checked.ts';
 import { pairMap, type PairMap } from '../lib/transfer/agreement.ts';
 import { analyseRun } from '../lib/transfer/index.ts';
 import { scoreLabel } from '../lib/report/approximations.ts';
@@ -56,8 +57,8 @@ const { values } = parseArgs({ options: { curves: { type: 'string' }, approx: { 
 if (!values.curves || !values.approx) throw new Error('usage: npm run agreement -- --curves <run folder> --approx <run folder>');
 const curvesRun = openRun(values.curves);
 const approxRun = openRun(values.approx);
-const curvesTransfer = (await getJson<TransferFile>(curvesRun.store, runLayout(curvesRun.runId).transfer))!;
-const approxTransfer = (await getJson<TransferFile>(approxRun.store, runLayout(approxRun.runId).transfer))!;
+const curvesTransfer = (await readChecked(curvesRun.store, runLayout(curvesRun.runId).transfer, StoredTransfer))!;
+const approxTransfer = (await readChecked(approxRun.store, runLayout(approxRun.runId).transfer, StoredTransfer))!;
 
 // The reference: the curves run's s_ij (pairwise grid if run, else the random design's joint fit), first split.
 const design = curvesTransfer.pairwise.some((p) => p.design === 'pairwise') ? 'pairwise' : 'random';

@@ -3,8 +3,9 @@
 // a run — Plan, the Map's batches, Fit, Transfer, Report and AWS's limits — runs at full size.
 import { parseTrainerArgs } from '../functions/trainer/main.ts';
 import { runLayout } from '../lib/layout.ts';
-import type { StoredPlan } from '../lib/pipeline/steps.ts';
-import { getJson, putJson, type ObjectStore } from '../lib/storage/port.ts';
+import { StoredPlan } from '../lib/documents.ts';
+import { readChecked } from '../lib/storage/checked.ts';
+import { putJson, type ObjectStore } from '../lib/storage/port.ts';
 import { pointResultsFromLaws, type TransferLaw } from '../lib/synthetic/curveLaws.ts';
 import type { PointSpec } from '../lib/types.ts';
 
@@ -20,7 +21,7 @@ export function simulatedTrainer(sim: SimulatedTraining): (store: ObjectStore) =
     const planOf = (runId: string) => {
       let plan = plans.get(runId);
       if (!plan) {
-        plan = getJson<StoredPlan>(store, runLayout(runId).plan).then((stored) => {
+        plan = readChecked(store, runLayout(runId).plan, StoredPlan).then((stored) => {
           if (!stored) throw new Error(`simulated trainer: run '${runId}' has no plan`);
           const tasks = [...new Set(stored.points.flatMap((p) => Object.keys(p.sizes)))].sort();
           return { specs: new Map(stored.points.map((p) => [p.id, p])), laws: sim.laws(tasks) };

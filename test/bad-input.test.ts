@@ -10,7 +10,7 @@ import { main } from '../app/cli/main.ts';
 import { adviceAfterFailure } from '../app/cli/commands/run.ts';
 import { runLayout, type RunStatus } from '../lib/layout.ts';
 import { FolderStore } from '../lib/storage/folder.ts';
-import { getJson } from '../lib/storage/port.ts';
+import { storedJson } from './helpers/store.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'mtlc-bad-input-'));
 const store = new FolderStore(path.join(root, 'bucket'));
@@ -22,7 +22,7 @@ async function upload(runId: string, text: string): Promise<{ outcome: string; s
   const key = runLayout(runId).config;
   await store.put(key, text);
   const { outcomes } = await trigger({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key, eTag: '"e"' } } }] }, {} as never);
-  return { outcome: outcomes[0].outcome, status: await getJson<RunStatus>(store, runLayout(runId).status) };
+  return { outcome: outcomes[0].outcome, status: await storedJson<RunStatus>(store, runLayout(runId).status) };
 }
 
 const cases: [string, unknown, string][] = [

@@ -4,12 +4,11 @@
 //   merge → assembles results/curves.json from every shard
 //   all   → (default) the three in one process: `mtlc invoke fit` and small runs
 import { ID_CHARACTERS, SHARD_ID } from '../../lib/ids.ts';
-import middy from '@middy/core';
 import { z } from 'zod';
 import { fitShardStep, fitStep, markStatus, mergeFitsStep, planFitsStep } from '../../lib/pipeline/steps.ts';
 import { awsDeps, type DepsProvider } from '../shared/deps.ts';
-import { structuredLogs, type LogSink } from '../shared/middleware/structured-logs.ts';
-import { validateInput } from '../shared/middleware/validate-input.ts';
+import type { LogSink } from '../shared/middleware/structured-logs.ts';
+import { parsedHandler } from '../shared/parsed-handler.ts';
 import { RunId } from '../shared/schemas.ts';
 import { stepContext } from '../shared/step-handler.ts';
 
@@ -29,8 +28,7 @@ const withDefaultAction = (event: unknown): unknown =>
   event && typeof event === 'object' && !('action' in event) ? { ...(event as object), action: 'all' } : event;
 
 export const createFitHandler = (deps: DepsProvider, sink?: LogSink) =>
-  middy(async (event: unknown) => {
-    const e = event as FitEvent;
+  parsedHandler('fit', FitEvent, async (e) => {
     const ctx = stepContext(deps, e.runId);
     switch (e.action) {
       case 'shard':
@@ -45,10 +43,6 @@ export const createFitHandler = (deps: DepsProvider, sink?: LogSink) =>
         await markStatus(ctx, { state: 'RUNNING', step: 'Fit' });
         return fitStep(ctx);
     }
-  })
-    .use(structuredLogs('fit', sink))
-    // Middy runs `before` hooks in order: the default action is filled in before validation.
-    .use({ before: (request) => void (request.event = withDefaultAction(request.event)) })
-    .use(validateInput('fit', FitEvent));
+  }, { sink, prepare: withDefaultAction });
 
 export const handler = createFitHandler(awsDeps);

@@ -1,10 +1,9 @@
 // The shape shared by the pipeline step Lambdas: validate {runId}, record the step in status.json, call the
 // step in lib/pipeline, return its (small) result to the state machine. Handlers stay thin.
-import middy from '@middy/core';
 import { markStatus, type StepContext } from '../../lib/pipeline/steps.ts';
 import type { DepsProvider } from './deps.ts';
-import { structuredLogs, type LogSink } from './middleware/structured-logs.ts';
-import { validateInput } from './middleware/validate-input.ts';
+import type { LogSink } from './middleware/structured-logs.ts';
+import { parsedHandler } from './parsed-handler.ts';
 import { RunEvent } from './schemas.ts';
 
 export function stepContext(deps: DepsProvider, runId: string): StepContext {
@@ -21,12 +20,14 @@ export function createStepHandler<R>(
   /** The first step of an execution: its status starts afresh (no progress or ARN of an earlier run). */
   options: { startsRun?: boolean } = {},
 ) {
-  return middy(async (event: unknown): Promise<R> => {
-    const { runId, executionArn } = event as RunEvent;
-    const ctx = stepContext(deps, runId);
-    await markStatus(ctx, { state: 'RUNNING', step, executionArn }, { fresh: options.startsRun });
-    return run(ctx);
-  })
-    .use(structuredLogs(fn, sink))
-    .use(validateInput(fn, RunEvent));
+  return parsedHandler(
+    fn,
+    RunEvent,
+    async ({ runId, executionArn }) => {
+      const ctx = stepContext(deps, runId);
+      await markStatus(ctx, { state: 'RUNNING', step, executionArn }, { fresh: options.startsRun });
+      return run(ctx);
+    },
+    { sink },
+  );
 }

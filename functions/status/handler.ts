@@ -2,12 +2,11 @@
 // step and the Step Functions error, which is turned into a readable message. An EventBridge rule also calls it
 // when an execution ends FAILED, TIMED_OUT or ABORTED, so that what escapes the state machine's Catch (a payload
 // over the limit, a timeout, a user's StopExecution) still ends status.json (docs/aws.md).
-import middy from '@middy/core';
 import { z } from 'zod';
 import { markStatus, readStatus, runProgress } from '../../lib/pipeline/steps.ts';
 import { awsDeps, type DepsProvider } from '../shared/deps.ts';
-import { consoleSink, structuredLogs, type LogSink } from '../shared/middleware/structured-logs.ts';
-import { validateInput } from '../shared/middleware/validate-input.ts';
+import { consoleSink, type LogSink } from '../shared/middleware/structured-logs.ts';
+import { parsedHandler } from '../shared/parsed-handler.ts';
 import { CorruptDocumentError } from '../../lib/storage/checked.ts';
 import { RunId } from '../shared/schemas.ts';
 import { stepContext } from '../shared/step-handler.ts';
@@ -36,13 +35,13 @@ export const ExecutionClosedEvent = z.object({
 export type ExecutionClosedEvent = z.infer<typeof ExecutionClosedEvent>;
 
 export const StatusEvent = z.union([MarkEvent, ExecutionClosedEvent]);
-export type StatusEvent = z.infer<typeof MarkEvent>;
+type MarkEvent = z.infer<typeof MarkEvent>;
 
 /**
  * The execution-closed event as a MarkFailed event of its run, or `unchanged` when status.json already tells the
  * end of this execution (MarkFailed ran before the execution failed) or belongs to a newer execution.
  */
-async function closedAsFailure(deps: DepsProvider, e: ExecutionClosedEvent): Promise<StatusEvent | { runId: string; unchanged: true }> {
+async function closedAsFailure(deps: DepsProvider, e: ExecutionClosedEvent): Promise<MarkEvent | { runId: string; unchanged: true }> {
   let runId: unknown;
   try {
     runId = (JSON.parse(e.detail.input) as { runId?: unknown }).runId;
@@ -74,7 +73,7 @@ async function closedAsFailure(deps: DepsProvider, e: ExecutionClosedEvent): Pro
  * A human message from a Step Functions error. Lambda failures carry a JSON Cause {errorType, errorMessage};
  * Batch failures carry the job description (StatusReason, container.reason); anything else is shown as it is.
  */
-export function failureMessage(error: StatusEvent['error']): string {
+export function failureMessage(error: MarkEvent['error']): string {
   if (!error) return 'unknown error';
   const name = error.Error ?? 'Error';
   const cause = error.Cause;
@@ -94,9 +93,8 @@ export function failureMessage(error: StatusEvent['error']): string {
 }
 
 export function createStatusHandler(deps: DepsProvider, sink?: LogSink) {
-  return middy(async (event: unknown): Promise<{ runId: string; state: string }> => {
-    const closed = ExecutionClosedEvent.safeParse(event);
-    const e = closed.success ? await closedAsFailure(deps, closed.data) : (event as StatusEvent);
+  return parsedHandler('status', StatusEvent, async (event): Promise<{ runId: string; state: string }> => {
+    const e = 'detail' in event ? await closedAsFailure(deps, event) : event;
     if ('unchanged' in e) return { runId: e.runId, state: 'unchanged' };
     const ctx = stepContext(deps, e.runId);
     let progress: Awaited<ReturnType<typeof runProgress>> | undefined;
@@ -117,9 +115,7 @@ export function createStatusHandler(deps: DepsProvider, sink?: LogSink) {
       });
     }
     return { runId: e.runId, state: e.state };
-  })
-    .use(structuredLogs('status', sink))
-    .use(validateInput('status', StatusEvent));
+  }, { sink });
 }
 
 export const handler = createStatusHandler(awsDeps);

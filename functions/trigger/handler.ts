@@ -1,7 +1,6 @@
 // Trigger Lambda: an upload of runs/<runId>/config.json (S3 notification) → validate the config → start the run.
 // An invalid config gets status.json FAILED with every problem and starts nothing. The execution name is derived
 // from the key and the object's version (or ETag), so a duplicate delivery of the same upload starts nothing new.
-import middy from '@middy/core';
 import { z } from 'zod';
 import { StepFunctionsExecutions } from '../../lib/execution/sfn.ts';
 import { executionNameFor } from '../../lib/execution/names.ts';
@@ -10,8 +9,8 @@ import { badRunIdOfConfigKey, RUN_ID_RULE, RUNS_PREFIX, runIdFromConfigKey, runL
 import { markStatus, readStatus, validateConfigText } from '../../lib/pipeline/steps.ts';
 import { S3Store } from '../../lib/storage/s3.ts';
 import { putJson, type ObjectStore } from '../../lib/storage/port.ts';
-import { consoleSink, structuredLogs, type LogSink } from '../shared/middleware/structured-logs.ts';
-import { validateInput } from '../shared/middleware/validate-input.ts';
+import { consoleSink, type LogSink } from '../shared/middleware/structured-logs.ts';
+import { parsedHandler } from '../shared/parsed-handler.ts';
 
 export const S3NotificationEvent = z.object({
   Records: z
@@ -110,18 +109,16 @@ async function runningExecution(deps: TriggerDeps, ctx: { store: ObjectStore; ru
 }
 
 export function createTriggerHandler(deps: () => TriggerDeps, log: LogSink = consoleSink) {
-  return middy(async (event: unknown): Promise<{ outcomes: TriggerOutcome[] }> => {
+  return parsedHandler('trigger', S3NotificationEvent, async (event): Promise<{ outcomes: TriggerOutcome[] }> => {
     const d = deps();
     const outcomes: TriggerOutcome[] = [];
-    for (const record of (event as S3NotificationEvent).Records) {
+    for (const record of event.Records) {
       const outcome = await handleRecord(d, record);
       log({ level: 'info', fn: 'trigger', msg: outcome.outcome, ...outcome });
       outcomes.push(outcome);
     }
     return { outcomes };
-  })
-    .use(structuredLogs('trigger', log))
-    .use(validateInput('trigger', S3NotificationEvent));
+  }, { sink: log });
 }
 
 let awsTriggerDeps: TriggerDeps | undefined;

@@ -3,11 +3,13 @@
 // reads that document (one GET, whatever the run's size) and fits one shard into results/fits/<shardId>.json;
 // mergeFitsStep reads it again and assembles results/curves.json. fitStep runs the three in one process (tools,
 // tests, `mtlc invoke fit`).
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import { StoredFitInputs, StoredFitShard, type FitInputs, type FitShardResult } from '../documents.ts';
 import { ComputationError, CorruptDocumentError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
-import { getJson, putJson } from '../storage/port.ts';
-import { fitShard, mergeFits, planShards, type AnalyseInput, type FitShardResult } from '../transfer/index.ts';
+import { checkStored, readChecked } from '../storage/checked.ts';
+import { putJson } from '../storage/port.ts';
+import { fitShard, mergeFits, planShards, type AnalyseInput } from '../transfer/index.ts';
 import { analyseInput } from './analyseInput.ts';
 import { mapBounded } from './concurrency.ts';
 import type { StepContext } from './context.ts';
@@ -33,34 +35,26 @@ export interface FitShardOutput {
   skipped: boolean;
 }
 
-/** What PlanFits hands the shards and MergeFits: the analysis input, its fitInputsHash and the shard ids. */
-interface FitInputsDocument {
-  inputs: string;
-  shards: string[];
-  input: AnalyseInput;
-}
-
-async function writeFitInputs(ctx: StepContext, doc: FitInputsDocument): Promise<void> {
+async function writeFitInputs(ctx: StepContext, doc: FitInputs): Promise<void> {
   await ctx.store.put(runLayout(ctx.runId).fitInputs, gzipSync(JSON.stringify(doc)), 'application/gzip');
 }
 
 /** The inputs document of the run's Fit step; absent or corrupt, an error that names it and what to do. */
-export async function readFitInputs(ctx: StepContext): Promise<FitInputsDocument> {
+export async function readFitInputs(ctx: StepContext): Promise<FitInputs> {
   const key = runLayout(ctx.runId).fitInputs;
-  const bytes = await ctx.store.get(key);
-  if (!bytes) throw new ComputationError(`run '${ctx.runId}' has no fit inputs (${ctx.store.describe(key)}): PlanFits has not run`);
-  try {
-    const doc = JSON.parse(gunzipSync(bytes).toString('utf8')) as FitInputsDocument;
-    if (typeof doc.inputs !== 'string' || !Array.isArray(doc.shards) || !doc.input?.points) throw new Error('fields inputs, shards or input are missing');
-    return doc;
-  } catch (err) {
-    throw new CorruptDocumentError(ctx.store.describe(key), key, `not the Fit step's inputs (${(err as Error).message.slice(0, 120)}): run the run again (re-upload its config) to rewrite it`);
-  }
+  const checked = await checkStored(ctx.store, key, StoredFitInputs);
+  if (!checked) throw new ComputationError(`run '${ctx.runId}' has no fit inputs (${ctx.store.describe(key)}): PlanFits has not run`);
+  if (!checked.ok) throw new CorruptDocumentError(ctx.store.describe(key), key, `not the Fit step's inputs (${checked.reason.slice(0, 160)}): run the run again (re-upload its config) to rewrite it`);
+  return checked.value;
 }
 
 /** A stored shard, if it was fitted from exactly these inputs. */
 async function freshShard(ctx: StepContext, shardId: string, inputs: string): Promise<FitShardResult | undefined> {
-  const stored = await getJson<FitShardResult>(ctx.store, fitShardKey(ctx.runId, shardId));
+  const stored = await readChecked(ctx.store, fitShardKey(ctx.runId, shardId), StoredFitShard).catch((err: unknown) => {
+    // A corrupt shard (a crash mid-write) is fitted again.
+    if (err instanceof CorruptDocumentError) return undefined;
+    throw err;
+  });
   return stored && stored.inputs === inputs && stored.shardId === shardId ? stored : undefined;
 }
 
@@ -86,22 +80,22 @@ export async function fitShardStep(ctx: StepContext & { shardId: string }): Prom
   const { input, inputs } = await readFitInputs(ctx);
   const stored = await freshShard(ctx, ctx.shardId, inputs);
   if (stored) return { shardId: ctx.shardId, fits: stored.fits.length, failed: stored.failed.length, skipped: true };
-  const result = fitShard(input, ctx.shardId);
+  const result = fitShard(input, planShards(input, inputs), ctx.shardId);
   await putJson(ctx.store, fitShardKey(ctx.runId, ctx.shardId), result);
   return { shardId: ctx.shardId, fits: result.fits.length, failed: result.failed.length, skipped: false };
 }
 
 /** results/curves.json from every shard of the run; a missing shard file is an error naming the shard ids. */
 export async function mergeFitsStep(ctx: StepContext): Promise<{ fits: number; failed: number; shards: number }> {
-  const { input, shards } = await readFitInputs(ctx);
-  const stored = await mapBounded(shards, (id) => getJson<FitShardResult>(ctx.store, fitShardKey(ctx.runId, id)));
+  const { input, inputs, shards } = await readFitInputs(ctx);
+  const stored = await mapBounded(shards, (id) => readChecked(ctx.store, fitShardKey(ctx.runId, id), StoredFitShard));
   const missing = shards.filter((_, i) => !stored[i]);
   if (missing.length) {
     throw new ComputationError(
       `run '${ctx.runId}': ${missing.length} of ${shards.length} fit shard(s) missing under ${ctx.store.describe(fitShardsPrefix(ctx.runId))}: ${missing.join(', ')}; run the Fit shards again`,
     );
   }
-  const curves = mergeFits(input, stored as FitShardResult[]);
+  const curves = mergeFits(input, planShards(input, inputs), stored as FitShardResult[]);
   await putJson(ctx.store, runLayout(ctx.runId).curves, curves);
   return { fits: curves.fits.length, failed: curves.fits.filter((f) => f.status === 'failed').length, shards: shards.length };
 }

@@ -9,12 +9,13 @@ import { checkStudySize, enumeratePoints, pointsPerJob, studySize, type Availabl
 import { InputError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
 import { assignFolds, availableCounts } from '../splits/index.ts';
-import { getJson, putJson } from '../storage/port.ts';
+import { putJson } from '../storage/port.ts';
 import type { FoldAssignment, PointSpec } from '../types.ts';
 import { readRunConfig } from './config.ts';
 import type { StepContext } from './context.ts';
-import { decodeSplits, encodeSplits, preparedHash, StoredSplitsSchema, type StoredPlan, type StoredSplits } from './prepared.ts';
-import { checkStored, CorruptDocumentError } from '../storage/checked.ts';
+import { decodeSplits, encodeSplits, preparedHash } from './prepared.ts';
+import { StoredPlan, StoredSplits } from '../documents.ts';
+import { checkStored, CorruptDocumentError, readChecked } from '../storage/checked.ts';
 import { checkStoredPoints } from './points.ts';
 import { markStatus } from './status.ts';
 import { runFileKey } from './runFiles.ts';
@@ -75,7 +76,7 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   const preparedRepairs: string[] = [];
   let splitsDoc: StoredSplits | undefined;
   let dataset: PreparedDataset | undefined;
-  const storedSplits = await checkStored(ctx.store, layout.splits, StoredSplitsSchema);
+  const storedSplits = await checkStored(ctx.store, layout.splits, StoredSplits);
   if (storedSplits && !storedSplits.ok) preparedRepairs.push(`rebuilding ${ctx.store.describe(layout.splits)}: ${storedSplits.reason}`);
   if (storedSplits?.ok && storedSplits.value.hash === hash) {
     const bytes = await ctx.store.get(layout.dataset);
@@ -120,7 +121,7 @@ export async function planStep(ctx: StepContext): Promise<PlanOutput> {
   checkStudySize(config, plan.points.length);
   const stored: StoredPlan = { ...plan, runId: ctx.runId, config, hash, createdAt: new Date().toISOString() };
   // The previous plan only decides whether createdAt may stay: a corrupt one is simply replaced.
-  const previous = await getJson<StoredPlan>(ctx.store, layout.plan).catch((err: unknown) => {
+  const previous = await readChecked(ctx.store, layout.plan, StoredPlan).catch((err: unknown) => {
     if (!(err instanceof CorruptDocumentError)) throw err;
     preparedRepairs.push(`rewriting ${ctx.store.describe(layout.plan)}: ${err.reason}`);
     return undefined;

@@ -4,7 +4,7 @@ import { checkStored, readChecked } from '../storage/checked.ts';
 import type { PointResult } from '../types.ts';
 import { mapBounded } from './concurrency.ts';
 import type { StepContext } from './context.ts';
-import { StoredPoint } from './pointSchema.ts';
+import { StoredPoint } from '../documents.ts';
 
 /**
  * Every stored point, validated: a corrupt one is a CorruptDocumentError naming its key (Plan retrains it on a

@@ -1,45 +1,15 @@
 // The prepared/ folder of a run: data set, fold assignments and plan, written once by Plan and read by every trainer.
 // Trainers handle many points of the same run, so the decoded data is kept per process.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { RunConfig } from '../config.ts';
 import { canonicalJson, trainingContext } from '../design/index.ts';
-import type { Plan } from '../design/index.ts';
 import { deserializePrepared, type PreparedDataset } from '../data/index.ts';
 import { ComputationError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
-import { getJson } from '../storage/port.ts';
+import { StoredPlan, StoredSplits } from '../documents.ts';
 import { CorruptDocumentError, readChecked } from '../storage/checked.ts';
 import type { FoldAssignment, SplitKind } from '../types.ts';
 import type { StepContext } from './context.ts';
-
-/** prepared/splits.json: the fold assignments, checked when read back (a truncated file is rebuilt by Plan). */
-export const StoredSplitsSchema = z.object({
-  /** Hash of the training context the folds were made for (see preparedHash). */
-  hash: z.string(),
-  splits: z
-    .array(
-      z.object({
-        kind: z.enum(['random', 'scaffold']),
-        folds: z.number().int().min(2),
-        seed: z.number().int(),
-        fold: z.array(z.number().int().nonnegative()),
-        group: z.array(z.number().int().nonnegative()),
-        duplicatesGrouped: z.number().int().nonnegative(),
-        validationFraction: z.number().gt(0).lt(1),
-      }),
-    )
-    .min(1),
-});
-export type StoredSplits = z.infer<typeof StoredSplitsSchema>;
-
-export interface StoredPlan extends Plan {
-  runId: string;
-  /** The validated config the plan was made from: trainers and analysis read it from here. */
-  config: RunConfig;
-  hash: string;
-  createdAt: string;
-}
 
 /** Hash of everything that changes the prepared data: a re-uploaded config that changes it gets fresh data. */
 export function preparedHash(config: RunConfig): string {
@@ -69,12 +39,12 @@ const cache = new Map<string, LoadedRun>();
 /** Everything a trainer needs of the run, decoded once per process and plan. */
 export async function loadPreparedRun(ctx: StepContext): Promise<LoadedRun> {
   const layout = runLayout(ctx.runId);
-  const plan = await getJson<StoredPlan>(ctx.store, layout.plan);
+  const plan = await readChecked(ctx.store, layout.plan, StoredPlan);
   if (!plan) throw new ComputationError(`run '${ctx.runId}' has no plan (${ctx.store.describe(layout.plan)}): the Plan step has not run`);
   const cacheKey = `${ctx.store.describe(layout.root)}#${plan.hash}#${plan.createdAt}`;
   const hit = cache.get(cacheKey);
   if (hit) return hit;
-  const [datasetBytes, splits] = await Promise.all([ctx.store.get(layout.dataset), readChecked(ctx.store, layout.splits, StoredSplitsSchema)]);
+  const [datasetBytes, splits] = await Promise.all([ctx.store.get(layout.dataset), readChecked(ctx.store, layout.splits, StoredSplits)]);
   if (!datasetBytes || !splits) throw new ComputationError(`run '${ctx.runId}' has a plan but its prepared data is missing (${ctx.store.describe(layout.prepared)})`);
   let dataset: PreparedDataset;
   try {

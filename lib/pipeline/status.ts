@@ -1,8 +1,8 @@
 // status.json: the one file a user looks at to know whether a run is going, done, or why it failed.
-import { CorruptDocumentError } from '../storage/checked.ts';
-import { getJson, putJson } from '../storage/port.ts';
+import { StoredPlan, StoredStatus } from '../documents.ts';
+import { CorruptDocumentError, readChecked } from '../storage/checked.ts';
+import { putJson } from '../storage/port.ts';
 import { runLayout, type RunStatus } from '../layout.ts';
-import type { PointSpec } from '../types.ts';
 import type { StepContext } from './context.ts';
 import { storedPointIds } from './points.ts';
 
@@ -14,7 +14,7 @@ export async function markStatus(ctx: StepContext, status: Omit<RunStatus, 'runI
   // A corrupt status.json (a crash mid-write) is rewritten, never a reason to fail the step that reports.
   const previous = options.fresh
     ? undefined
-    : await getJson<RunStatus>(ctx.store, runLayout(ctx.runId).status).catch((err: unknown) => {
+    : await readChecked(ctx.store, runLayout(ctx.runId).status, StoredStatus).catch((err: unknown) => {
         if (err instanceof CorruptDocumentError) return undefined;
         throw err;
       });
@@ -31,13 +31,13 @@ export async function markStatus(ctx: StepContext, status: Omit<RunStatus, 'runI
 }
 
 export async function readStatus(ctx: StepContext): Promise<RunStatus | undefined> {
-  return getJson<RunStatus>(ctx.store, runLayout(ctx.runId).status);
+  return readChecked(ctx.store, runLayout(ctx.runId).status, StoredStatus);
 }
 
 /** Points done (a points/<id>.json exists) out of the plan; failures are points the Map gave up on (recorded in plan-failures). */
 export async function runProgress(ctx: StepContext): Promise<{ pointsDone: number; pointsTotal: number; pointsFailed: number }> {
   const layout = runLayout(ctx.runId);
-  const plan = await getJson<{ points: PointSpec[] }>(ctx.store, layout.plan);
+  const plan = await readChecked(ctx.store, layout.plan, StoredPlan);
   if (!plan) return { pointsDone: 0, pointsTotal: 0, pointsFailed: 0 };
   const done = await storedPointIds(ctx);
   const pointsDone = plan.points.filter((p) => done.has(p.id)).length;

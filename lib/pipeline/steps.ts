@@ -8,4 +8,5 @@ export { transferStep } from './transfer.ts';
 export { planFitsStep, fitShardStep, mergeFitsStep, fitShardKey, fitShardsPrefix, type PlanFitsOutput, type FitShardOutput } from './fits.ts';
 export { reportStep } from './report.ts';
 export { markStatus, readStatus, runProgress } from './status.ts';
-export { loadPreparedRun, type StoredPlan } from './prepared.ts';
+export { loadPreparedRun } from './prepared.ts';
+export type { StoredPlan } from '../documents.ts';

@@ -1,42 +1,27 @@
 // Reads everything the report needs from a run's files in a store: config.json, prepared/dataset.json, results/*.json.
-import { gunzipSync } from 'node:zlib';
 import { version as vegaVersion } from 'vega';
 import { version as vegaLiteVersion } from 'vega-lite';
 import mtlcPackage from '../../package.json' with { type: 'json' };
 import { parseRunConfigText } from '../config.ts';
 import { InputError } from '../errors.ts';
 import { runLayout } from '../layout.ts';
-import type { CurvesFile, TransferFile } from '../results.ts';
+import { z } from 'zod';
+import { StoredCurves, StoredTransfer } from '../documents.ts';
+import type { TransferFile } from '../results.ts';
+import { readChecked } from '../storage/checked.ts';
 import type { ObjectStore } from '../storage/port.ts';
 import type { ExcludedTask, TaskSummary } from '../types.ts';
 import type { ReportDataset, ReportEnvironment, ReportInput } from './types.ts';
 
-async function readText(store: ObjectStore, key: string, what: string): Promise<string> {
-  const bytes = await store.get(key);
-  if (bytes === undefined) throw new InputError({ file: store.describe(key) }, `missing: ${what}`);
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return (buf[0] === 0x1f && buf[1] === 0x8b ? gunzipSync(buf) : buf).toString('utf8');
+/** A document the report reads, checked (lib/storage/checked.ts: JSON or gzipped JSON); missing, an error saying what it is. */
+async function readDocument<T>(store: ObjectStore, key: string, schema: z.ZodType<T>, what: string): Promise<T> {
+  const doc = await readChecked(store, key, schema);
+  if (doc === undefined) throw new InputError({ file: store.describe(key) }, `missing: ${what}`);
+  return doc;
 }
 
-async function readJson(store: ObjectStore, key: string, what: string): Promise<Record<string, unknown>> {
-  const text = await readText(store, key, what);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new InputError({ file: store.describe(key) }, `not valid JSON: ${(err as Error).message}`);
-  }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError({ file: store.describe(key) }, 'expected a JSON object');
-  return doc as Record<string, unknown>;
-}
-
-/** Checks that the named fields are arrays (or objects), naming the first that is not. */
-function requireFields(doc: Record<string, unknown>, file: string, arrays: string[], objects: string[] = []): void {
-  for (const f of arrays) if (!Array.isArray(doc[f])) throw new InputError({ file, column: f }, `expected field '${f}' to be an array, got ${describe(doc[f])}`);
-  for (const f of objects) {
-    if (!doc[f] || typeof doc[f] !== 'object' || Array.isArray(doc[f])) throw new InputError({ file, column: f }, `expected field '${f}' to be an object, got ${describe(doc[f])}`);
-  }
-}
+/** A JSON object whose fields the reader checks itself (the data-set summary, the run environment). */
+const JsonObject = z.record(z.string(), z.unknown());
 
 const describe = (v: unknown) => (v === undefined ? 'nothing' : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v);
 
@@ -89,16 +74,16 @@ export interface LoadOptions {
 
 export async function loadReportInput(store: ObjectStore, runId: string, options: LoadOptions = {}): Promise<ReportInput> {
   const layout = runLayout(runId);
-  const config = parseRunConfigText(await readText(store, layout.config, "the run's configuration"), store.describe(layout.config));
-  const curves = (await readJson(store, layout.curves, 'curves.json (written by the Fit step; has the run finished?)')) as unknown as CurvesFile;
-  requireFields(curves as unknown as Record<string, unknown>, store.describe(layout.curves), ['observations', 'fits', 'comparison']);
-  const transfer = (await readJson(store, layout.transfer, 'transfer.json (written by the Transfer step; has the run finished?)')) as unknown as TransferFile;
-  requireFields(transfer as unknown as Record<string, unknown>, store.describe(layout.transfer), ['singleVsAll', 'contextual', 'pairwise', 'tag', 'lookahead', 'missingPoints'], ['agreement', 'cost']);
-  const datasetDoc = (await store.exists(layout.dataset)) ? await readJson(store, layout.dataset, 'the prepared data set') : {};
+  const configBytes = await store.get(layout.config);
+  if (configBytes === undefined) throw new InputError({ file: store.describe(layout.config) }, "missing: the run's configuration");
+  const config = parseRunConfigText(Buffer.from(configBytes).toString('utf8'), store.describe(layout.config));
+  const curves = await readDocument(store, layout.curves, StoredCurves, 'curves.json (written by the Fit step; has the run finished?)');
+  const transfer = await readDocument(store, layout.transfer, StoredTransfer, 'transfer.json (written by the Transfer step; has the run finished?)');
+  const datasetDoc = (await store.exists(layout.dataset)) ? await readDocument(store, layout.dataset, JsonObject, 'the prepared data set') : {};
   const dataset = datasetFromDocument(datasetDoc, store.describe(layout.dataset), config.dataset.name);
   if (!(await store.exists(layout.dataset))) dataset.notes.unshift(`${store.describe(layout.dataset)} was not found: the data-set summary is missing from this report.`);
   const envKey = `${layout.prepared}environment.json`;
-  const recorded = (await store.exists(envKey)) ? ((await readJson(store, envKey, 'the run environment')) as Partial<ReportEnvironment>) : {};
+  const recorded = (await store.exists(envKey)) ? (((await readDocument(store, envKey, JsonObject, 'the run environment')) as Partial<ReportEnvironment>)) : {};
   return {
     runId,
     config,

@@ -1,5 +1,6 @@
 // One checked reader for stored documents: every JSON a step reads back is parsed and validated, and a corrupt
 // one (truncated by a crash or a full disk, edited by hand) is named by its location instead of failing later.
+import { gunzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { CorruptDocumentError } from '../errors.ts';
 import type { ObjectStore } from './port.ts';
@@ -8,13 +9,21 @@ export { CorruptDocumentError };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-/** The document at `key` checked against `schema`; undefined when absent. Never throws for bad content. */
+const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** The document at `key` (JSON, or gzipped JSON) checked against `schema`; undefined when absent. Never throws for bad content. */
 export async function checkStored<T>(store: ObjectStore, key: string, schema: z.ZodType<T>): Promise<Checked<T> | undefined> {
   const bytes = await store.get(key);
   if (bytes === undefined) return undefined;
+  let text: string;
+  try {
+    text = (isGzip(bytes) ? gunzipSync(bytes) : Buffer.from(bytes)).toString('utf8');
+  } catch (err) {
+    return { ok: false, reason: `not a whole gzip stream (${bytes.byteLength} bytes; ${(err as Error).message.slice(0, 120)})` };
+  }
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    json = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: `not valid JSON (${bytes.byteLength} bytes; ${(err as Error).message.slice(0, 120)})` };
   }

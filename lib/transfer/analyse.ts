@@ -2,7 +2,7 @@
 import type { CurvesFile, TransferFile } from '../results.ts';
 import type { AnalyseInput } from './analyseInput.ts';
 import { deriveTransfer } from './deriveTransfer.ts';
-import { fitRun } from './fitRun.ts';
+import { fitRun } from './fit/shards.ts';
 
 export type { AnalyseInput };
 

@@ -8,7 +8,7 @@ import { main } from '../../app/cli/main.ts';
 import { runLayout } from '../../lib/layout.ts';
 import { fitShardKey, fitShardsPrefix } from '../../lib/pipeline/steps.ts';
 import type { CurvesFile } from '../../lib/results.ts';
-import { getJson } from '../../lib/storage/port.ts';
+import { storedJson } from '../helpers/store.ts';
 import { shardIdOf } from '../../lib/transfer/index.ts';
 import { openLocalBucket } from '../../app/local/bucket.ts';
 import { STATE_PAYLOAD_LIMIT } from '../../app/local/adapter.ts';
@@ -143,10 +143,10 @@ describe("AWS's limits, locally", () => {
     expect(result.largestPayload.bytes).toBeLessThan(20_000);
     const bucket = await openLocalBucket(outDir);
     try {
-      const pending = (await getJson<string[]>(bucket.store, runLayout('huge').pending))!;
+      const pending = (await storedJson<string[]>(bucket.store, runLayout('huge').pending))!;
       expect(pending.length).toBeGreaterThan(10_000);
       expect(Buffer.byteLength(JSON.stringify(pending))).toBeGreaterThan(STATE_PAYLOAD_LIMIT);
-      expect((await getJson<RunStatus>(bucket.store, runLayout('huge').status))?.size?.points).toBe(pending.length);
+      expect((await storedJson<RunStatus>(bucket.store, runLayout('huge').status))?.size?.points).toBe(pending.length);
     } finally {
       await bucket.close();
     }

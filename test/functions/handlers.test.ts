@@ -16,7 +16,7 @@ import { EXECUTION_NAME_MAX, executionNameFor } from '../../lib/execution/names.
 import { executionArnFor } from '../../lib/execution/sfn.ts';
 import { runLayout, type RunStatus } from '../../lib/layout.ts';
 import { FolderStore } from '../../lib/storage/folder.ts';
-import { getJson } from '../../lib/storage/port.ts';
+import { storedJson } from '../helpers/store.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'mtlc-fn-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -75,7 +75,7 @@ describe('status', () => {
   it('records a failure with its step and message in status.json', async () => {
     const handler = createStatusHandler(deps, silent);
     await handler({ runId: 'failing', state: 'FAILED', step: 'Fit', error: { Error: 'X', Cause: '{"errorType":"X","errorMessage":"boom"}' } }, context);
-    const status = await getJson<RunStatus>(store, runLayout('failing').status);
+    const status = await storedJson<RunStatus>(store, runLayout('failing').status);
     expect(status).toMatchObject({ state: 'FAILED', step: 'Fit', error: { step: 'Fit', message: 'X: boom' } });
     await expect(handler({ runId: 'failing', state: 'DONE' }, context)).rejects.toMatchObject({ name: 'InvalidInput' });
   });
@@ -91,14 +91,14 @@ describe('status', () => {
     await putJson(store, layout.status, { state: 'RUNNING', runId: 'escaped', updatedAt: 'x', executionArn: 'arn:now' });
     // An event of an older execution leaves the running one alone.
     expect(await handler(closed('arn:old', 'ABORTED'), context)).toEqual({ runId: 'escaped', state: 'unchanged' });
-    expect((await getJson<RunStatus>(store, layout.status))!.state).toBe('RUNNING');
+    expect((await storedJson<RunStatus>(store, layout.status))!.state).toBe('RUNNING');
     await handler(closed('arn:now', 'FAILED'), context);
-    const status = await getJson<RunStatus>(store, layout.status);
+    const status = await storedJson<RunStatus>(store, layout.status);
     expect(status).toMatchObject({ state: 'FAILED', step: 'Execution', error: { message: "ExecutionFailed: the execution failed outside the state machine's error handling (States.DataLimitExceeded: the output of state Plan is 300000 bytes)" } });
     // MarkFailed's more specific message is never overwritten.
     await putJson(store, layout.status, { ...status!, error: { step: 'Fit', message: 'X: boom' } });
     expect(await handler(closed('arn:now', 'FAILED'), context)).toEqual({ runId: 'escaped', state: 'unchanged' });
-    expect((await getJson<RunStatus>(store, layout.status))!.error).toMatchObject({ message: 'X: boom' });
+    expect((await storedJson<RunStatus>(store, layout.status))!.error).toMatchObject({ message: 'X: boom' });
     // An execution whose input holds no run id is none of mtlc's runs: nothing to record (and nothing to retry).
     expect(await handler({ ...closed('arn:now', 'FAILED'), detail: { ...closed('arn:now', 'FAILED').detail, input: '{}' } }, context)).toEqual({ runId: '', state: 'unchanged' });
   });
@@ -116,7 +116,7 @@ describe('status.json across uploads', () => {
     const { outcomes } = await trigger(event, context);
     expect(outcomes[0].outcome).toBe('invalid');
     expect(started).toEqual([]);
-    const status = await getJson<RunStatus>(store, layout.status);
+    const status = await storedJson<RunStatus>(store, layout.status);
     expect(status).toMatchObject({ state: 'FAILED', step: 'Validate' });
     expect(status?.executionArn).toBeUndefined();
     expect(status?.progress).toBeUndefined();
@@ -142,13 +142,13 @@ describe('an upload while the run is RUNNING', () => {
     const { outcomes } = await trigger(event, context);
     expect(outcomes[0]).toMatchObject({ outcome: 'refused', runningExecutionArn: 'arn:running' });
     expect(started).toEqual([]);
-    const status = await getJson<RunStatus>(store, layout.status);
+    const status = await storedJson<RunStatus>(store, layout.status);
     expect(status).toMatchObject({ state: 'RUNNING', executionArn: 'arn:running', progress: { pointsDone: 3 } });
     expect(status?.refusedUpload?.message).toMatch(/was not started: run 'example' is still RUNNING .*Upload the config again when it has ended/);
     // The running execution's own writes keep the note.
     const { markStatus } = await import('../../lib/pipeline/status.ts');
     await markStatus({ store, runId: 'example' }, { state: 'RUNNING', step: 'Fit' });
-    expect((await getJson<RunStatus>(store, layout.status))?.refusedUpload).toBeDefined();
+    expect((await storedJson<RunStatus>(store, layout.status))?.refusedUpload).toBeDefined();
     // The same upload delivered twice is that execution: no refusal.
     runningName = thisUpload;
     expect((await trigger(event, context)).outcomes[0].outcome).toBe('started');
@@ -188,7 +188,7 @@ describe('trigger: careless uploads', () => {
     const trigger = createTriggerHandler(() => ({ storeFor: () => store, executions }), silent);
     const { outcomes } = await trigger(upload('runs/my+study/config.json'), context);
     expect(outcomes[0]).toMatchObject({ outcome: 'invalid', runId: 'my study' });
-    const status = await getJson<RunStatus>(store, 'runs/my study/status.json');
+    const status = await storedJson<RunStatus>(store, 'runs/my study/status.json');
     expect(status?.state).toBe('FAILED');
     expect(status?.error?.message).toMatch(/run folder 'my study' breaks the run-id rule \(1-80 characters/);
   });

@@ -10,8 +10,10 @@ import { runLayout, type RunStatus } from '../../lib/layout.ts';
 import { fitShardKey, fitShardStep, fitShardsPrefix, fitStep, mergeFitsStep, planFitsStep, type StoredPlan } from '../../lib/pipeline/steps.ts';
 import type { CurvesFile } from '../../lib/results.ts';
 import { FolderStore } from '../../lib/storage/folder.ts';
-import { getJson, putJson, type ObjectStore } from '../../lib/storage/port.ts';
-import { fitRun, type AnalyseInput, type FitShardResult } from '../../lib/transfer/index.ts';
+import { putJson, type ObjectStore } from '../../lib/storage/port.ts';
+import { storedJson } from '../helpers/store.ts';
+import { fitRun, type AnalyseInput } from '../../lib/transfer/index.ts';
+import type { FitShardResult } from '../../lib/documents.ts';
 import { lawStudy } from '../transfer/lawStudy.ts';
 
 const viaJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -63,7 +65,7 @@ describe('the Fit step fanned out', () => {
   it('lists the shards, fits each into results/fits/, and merges curves.json equal to the unsharded fit', async () => {
     const listed = await planFitsStep(ctx());
     expect(listed).toEqual({ runId, shardsTotal: 3, pending: ['random.A', 'random.B', 'random.C'] });
-    expect((await getJson<RunStatus>(store, runLayout(runId).status))).toMatchObject({ step: 'Fit', progress: { pointsDone: input.points.length, pointsFailed: 0 } });
+    expect((await storedJson<RunStatus>(store, runLayout(runId).status))).toMatchObject({ step: 'Fit', progress: { pointsDone: input.points.length, pointsFailed: 0 } });
     for (const shardId of [...listed.pending].reverse()) {
       const out = await fitShardStep({ ...ctx(), shardId });
       expect(out).toMatchObject({ shardId, skipped: false });
@@ -71,7 +73,7 @@ describe('the Fit step fanned out', () => {
     }
     expect((await store.list(fitShardsPrefix(runId))).sort()).toEqual([...listed.pending.map((id) => fitShardKey(runId, id)), runLayout(runId).fitInputs].sort());
     expect(await mergeFitsStep(ctx())).toEqual({ fits: expected.fits.length, failed: 0, shards: 3 });
-    expect(await getJson<CurvesFile>(store, runLayout(runId).curves)).toEqual(expected);
+    expect(await storedJson<CurvesFile>(store, runLayout(runId).curves)).toEqual(expected);
     expect((await planFitsStep(ctx())).pending).toEqual([]);
   });
 
@@ -114,7 +116,7 @@ describe('the Fit step fanned out', () => {
     expect((await planFitsStep(ctx())).pending).toEqual(['random.C']);
     expect(await fitShardStep({ ...ctx(), shardId: 'random.C' })).toMatchObject({ skipped: false });
     await mergeFitsStep(ctx());
-    expect(await getJson<CurvesFile>(store, runLayout(runId).curves)).toEqual(expected);
+    expect(await storedJson<CurvesFile>(store, runLayout(runId).curves)).toEqual(expected);
   });
 
   it('refits every shard when more points have finished since (stored shards are stale), and merge refuses them meanwhile', async () => {
@@ -128,7 +130,7 @@ describe('the Fit step fanned out', () => {
     expect((await planFitsStep(octx)).pending).toEqual(['random.A', 'random.B', 'random.C']);
     await expect(mergeFitsStep(octx)).rejects.toThrow(/fitted from other points \(run them again\): random\.A, random\.B, random\.C/);
     expect(await fitStep(octx)).toEqual({ fits: expected.fits.length, failed: 0 });
-    expect(await getJson<CurvesFile>(other, runLayout(runId).curves)).toEqual(expected);
+    expect(await storedJson<CurvesFile>(other, runLayout(runId).curves)).toEqual(expected);
   });
 });
 
@@ -140,7 +142,7 @@ describe('fit handler', () => {
     expect(await handler({ runId, action: 'list' }, context)).toMatchObject({ shardsTotal: 3, pending: [] });
     expect(await handler({ runId, action: 'shard', shardId: 'random.A' }, context)).toMatchObject({ shardId: 'random.A', skipped: true });
     expect(await handler({ runId, action: 'merge' }, context)).toMatchObject({ shards: 3 });
-    const stored = await getJson<FitShardResult>(store, fitShardKey(runId, 'random.A'));
+    const stored = await storedJson<FitShardResult>(store, fitShardKey(runId, 'random.A'));
     expect(stored?.fits.every((f) => f.task === 'A')).toBe(true);
   });
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLayout } from '../../lib/layout.ts';
 import { fitStep, markStatus, planStep, reportStep, runProgress, trainPointsStep, transferStep, validateConfigText, type PointOutcome } from '../../lib/pipeline/steps.ts';
 import { FolderStore } from '../../lib/storage/folder.ts';
-import { getJson, putJson } from '../../lib/storage/port.ts';
+import { putJson } from '../../lib/storage/port.ts';
+import { storedJson } from '../helpers/store.ts';
 import type { CurvesFile, TransferFile } from '../../lib/results.ts';
 import type { PointResult } from '../../lib/types.ts';
 import { dataDir } from '../helpers/paths.ts';
@@ -58,14 +59,14 @@ describe('pipeline steps on a folder store', () => {
     expect(plan.pointsTotal).toBeGreaterThan(4);
     expect(plan.pending).toBe(plan.pointsTotal);
     // The pending ids are in the bucket for the training Map's ItemReader, not in Plan's output.
-    const pending = (await getJson<string[]>(store, plan.pendingKey))!;
+    const pending = (await storedJson<string[]>(store, plan.pendingKey))!;
     expect(plan.pendingKey).toBe(runLayout(runId).pending);
     expect(pending).toHaveLength(plan.pointsTotal);
     expect(plan.pointsPerJob).toBeGreaterThanOrEqual(1);
     // The study's size is known before anything trains, in the Plan output and status.json.
     expect(plan.size).toMatchObject({ points: plan.pointsTotal, pending: plan.pointsTotal });
     expect(plan.size.estimatedSeconds).toBeGreaterThan(0);
-    expect((await getJson<{ size: unknown }>(store, runLayout(runId).status))?.size).toEqual(plan.size);
+    expect((await storedJson<{ size: unknown }>(store, runLayout(runId).status))?.size).toEqual(plan.size);
     // One job trains them all (the Map's batches are this list cut in pieces), each point reported as it ends.
     const outcomes: PointOutcome[] = [];
     const job = await trainPointsStep({ ...ctx(), pointIds: pending, onPoint: (o) => outcomes.push(o) });
@@ -74,9 +75,9 @@ describe('pipeline steps on a folder store', () => {
     expect(outcomes.map((o) => [o.pointId, o.ok]).sort()).toEqual(pending.map((id) => [id, true]).sort());
     expect(await runProgress(ctx())).toMatchObject({ pointsDone: plan.pointsTotal, pointsTotal: plan.pointsTotal });
 
-    const point = await getJson<PointResult>(store, runLayout(runId).point(pending[0]));
+    const point = await storedJson<PointResult>(store, runLayout(runId).point(pending[0]));
     expect(point?.backend).toMatch(/wasm|cpu|tensorflow/);
-    const all = (await Promise.all(pending.map((p) => getJson<PointResult>(store, runLayout(runId).point(p))))).map((p) => p!);
+    const all = (await Promise.all(pending.map((p) => storedJson<PointResult>(store, runLayout(runId).point(p))))).map((p) => p!);
     const probed = all.filter((p) => p.tag);
     // TAG rides on the all-task full-size point of each replicate, with its phases and the held-out variant.
     expect(probed).toHaveLength(4);
@@ -89,10 +90,10 @@ describe('pipeline steps on a folder store', () => {
     expect(jobs[0].metrics).toEqual({});
 
     await fitStep(ctx());
-    expect((await getJson<{ progress: unknown }>(store, runLayout(runId).status))?.progress).toEqual({ pointsDone: plan.pointsTotal, pointsTotal: plan.pointsTotal, pointsFailed: 0 });
+    expect((await storedJson<{ progress: unknown }>(store, runLayout(runId).status))?.progress).toEqual({ pointsDone: plan.pointsTotal, pointsTotal: plan.pointsTotal, pointsFailed: 0 });
     await transferStep(ctx());
-    const curves = await getJson<CurvesFile>(store, runLayout(runId).curves);
-    const transfer = await getJson<TransferFile>(store, runLayout(runId).transfer);
+    const curves = await storedJson<CurvesFile>(store, runLayout(runId).curves);
+    const transfer = await storedJson<TransferFile>(store, runLayout(runId).transfer);
     expect(curves!.fits.some((f) => f.model === 'exp3' && f.status === 'ok')).toBe(true);
     expect(transfer!.contextual.length + (transfer!.failed?.length ?? 0)).toBeGreaterThan(0);
     expect(transfer!.tag.length).toBe(2);
@@ -130,7 +131,7 @@ describe('pipeline steps on a folder store', () => {
     // A rerun (redrive) recomputes nothing.
     const again = await planStep(ctx());
     expect(again.pending).toBe(0);
-    expect(await getJson(store, again.pendingKey)).toEqual([]);
+    expect(await storedJson(store, again.pendingKey)).toEqual([]);
     expect(again.pointsDone).toBe(plan.pointsTotal);
 
     // Corrupt stored state (a crash mid-write, a full disk): a truncated point and a truncated prepared data set.
@@ -148,14 +149,14 @@ describe('pipeline steps on a folder store', () => {
     // Plan names what it repairs, rebuilds the data set, and retrains exactly the corrupt point.
     const healed = await planStep(ctx());
     expect(healed.pending).toBe(1);
-    expect(await getJson(store, healed.pendingKey)).toEqual([victim]);
-    const status = await getJson<{ repaired?: string[] }>(store, layout.status);
+    expect(await storedJson(store, healed.pendingKey)).toEqual([victim]);
+    const status = await storedJson<{ repaired?: string[] }>(store, layout.status);
     expect(status?.repaired?.some((r) => r.startsWith(`rebuilding ${store.describe(layout.dataset)}`))).toBe(true);
     expect(status?.repaired?.some((r) => r.includes(`${victim}.json: not valid JSON`))).toBe(true);
     expect(status?.repaired?.some((r) => r.startsWith(`rewriting ${store.describe(layout.plan)}: not valid JSON`))).toBe(true);
     await trainPointsStep({ ...ctx(), pointIds: [victim] });
     await fitStep(ctx());
-    expect((await getJson<CurvesFile>(store, layout.curves))!.fits.length).toBe(curves!.fits.length);
+    expect((await storedJson<CurvesFile>(store, layout.curves))!.fits.length).toBe(curves!.fits.length);
   });
 
   it('refuses a study larger than execution.maxPoints before anything trains, saying what to change', async () => {
@@ -170,11 +171,11 @@ describe('pipeline steps on a folder store', () => {
     const ctx2 = { ...ctx(), store: fresh };
     await putJson(fresh, runLayout(runId).config, config);
     const plan = await planStep(ctx2);
-    await trainPointsStep({ ...ctx2, pointIds: (await getJson<string[]>(fresh, plan.pendingKey))! });
+    await trainPointsStep({ ...ctx2, pointIds: (await storedJson<string[]>(fresh, plan.pendingKey))! });
     await fitStep(ctx2);
     await transferStep(ctx2);
     for (const key of [runLayout(runId).curves, runLayout(runId).transfer]) {
-      expect(withoutTimings(await getJson(fresh, key))).toEqual(withoutTimings(await getJson(store, key)));
+      expect(withoutTimings(await storedJson(fresh, key))).toEqual(withoutTimings(await storedJson(store, key)));
     }
   });
 });

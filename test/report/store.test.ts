@@ -64,8 +64,10 @@ describe('loadReportInput', () => {
 
   it('names the field of a malformed results file', async () => {
     await layOut('r1');
-    await putJson(store, runLayout('r1').curves, { observations: [], fits: {}, comparison: [] });
-    await expect(loadReportInput(store, 'r1')).rejects.toThrow(/curves\.json, column 'fits': expected field 'fits' to be an array, got object/);
+    await putJson(store, runLayout('r1').curves, { runId: 'r1', metric: 'auroc', observations: [], fits: {}, comparison: [] });
+    await expect(loadReportInput(store, 'r1')).rejects.toThrow(/curves\.json is corrupt: field 'fits': .*expected array, received object/);
+    await putJson(store, runLayout('r1').curves, { runId: 'r1', metric: 'auroc', observations: [], fits: [{ task: 'A', design: 'single', split: 'random', model: 'exp3', params: {}, sse: 0, nPoints: 3 }], comparison: [] });
+    await expect(loadReportInput(store, 'r1')).rejects.toThrow(/curves\.json is corrupt: field 'fits\.0\.status'/);
   });
 });
 

@@ -10,7 +10,6 @@ import {
   fitPlanned,
   fitRun,
   fitShard,
-  fitShardIds,
   fitsInOrder,
   matchResults,
   mergeFits,
@@ -19,8 +18,8 @@ import {
   planShards,
   shardIdOf,
   type AnalyseInput,
-  type FitShardResult,
 } from '../../lib/transfer/index.ts';
+import type { FitShardResult } from '../../lib/documents.ts';
 import { lawStudy } from './lawStudy.ts';
 
 /** The Fit step before sharding: every planned fit in canonical order in one loop, then the LCDB comparison. */
@@ -39,9 +38,12 @@ let shards: FitShardResult[];
 
 beforeAll(() => {
   input = lawStudy('shards');
-  ids = fitShardIds(input);
-  // Each shard from a fresh input in reverse order, as separate Lambdas would fit them.
-  shards = [...ids].reverse().map((id) => fitShard(lawStudy('shards'), id));
+  ids = planShards(input).shards.map((s) => s.id);
+  // Each shard from a fresh input and its own plan, in reverse order, as separate Lambdas would fit them.
+  shards = [...ids].reverse().map((id) => {
+    const fresh = lawStudy('shards');
+    return fitShard(fresh, planShards(fresh), id);
+  });
 });
 
 describe('fit shards', () => {
@@ -58,7 +60,7 @@ describe('fit shards', () => {
 
   it('merged in any order, equals the unsharded fit of every curve (same values, seeds and order)', () => {
     const reference = unshardedCurves(input);
-    const merged = mergeFits(input, shards);
+    const merged = mergeFits(input, planShards(input), shards);
     expect(JSON.stringify(merged)).toBe(JSON.stringify(reference));
     expect(JSON.stringify(fitRun(input))).toBe(JSON.stringify(reference));
     expect(merged.fits.filter((f) => f.ci).length).toBeGreaterThan(0);
@@ -69,24 +71,25 @@ describe('fit shards', () => {
     const single = input.points.filter((p) => Object.keys(p.sizes).join() === 'C');
     const dropped = new Set(single.slice(1).map((p) => p.id));
     const sparse: AnalyseInput = { ...input, config: { ...input.config, study: { ...input.config.study, designs: ['single'] } }, results: input.results.filter((r) => !dropped.has(r.id)) };
-    const parts = fitShardIds(sparse).map((id) => fitShard(sparse, id));
+    const run = planShards(sparse);
+    const parts = run.shards.map((sh) => fitShard(sparse, run, sh.id));
     expect(parts.find((p) => p.task === 'C')!.failed).toEqual([expect.objectContaining({ task: 'C', design: 'single' })]);
-    expect(mergeFits(sparse, parts.reverse())).toEqual(unshardedCurves(sparse));
+    expect(mergeFits(sparse, run, parts.reverse())).toEqual(unshardedCurves(sparse));
   });
 
   it('names missing, unknown and stale shards instead of merging them', () => {
-    expect(() => mergeFits(input, shards.filter((s) => s.shardId !== 'random.B'))).toThrow(/missing fit shard\(s\) random\.B/);
-    expect(() => mergeFits(input, [...shards, { ...shards[0], shardId: 'scaffold.Z' }])).toThrow(/not in the plan: scaffold\.Z/);
-    expect(() => mergeFits(input, [...shards, shards[0]])).toThrow(/given twice/);
+    expect(() => mergeFits(input, planShards(input), shards.filter((s) => s.shardId !== 'random.B'))).toThrow(/missing fit shard\(s\) random\.B/);
+    expect(() => mergeFits(input, planShards(input), [...shards, { ...shards[0], shardId: 'scaffold.Z' }])).toThrow(/not in the plan: scaffold\.Z/);
+    expect(() => mergeFits(input, planShards(input), [...shards, shards[0]])).toThrow(/given twice/);
     // A shard fitted before one more point finished is stale: the merge must not mix it with newer shards.
     const fewer: AnalyseInput = { ...input, results: input.results.slice(1) };
-    const staleA = fitShard(fewer, 'random.A');
-    expect(() => mergeFits(input, [staleA, ...shards.filter((s) => s.shardId !== 'random.A')])).toThrow(ComputationError);
-    expect(() => mergeFits(input, [staleA, ...shards.filter((s) => s.shardId !== 'random.A')])).toThrow(/fitted from other points.*random\.A/);
+    const staleA = fitShard(fewer, planShards(fewer), 'random.A');
+    expect(() => mergeFits(input, planShards(input), [staleA, ...shards.filter((s) => s.shardId !== 'random.A')])).toThrow(ComputationError);
+    expect(() => mergeFits(input, planShards(input), [staleA, ...shards.filter((s) => s.shardId !== 'random.A')])).toThrow(/fitted from other points.*random\.A/);
   });
 
   it('refuses an unknown shard id, listing the run\'s shards', () => {
-    expect(() => fitShard(input, 'random.Q')).toThrow(/no fit shard 'random\.Q'.*random\.A, random\.B, random\.C/);
+    expect(() => fitShard(input, planShards(input), 'random.Q')).toThrow(/no fit shard 'random\.Q'.*random\.A, random\.B, random\.C/);
   });
 });
 

@@ -14,10 +14,10 @@ import { fitStep } from '../../lib/pipeline/fits.ts';
 import { transferStep } from '../../lib/pipeline/transfer.ts';
 import type { CurveFit, CurvesFile, TransferFile } from '../../lib/results.ts';
 import { FolderStore } from '../../lib/storage/folder.ts';
-import { getJson, putJson } from '../../lib/storage/port.ts';
-import { bandGrid } from '../../lib/transfer/fits.ts';
-import { unboundedNote } from '../../lib/transfer/fitRun.ts';
-import { JOINT_PROFILE_NOTE } from '../../lib/transfer/fitPlanned.ts';
+import { putJson } from '../../lib/storage/port.ts';
+import { storedJson } from '../helpers/store.ts';
+import { bandGrid } from '../../lib/transfer/fit/curve.ts';
+import { JOINT_PROFILE_NOTE, unboundedNote } from '../../lib/transfer/fit/planned.ts';
 import { allCurve, contextualCurve, deriveTransfer, exp3At, fitRun, jointCurve, matchResults, pairwiseCurve, singleCurve, type AnalyseInput } from '../../lib/transfer/index.ts';
 import { lawStudy } from './lawStudy.ts';
 
@@ -299,13 +299,13 @@ describe('the Fit and Transfer steps on a folder store', () => {
   it('Fit writes curves.json; Transfer writes transfer.json from it without fitting a curve', async () => {
     const fitted = await fitStep(ctx());
     expect(fitted).toEqual({ fits: 18, failed: 0 });
-    const stored = await getJson<CurvesFile>(store, runLayout(input.runId).curves);
+    const stored = await storedJson<CurvesFile>(store, runLayout(input.runId).curves);
     expect(stored).toEqual(viaJson(curves));
 
     fitCalls.mockClear();
     expect(await transferStep(ctx())).toEqual({ pairs: 12 });
     expect(fitCalls).not.toHaveBeenCalled();
-    const transfer = await getJson<TransferFile>(store, runLayout(input.runId).transfer);
+    const transfer = await storedJson<TransferFile>(store, runLayout(input.runId).transfer);
     expect(transfer).toEqual(viaJson(deriveTransfer(curves, input)));
   });
 });

@@ -7,7 +7,7 @@ import { JOINT_EXACT_MAX_SOURCES } from '../../lib/curves/penalisedJoint.ts';
 import { enumeratePoints } from '../../lib/design/index.ts';
 import { pointResultsFromLaws, type TransferLaw } from '../../lib/synthetic/curveLaws.ts';
 import { deriveTransfer, fitRun } from '../../lib/transfer/index.ts';
-import { PENALISED_INFERENCE_NOTE, PENALISED_TEST_NOTE } from '../../lib/transfer/fitPlanned.ts';
+import { PENALISED_INFERENCE_NOTE, PENALISED_TEST_NOTE } from '../../lib/transfer/fit/planned.ts';
 
 const K = 16;
 const tasks = Array.from({ length: K }, (_, i) => `T${String(i).padStart(2, '0')}`);

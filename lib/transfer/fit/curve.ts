@@ -1,16 +1,16 @@
 // One curve fit with its bootstrap intervals (and, for a transfer rate, its nested F-test), never throwing on
 // a curve that cannot be fitted: that becomes a CurveFit with status 'failed' and the reason.
-import { bootstrapFit, type BootstrapResult } from '../curves/bootstrap.ts';
-import type { CurveFitResult } from '../curves/fit.ts';
-import { fitCurve } from '../curves/fit.ts';
-import type { CurvePoint } from '../curves/data.ts';
-import { profileInterval, type ProfileInterval } from '../curves/profile.ts';
-import { transferTest, type TransferTestResult } from '../curves/transfer-test.ts';
-import { hashUniform } from '../design/pointId.ts';
-import { MtlcError } from '../errors.ts';
-import type { CurveFit, CurveModelName } from '../results.ts';
-import type { DesignName, SplitKind } from '../types.ts';
-import type { SelectedCurve } from './curveData.ts';
+import { bootstrapFit, type BootstrapResult } from '../../curves/bootstrap.ts';
+import type { CurveFitResult } from '../../curves/fit.ts';
+import { fitCurve } from '../../curves/fit.ts';
+import type { CurvePoint } from '../../curves/data.ts';
+import { profileInterval, type ProfileInterval } from '../../curves/profile.ts';
+import { transferTest, type TransferTestResult } from '../../curves/transfer-test.ts';
+import { hashUniform } from '../../design/pointId.ts';
+import { MtlcError } from '../../errors.ts';
+import type { CurveFit, CurveModelName } from '../../results.ts';
+import type { DesignName, SplitKind } from '../../types.ts';
+import type { SelectedCurve } from '../curveData.ts';
 
 export interface FitRequest {
   task: string;

@@ -1,11 +1,11 @@
 // Which curves a run fits, in which order: one list shared by the Fit step (which fits them) and the Transfer
 // step (which reads those fits back from curves.json), so the two can never disagree about what exists.
-import type { RunConfig } from '../config.ts';
-import type { CurveModelName } from '../results.ts';
-import type { DesignName, PointSpec, SplitKind } from '../types.ts';
-import { allCurve, contextualCurve, jointCurve, pairwiseCurve, singleCurve, type SelectedCurve } from './curveData.ts';
-import { usesOf, type CompletedPoint } from './observations.ts';
-import { isPlacebo } from '../data/placebo.ts';
+import type { RunConfig } from '../../config.ts';
+import type { CurveModelName } from '../../results.ts';
+import type { DesignName, PointSpec, SplitKind } from '../../types.ts';
+import { allCurve, contextualCurve, jointCurve, pairwiseCurve, singleCurve, type SelectedCurve } from '../curveData.ts';
+import { usesOf, type CompletedPoint } from '../observations.ts';
+import { isPlacebo } from '../../data/placebo.ts';
 
 /** One curve the run fits. Its data are selected on first use (selection scans every point; Transfer rarely needs it). */
 export interface PlannedFit {

@@ -1,12 +1,12 @@
 // One planned curve fitted exactly as the Fit step stores it: the fit, its bootstrap intervals (EXP3), its leave-one-
 // replicate-out refits and, for a transfer model, the F-test and profile interval of each rate. Shared by every
 // shard of the Fit step (fitShards.ts).
-import { transferParamNames } from '../curves/models.ts';
-import type { CurveFit, FitFailure, RateTest } from '../results.ts';
-import { leaveOneReplicateOut } from '../curves/replicates.ts';
-import type { AnalyseInput } from './analyseInput.ts';
-import type { PlannedFit } from './fitPlan.ts';
-import { fitWithIntervals, profileRate, testRate, type FitOptions } from './fits.ts';
+import { transferParamNames } from '../../curves/models.ts';
+import type { CurveFit, FitFailure, RateTest } from '../../results.ts';
+import { leaveOneReplicateOut } from '../../curves/replicates.ts';
+import type { AnalyseInput } from '../analyseInput.ts';
+import type { PlannedFit } from './plan.ts';
+import { fitWithIntervals, profileRate, testRate, type FitOptions } from './curve.ts';
 
 /** Bootstrap and test settings of a run: intervals at level 1 − alpha, so that an interval excluding 0 matches p < alpha. */
 export function fitOptionsOf(config: AnalyseInput['config']): FitOptions {

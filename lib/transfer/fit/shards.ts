@@ -2,17 +2,18 @@
 // A shard is one target task under one split kind: its single/all EXP3, its contextual EXP3.2, every pairwise fit
 // targeting it and its joint fit, plus the LCDB comparison of its single-task curve. Pairwise fits grow as K², so
 // per-target shards keep each one O(K) while the whole run grows with the number of shards.
-import { SHARD_TASK } from '../ids.ts';
+import { SHARD_TASK } from '../../ids.ts';
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../design/index.ts';
-import { ComputationError } from '../errors.ts';
-import type { CurveFit, CurvesFile, FitFailure, ModelComparison } from '../results.ts';
-import type { SplitKind } from '../types.ts';
-import type { AnalyseInput } from './analyseInput.ts';
-import { compareSingleTaskModels } from './comparison.ts';
-import { fitKey, fitsInOrder, planFits, type PlannedFit, type SplitFits } from './fitPlan.ts';
-import { fitOptionsOf, fitPlanned } from './fitPlanned.ts';
-import { matchResults, observationsOf, type CompletedPoint } from './observations.ts';
+import { canonicalJson } from '../../design/index.ts';
+import { ComputationError } from '../../errors.ts';
+import type { FitShardResult } from '../../documents.ts';
+import type { CurveFit, CurvesFile, FitFailure } from '../../results.ts';
+import type { SplitKind } from '../../types.ts';
+import type { AnalyseInput } from '../analyseInput.ts';
+import { compareSingleTaskModels } from '../comparison.ts';
+import { fitKey, fitsInOrder, planFits, type PlannedFit, type SplitFits } from './plan.ts';
+import { fitOptionsOf, fitPlanned } from './planned.ts';
+import { matchResults, observationsOf, type CompletedPoint } from '../observations.ts';
 
 /** The planned fits of one shard, in the order curves.json lists them. */
 export interface FitShard {
@@ -23,19 +24,6 @@ export interface FitShard {
   /** The task's single-task curve (compared with POW3, POW4, MMF4, last1 as in LCDB), when the study has one. */
   single?: PlannedFit;
 }
-
-/** What one shard stores (results/fits/<id>.json): its fits, their failures and the LCDB rows of its single curve. */
-export interface FitShardResult {
-  shardId: string;
-  split: SplitKind;
-  task: string;
-  /** fitInputsHash of the input the shard was fitted from: merging refuses shards fitted from other points. */
-  inputs: string;
-  fits: CurveFit[];
-  failed: FitFailure[];
-  comparison: ModelComparison[];
-}
-
 
 /**
  * The stable id of the shard of `task` under `split`: `<split>.<task>` when the task id is safe in an S3 key and a
@@ -78,16 +66,23 @@ export function fitInputsHash(input: AnalyseInput, completed: CompletedPoint[] =
   return createHash('sha256').update(canonicalJson(doc)).digest('hex').slice(0, 32);
 }
 
-/** The run's completed points, fit plan, shards and inputs hash: what fitShard and mergeFits both derive from the input. */
-export function planShards(input: AnalyseInput): { completed: CompletedPoint[]; plan: SplitFits[]; shards: FitShard[]; inputs: string } {
-  const { completed } = matchResults(input.points, input.results);
-  const plan = planFits(input.config, input.points, completed);
-  return { completed, plan, shards: shardsOf(plan), inputs: fitInputsHash(input, completed) };
+/** A run's fit plan, derived once per process from its analysis input: what every shard and the merge work from. */
+export interface RunFitPlan {
+  completed: CompletedPoint[];
+  plan: SplitFits[];
+  shards: FitShard[];
+  /** fitInputsHash of the input. */
+  inputs: string;
 }
 
-/** The shard ids of a run, in canonical order (the items of the state machine's fit Map). */
-export function fitShardIds(input: AnalyseInput): string[] {
-  return planShards(input).shards.map((s) => s.id);
+/**
+ * The run's completed points, fit plan, shards and inputs hash. `inputs`: the hash PlanFits stored beside the input
+ * (the shards and the merge read it instead of hashing the whole input again); computed when not given.
+ */
+export function planShards(input: AnalyseInput, inputs?: string): RunFitPlan {
+  const { completed } = matchResults(input.points, input.results);
+  const plan = planFits(input.config, input.points, completed);
+  return { completed, plan, shards: shardsOf(plan), inputs: inputs ?? fitInputsHash(input, completed) };
 }
 
 const listed = (ids: string[], max = 8) => ids.slice(0, max).join(', ') + (ids.length > max ? `, … (${ids.length} in all)` : '');
@@ -96,11 +91,10 @@ const listed = (ids: string[], max = 8) => ids.slice(0, max).join(', ') + (ids.l
  * Fits one shard exactly as the unsharded Fit step fits those curves (fitPlanned; each fit's bootstrap seed is
  * derived from the fit's identity, so a shard's results do not depend on which other fits run in the same process).
  */
-export function fitShard(input: AnalyseInput, shardId: string): FitShardResult {
-  const { shards, inputs } = planShards(input);
-  const shard = shards.find((s) => s.id === shardId);
-  if (!shard) throw new ComputationError(`run '${input.runId}' has no fit shard '${shardId}'; its shards are: ${listed(shards.map((s) => s.id)) || 'none'}`);
-  return fitPlannedShard(shard, input, inputs);
+export function fitShard(input: AnalyseInput, run: RunFitPlan, shardId: string): FitShardResult {
+  const shard = run.shards.find((s) => s.id === shardId);
+  if (!shard) throw new ComputationError(`run '${input.runId}' has no fit shard '${shardId}'; its shards are: ${listed(run.shards.map((s) => s.id)) || 'none'}`);
+  return fitPlannedShard(shard, input, run.inputs);
 }
 
 function fitPlannedShard(shard: FitShard, input: AnalyseInput, inputs: string): FitShardResult {
@@ -112,9 +106,8 @@ function fitPlannedShard(shard: FitShard, input: AnalyseInput, inputs: string): 
 }
 
 /** Every shard of the run fitted in this process, in canonical order. */
-export function fitAllShards(input: AnalyseInput): FitShardResult[] {
-  const { shards, inputs } = planShards(input);
-  return shards.map((s) => fitPlannedShard(s, input, inputs));
+export function fitAllShards(input: AnalyseInput, run: RunFitPlan = planShards(input)): FitShardResult[] {
+  return run.shards.map((s) => fitPlannedShard(s, input, run.inputs));
 }
 
 /**
@@ -123,8 +116,8 @@ export function fitAllShards(input: AnalyseInput): FitShardResult[] {
  * task, and the failures in the order of their fits. Missing, unknown, duplicate or stale shards (fitted from other
  * points) are a ComputationError naming them.
  */
-export function mergeFits(input: AnalyseInput, shards: FitShardResult[]): CurvesFile {
-  const { completed, plan, shards: planned, inputs } = planShards(input);
+export function mergeFits(input: AnalyseInput, run: RunFitPlan, shards: FitShardResult[]): CurvesFile {
+  const { completed, plan, shards: planned, inputs } = run;
   const byId = new Map<string, FitShardResult>();
   const duplicate: string[] = [];
   for (const s of shards) {
@@ -159,4 +152,17 @@ export function mergeFits(input: AnalyseInput, shards: FitShardResult[]): Curves
   const failed = order.flatMap((p) => failedByKey.get(fitKey(p)) ?? []);
   const comparison = planned.flatMap((p) => byId.get(p.id)!.comparison);
   return { runId: input.runId, metric: 'auroc', observations: observationsOf(completed), fits, comparison, failed };
+}
+
+/**
+ * curves.json of a run in one process: per split kind and task, EXP3 of the single-task and all-task curves and
+ * EXP3.2 of the contextual surface; per ordered pair the pairwise EXP3.2 of its grid; per target the joint fit of the
+ * random design. Every fit carries its leave-one-replicate-out refits; EXP3 fits group-bootstrap intervals and a
+ * pointwise band of P(n); transfer models the F-test of each rate. A fit
+ * or test that cannot be made is kept (status 'failed', `failed[]`), never thrown. Equal to mergeFits over fitShard
+ * of every shard (what the Fit step's Lambdas do on AWS).
+ */
+export function fitRun(input: AnalyseInput): CurvesFile {
+  const run = planShards(input);
+  return mergeFits(input, run, fitAllShards(input, run));
 }
