@@ -133,7 +133,7 @@ async function secondsPerPoint(data: BenchData, model: ModelConfig): Promise<voi
   const rows: string[][] = [];
   for (const n of sizes) {
     const sizes = Object.fromEntries(data.tasks.map((t) => [t, Math.min(n, data.trainOrder[t].length)]));
-    const spec: PointSpec = { id: `bench-${n}`, design: 'all', split: 'random', fold: 0, seed: 0, sizes };
+    const spec: PointSpec = { id: `bench-${n}`, split: 'random', fold: 0, seed: 0, sizes, uses: [{ design: 'all' }] };
     const r = await trainSpec({ features: data.features, labels: data.labels, assignment: data.assignment }, spec, model, backend);
     rows.push([n === full ? `${n} (full)` : String(n), r.seconds.toFixed(2), String(r.steps), fmt(macroAuroc(r.metrics), 4), r.backend]);
   }

@@ -50,7 +50,7 @@ const labels = withPlaceboTasks(raw.labels, real, 11);
 const assignment = await assignFolds(labels.compoundIds, raw.smiles, 'random', 5, 0, { features: raw.features });
 const source: TrainingSource = { features: raw.features, labels, assignment };
 const backend = await loadBackend();
-const spec = (fold: number, sizes: Record<string, number>): PointSpec => ({ id: `protocol-${fold}-${JSON.stringify(sizes)}`, design: 'pairwise', split: 'random', fold, seed: 0, sizes });
+const spec = (fold: number, sizes: Record<string, number>): PointSpec => ({ id: `protocol-${fold}-${JSON.stringify(sizes)}`, split: 'random', fold, seed: 0, sizes, uses: [{ design: 'pairwise' }] });
 const auroc = async (s: PointSpec, m: ModelConfig, task: string) => {
   const r = await trainSpec(source, s, m, backend);
   if (m === model) {

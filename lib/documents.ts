@@ -18,8 +18,11 @@ const count = z.number().int().nonnegative();
 /** A number JSON may have turned into null (a non-finite value written by JSON.stringify). */
 const numberOrNull = z.number().nullable();
 
-/** What every reader of a point's specification uses: its identity and sizes. */
-const pointSpec = z.object({ id: z.string().min(1), split: splitKind, fold: z.number().int(), seed: z.number().int(), sizes: z.record(z.string(), z.number()) }).passthrough();
+/** What the readers of a point's specification use: its identity, sizes and design roles. */
+const pointUse = z.object({ design, focus: z.string().optional(), source: z.string().optional() }).passthrough();
+const pointSpec = z
+  .object({ id: z.string().min(1), split: splitKind, fold: z.number().int(), seed: z.number().int(), sizes: z.record(z.string(), z.number()), uses: z.array(pointUse).min(1) })
+  .passthrough();
 
 const metrics = z.object({ auroc: numberOrNull, auprc: numberOrNull, logloss: numberOrNull, nTrain: count, nTest: count, nTestPositive: count });
 

@@ -25,12 +25,20 @@ export interface Observation {
 }
 
 /** One fitted curve. `params` names follow the formula table in lib/curves (exp3: a,b,c; exp3.2/pairwise: a,s,b,c). */
-export interface CurveFit {
+/**
+ * Which fit of a run a record is about: the same fields on a planned fit, a fit request, a CurveFit and a FitFailure,
+ * and one key over them (lib/transfer/fit/plan.ts fitKey).
+ */
+export interface FitIdentity {
   task: string;
   design: DesignName;
   split: SplitKind;
   model: CurveModelName;
+  /** pairwise: the source task j; the contextual placebo control: 'placebo context'. */
   source?: string;
+}
+
+export interface CurveFit extends FitIdentity {
   status: 'ok' | 'failed';
   /** Why the fit failed (status 'failed'). */
   error?: string;
@@ -108,12 +116,7 @@ export interface RateTest {
 }
 
 /** A fit, or the F-test of one of its rates, that the Fit step could not make. */
-export interface FitFailure {
-  task: string;
-  design: DesignName;
-  split: SplitKind;
-  model: CurveModelName;
-  source?: string;
+export interface FitFailure extends FitIdentity {
   /** The transfer rate whose F-test failed; absent when the fit itself failed. */
   rate?: string;
   reason: string;

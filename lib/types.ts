@@ -52,28 +52,18 @@ export type DesignName = 'single' | 'all' | 'contextual' | 'pairwise' | 'random'
 export interface PointSpec {
   /** Stable id derived from every field below (see lib/design). */
   id: string;
-  design: DesignName;
   split: SplitKind;
   fold: number;
   seed: number;
   /** Training compounds per task (tasks absent or 0 are not trained). */
   sizes: Record<string, number>;
-  /** contextual: the focus task; pairwise and lookahead: the target task. */
-  focus?: string;
-  /** pairwise: the source task. */
-  source?: string;
-  /** contextual: fraction of the other tasks' data. */
-  fraction?: number;
   /**
    * tag: TAG probes recorded during this run (the all-task run at full size). lookahead: this job is the
    * snapshot branches of its focus task (sizes: the target at n₀ + Δ, each source at Δ), not a curve point.
    */
   probes?: { tag?: { every: number; heldOut?: boolean }; lookahead?: LookaheadSpec };
-  /**
-   * Every design role this one training serves (lib/design trains identical specifications once).
-   * `design`/`focus`/`source`/`fraction` above repeat the first use; the analysis reads `uses`.
-   */
-  uses?: PointUse[];
+  /** Every design role this one training serves (lib/design trains identical specifications once). */
+  uses: PointUse[];
 }
 
 /** The snapshot branches of one target (docs/methods.md, "Snapshot branches"). */

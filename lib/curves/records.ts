@@ -1,14 +1,9 @@
 // Turning fit results into the CurveFit records of results/curves.json (lib/results.ts).
-import type { DesignName, SplitKind } from '../types.ts';
-import type { CurveFit, CurveModelName } from '../results.ts';
+import type { CurveFit, CurveModelName, FitIdentity } from '../results.ts';
 import type { CurveFitResult } from './fit.ts';
 
-export interface CurveMeta {
-  task: string;
-  design: DesignName;
-  split: SplitKind;
-  source?: string;
-}
+/** A fit's identity before its model is known (the fit result names it). */
+export type CurveMeta = Omit<FitIdentity, 'model'>;
 
 /** A successful fit as a CurveFit record; `ci` from bootstrapFit (parameters and exchange rates). */
 export function toCurveFit(meta: CurveMeta, fit: CurveFitResult, ci?: Record<string, [number, number]>): CurveFit {

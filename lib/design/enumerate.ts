@@ -160,22 +160,15 @@ export function enumeratePoints(config: RunConfig, available: AvailableCount[]):
     }
   }
 
-  const points: PointSpec[] = [...merged.values()].map((e) => {
-    const first = e.uses[0];
-    return {
-      id: pointId({ split: e.split, fold: e.fold, seed: e.seed, sizes: e.sizes, probes: e.probes }, config),
-      design: first.design,
-      split: e.split,
-      fold: e.fold,
-      seed: e.seed,
-      sizes: e.sizes,
-      ...(first.focus !== undefined ? { focus: first.focus } : {}),
-      ...(first.source !== undefined ? { source: first.source } : {}),
-      ...(first.fraction !== undefined ? { fraction: first.fraction } : {}),
-      ...(e.probes ? { probes: e.probes } : {}),
-      uses: e.uses,
-    };
-  });
+  const points: PointSpec[] = [...merged.values()].map((e) => ({
+    id: pointId({ split: e.split, fold: e.fold, seed: e.seed, sizes: e.sizes, probes: e.probes }, config),
+    split: e.split,
+    fold: e.fold,
+    seed: e.seed,
+    sizes: e.sizes,
+    ...(e.probes ? { probes: e.probes } : {}),
+    uses: e.uses,
+  }));
   return { points, caps };
 }
 
@@ -208,7 +201,12 @@ function probeSpec(config: RunConfig): PointSpec['probes'] | undefined {
   return tag.enabled ? { tag: { every: tag.every, heldOut: tag.heldOut } } : undefined;
 }
 
-/** The designs a point serves (from `uses`, else its single `design`). */
-export function designsOf(point: PointSpec): DesignName[] {
-  return point.uses ? [...new Set(point.uses.map((u) => u.design))] : [point.design];
+/** The designs a point serves. */
+export function designsOf(point: Pick<PointSpec, 'uses'>): DesignName[] {
+  return [...new Set(point.uses.map((u) => u.design))];
+}
+
+/** The target of a snapshot-branch job (its lookahead use's focus); undefined for any other point. */
+export function lookaheadTarget(point: Pick<PointSpec, 'uses'>): string | undefined {
+  return point.uses.find((u) => u.design === 'lookahead')?.focus;
 }

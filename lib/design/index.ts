@@ -1,5 +1,5 @@
 // lib/design: which trainings a study needs (docs/methods.md, "Designs").
-export { enumeratePoints, resolvePairs, designsOf, type AvailableCount, type SizeCap, type Plan } from './enumerate.ts';
+export { enumeratePoints, resolvePairs, designsOf, lookaheadTarget, type AvailableCount, type SizeCap, type Plan } from './enumerate.ts';
 export { geometricGrid, logUniformSize } from './grid.ts';
 export { pointId, canonicalJson, trainingKey, trainingContext, hashUniform, normaliseSizes, type TrainingSpec } from './pointId.ts';
 export { DESIGN_ORDER } from './designs.ts';

@@ -25,7 +25,7 @@ export interface StudySize {
  * default study, on the layer kernels of docs/methods.md "Batched training"; 7.0 ms before them). */
 export const SECONDS_PER_BRANCH_STEP = 0.0047;
 
-export function estimatePointSeconds(spec: Pick<PointSpec, 'sizes' | 'probes' | 'focus'>): number {
+export function estimatePointSeconds(spec: Pick<PointSpec, 'sizes' | 'probes'>): number {
   const look = spec.probes?.lookahead;
   if (look) {
     const branches = 1 + Object.keys(spec.sizes).length;

@@ -1,6 +1,7 @@
 // Point results generated from known transfer laws: the known answers the analysis must recover.
 import type { LookaheadRecord, PointResult, PointSpec, TaskMetrics } from '../types.ts';
 import { createRng } from '../stats/rng.ts';
+import { lookaheadTarget } from '../design/enumerate.ts';
 
 /** The law of one target task i: P_i = c − exp(b − a·n_i − Σ_j s[j]·n_j). */
 export interface TransferLaw {
@@ -50,7 +51,8 @@ export function pointResultsFromLaws(points: PointSpec[], laws: Record<string, T
   const draws = createRng(options.seed);
   return points.map((spec) => {
     const metrics: Record<string, TaskMetrics> = {};
-    const look = spec.probes?.lookahead && spec.focus && laws[spec.focus] ? lawBranches(laws[spec.focus], spec.focus, spec, () => options.noise * draws.normal()) : undefined;
+    const target = lookaheadTarget(spec);
+    const look = spec.probes?.lookahead && target && laws[target] ? lawBranches(laws[target], target, spec, () => options.noise * draws.normal()) : undefined;
     for (const [task, n] of Object.entries(spec.sizes)) {
       const law = laws[task];
       if (look || !law || n <= 0) continue;

@@ -1,6 +1,7 @@
 // The point trainer: one PointSpec → one PointResult, for every consumer of a point (the pipeline's trainer
 // step, `mtlc train`, the synthetic/power harness), so all of them train by the same protocol and rows.
 import type { ModelConfig } from '../config.ts';
+import { lookaheadTarget } from '../design/enumerate.ts';
 import { ComputationError } from '../errors.ts';
 import { runBranches } from '../lookahead/branches.ts';
 import { loadBackend, trainPoint, type LoadedBackend, type PointInput } from '../model/index.ts';
@@ -105,7 +106,7 @@ export async function trainSpecs(sourceOf: (spec: PointSpec) => TrainingSource, 
  * inner validation rows. The job has no test metrics: it is read in the Transfer step, never as a curve point.
  */
 async function trainBranchJob(source: TrainingSource, spec: PointSpec, look: LookaheadSpec, model: ModelConfig, backend?: LoadedBackend): Promise<PointResult> {
-  const target = spec.focus;
+  const target = lookaheadTarget(spec);
   if (!target || !(spec.sizes[target] > look.n0)) throw new ComputationError(`lookahead job ${spec.id}: its focus task must be trained at n₀ + Δ (${look.n0 + look.delta})`);
   const rows = pointRows(source.labels, source.assignment, spec);
   const own = rows.trainRows[target];

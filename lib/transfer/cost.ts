@@ -1,7 +1,6 @@
 // The compute bill: seconds per approach, so that learning curves, the random design, TAG and lookahead compare.
 import type { TransferFile } from '../results.ts';
 import type { CompletedPoint } from './observations.ts';
-import { usesOf } from './observations.ts';
 
 type CostEntry = TransferFile['cost'][string];
 
@@ -26,7 +25,7 @@ const sum = (values: number[]) => values.reduce((s, v) => s + v, 0);
  * - `total`: every completed point once.
  */
 export function costTable(completed: CompletedPoint[]): TransferFile['cost'] {
-  const withDesign = (...designs: string[]) => completed.filter((c) => usesOf(c.spec).some((u) => designs.includes(u.design)));
+  const withDesign = (...designs: string[]) => completed.filter((c) => c.spec.uses.some((u) => designs.includes(u.design)));
   const out: TransferFile['cost'] = {};
   const add = (name: string, points: CompletedPoint[], seconds = sum(points.map((p) => p.result.seconds))) => {
     if (points.length) out[name] = describe(points, seconds);

@@ -2,7 +2,6 @@
 import type { CurveData } from '../curves/data.ts';
 import type { SplitKind } from '../types.ts';
 import type { CompletedPoint } from './observations.ts';
-import { usesOf } from './observations.ts';
 
 /** The data of one fit, with the replicate group (fold × seed) of each point for the bootstrap. */
 export interface SelectedCurve {
@@ -43,14 +42,14 @@ const inSplit = (points: CompletedPoint[], split: SplitKind) => points.filter((c
 /** Single-task curve of `task`: the points of the `single` design that train it alone. Columns: n. */
 export function singleCurve(points: CompletedPoint[], split: SplitKind, task: string): SelectedCurve {
   const chosen = inSplit(points, split).filter(
-    (c) => usesOf(c.spec).some((u) => u.design === 'single') && Object.keys(c.spec.sizes).length === 1 && (c.spec.sizes[task] ?? 0) > 0,
+    (c) => c.spec.uses.some((u) => u.design === 'single') && Object.keys(c.spec.sizes).length === 1 && (c.spec.sizes[task] ?? 0) > 0,
   );
   return collect(chosen, task, () => ({}));
 }
 
 /** All-task curve of `task`: the points of the `all` design (every task at min(n, full)). Columns: n. */
 export function allCurve(points: CompletedPoint[], split: SplitKind, task: string): SelectedCurve {
-  const chosen = inSplit(points, split).filter((c) => usesOf(c.spec).some((u) => u.design === 'all') && (c.spec.sizes[task] ?? 0) > 0);
+  const chosen = inSplit(points, split).filter((c) => c.spec.uses.some((u) => u.design === 'all') && (c.spec.sizes[task] ?? 0) > 0);
   return collect(chosen, task, () => ({}));
 }
 
@@ -59,19 +58,19 @@ export function allCurve(points: CompletedPoint[], split: SplitKind, task: strin
  * whose context is the placebo copies of the other tasks (the control of s_i).
  */
 export function contextualCurve(points: CompletedPoint[], split: SplitKind, task: string, placebo = false): SelectedCurve {
-  const chosen = inSplit(points, split).filter((c) => usesOf(c.spec).some((u) => u.design === 'contextual' && u.focus === task && (u.placebo === true) === placebo));
+  const chosen = inSplit(points, split).filter((c) => c.spec.uses.some((u) => u.design === 'contextual' && u.focus === task && (u.placebo === true) === placebo));
   return collect(chosen, task, (c) => ({ nOther: sumOthers(c.spec.sizes, task) }));
 }
 
 /** Pairwise grid of source → target: columns n = n_target and nOther = n_source. */
 export function pairwiseCurve(points: CompletedPoint[], split: SplitKind, source: string, target: string): SelectedCurve {
-  const chosen = inSplit(points, split).filter((c) => usesOf(c.spec).some((u) => u.design === 'pairwise' && u.focus === target && u.source === source));
+  const chosen = inSplit(points, split).filter((c) => c.spec.uses.some((u) => u.design === 'pairwise' && u.focus === target && u.source === source));
   return collect(chosen, target, (c) => ({ nOther: c.spec.sizes[source] ?? 0 }));
 }
 
 /** Random-design data of target `task`: column n = n_i and nSources[j] = n_j for each other task j (in `sources` order). */
 export function jointCurve(points: CompletedPoint[], split: SplitKind, task: string, sources: string[]): SelectedCurve {
-  const chosen = inSplit(points, split).filter((c) => usesOf(c.spec).some((u) => u.design === 'random') && (c.spec.sizes[task] ?? 0) > 0);
+  const chosen = inSplit(points, split).filter((c) => c.spec.uses.some((u) => u.design === 'random') && (c.spec.sizes[task] ?? 0) > 0);
   const selected = collect(chosen, task, (c) => ({ nSources: sources.map((s) => c.spec.sizes[s] ?? 0) }));
   selected.data.sourceNames = [...sources];
   return selected;

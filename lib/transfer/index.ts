@@ -5,7 +5,7 @@ export { fitRun, fitShard, fitAllShards, mergeFits, planShards, shardsOf, shardI
 export { deriveTransfer } from './deriveTransfer.ts';
 export { planFits, fitsInOrder, fitKey, type PlannedFit, type SplitFits, type TaskFits } from './fit/plan.ts';
 export { singleVsAll, exp3At } from './singleVsAll.ts';
-export { matchResults, observationsOf, usesOf, type CompletedPoint, type MissingPoint } from './observations.ts';
+export { matchResults, observationsOf, type CompletedPoint, type MissingPoint } from './observations.ts';
 export { singleCurve, allCurve, contextualCurve, pairwiseCurve, jointCurve, type SelectedCurve } from './curveData.ts';
 export { fitWithIntervals, testRate, profileRate, bandGrid, type FitRequest, type FitOptions, type FitOutcome } from './fit/curve.ts';
 export { tagScores, lookaheadEstimates, tagGroupsOf, meanPairScores } from './scores.ts';

@@ -1,7 +1,7 @@
 // From planned points and their results to observations (AUROC per task per point) and the list of what is missing.
 import { isPlacebo } from '../data/placebo.ts';
 import type { Observation } from '../results.ts';
-import type { DesignName, PointResult, PointSpec, PointUse } from '../types.ts';
+import type { DesignName, PointResult, PointSpec } from '../types.ts';
 
 export interface MissingPoint {
   pointId: string;
@@ -14,12 +14,6 @@ export interface CompletedPoint {
   result: PointResult;
 }
 
-/** The roles of a point (its `uses`, or the single role its legacy fields describe). */
-export function usesOf(spec: PointSpec): PointUse[] {
-  if (spec.uses && spec.uses.length) return spec.uses;
-  return [{ design: spec.design, focus: spec.focus, source: spec.source, fraction: spec.fraction }];
-}
-
 /**
  * The tasks of a point whose metrics the analysis reads: every task of an `all` or `random` point (each is a target
  * there), the focus of a contextual or pairwise point, the task of a single-task point; never a placebo copy. A
@@ -30,7 +24,7 @@ export function usesOf(spec: PointSpec): PointUse[] {
 export function analysedTasks(spec: PointSpec): string[] {
   const trained = Object.keys(spec.sizes).filter((t) => spec.sizes[t] > 0 && !isPlacebo(t));
   const tasks = new Set<string>();
-  for (const u of usesOf(spec)) {
+  for (const u of spec.uses) {
     if (u.design === 'all' || u.design === 'random' || !u.focus) trained.forEach((t) => tasks.add(t));
     else if (trained.includes(u.focus)) tasks.add(u.focus);
   }
@@ -82,7 +76,7 @@ export function matchResults(plan: PointSpec[], results: PointResult[]): { compl
 export function observationsOf(completed: CompletedPoint[]): Observation[] {
   const out: Observation[] = [];
   for (const { spec, result } of completed) {
-    const designs = [...new Set(usesOf(spec).map((u) => u.design))] as DesignName[];
+    const designs = [...new Set(spec.uses.map((u) => u.design))] as DesignName[];
     const trained = Object.keys(spec.sizes).filter((t) => spec.sizes[t] > 0);
     for (const task of analysedTasks(spec)) {
       const metrics = result.metrics[task];

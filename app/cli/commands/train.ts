@@ -115,7 +115,7 @@ export async function run(argv: string[]): Promise<number> {
     sizes[t] = size !== undefined ? Math.min(size, have) : have;
   }
   const backend = await loadBackend(backendFlag as BackendPreference | undefined);
-  const spec: PointSpec = { id: 'mtlc-train', design: 'all', split: kind, fold, seed: config.split.seed, sizes };
+  const spec: PointSpec = { id: 'mtlc-train', split: kind, fold, seed: config.split.seed, sizes, uses: [{ design: 'all' }] };
   const result = await trainSpec({ features: prepared.features, labels: prepared.labels, assignment }, spec, config.model, backend);
   const macro = macroAuroc(result.metrics);
   if (values.json) {

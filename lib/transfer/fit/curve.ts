@@ -8,16 +8,10 @@ import { profileInterval, type ProfileInterval } from '../../curves/profile.ts';
 import { transferTest, type TransferTestResult } from '../../curves/transfer-test.ts';
 import { hashUniform } from '../../design/pointId.ts';
 import { MtlcError } from '../../errors.ts';
-import type { CurveFit, CurveModelName } from '../../results.ts';
-import type { DesignName, SplitKind } from '../../types.ts';
+import type { CurveFit, FitIdentity } from '../../results.ts';
 import type { SelectedCurve } from '../curveData.ts';
 
-export interface FitRequest {
-  task: string;
-  design: DesignName;
-  split: SplitKind;
-  model: CurveModelName;
-  source?: string;
+export interface FitRequest extends FitIdentity {
   selected: SelectedCurve;
 }
 

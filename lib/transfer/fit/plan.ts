@@ -1,20 +1,14 @@
 // Which curves a run fits, in which order: one list shared by the Fit step (which fits them) and the Transfer
 // step (which reads those fits back from curves.json), so the two can never disagree about what exists.
 import type { RunConfig } from '../../config.ts';
-import type { CurveModelName } from '../../results.ts';
-import type { DesignName, PointSpec, SplitKind } from '../../types.ts';
+import type { FitIdentity } from '../../results.ts';
+import type { PointSpec, SplitKind } from '../../types.ts';
 import { allCurve, contextualCurve, jointCurve, pairwiseCurve, singleCurve, type SelectedCurve } from '../curveData.ts';
-import { usesOf, type CompletedPoint } from '../observations.ts';
+import type { CompletedPoint } from '../observations.ts';
 import { isPlacebo } from '../../data/placebo.ts';
 
 /** One curve the run fits. Its data are selected on first use (selection scans every point; Transfer rarely needs it). */
-export interface PlannedFit {
-  task: string;
-  design: DesignName;
-  split: SplitKind;
-  model: CurveModelName;
-  /** pairwise: the source task j. */
-  source?: string;
+export interface PlannedFit extends FitIdentity {
   /** random (joint fit): the source tasks, in the order of the s_<source> parameters. */
   sources?: string[];
   /** The observations of this curve (memoised). */
@@ -44,7 +38,7 @@ export interface SplitFits {
 }
 
 /** Identifies a fit within a run: the same key on the planned fit and on its CurveFit in curves.json. */
-export const fitKey = (f: { design: DesignName; split: SplitKind; task: string; source?: string }): string =>
+export const fitKey = (f: Pick<FitIdentity, 'design' | 'split' | 'task' | 'source'>): string =>
   [f.design, f.split, f.task, f.source ?? ''].join('\u0000');
 
 /** Target tasks of the plan (placebo copies are sources only) in order of first appearance. */
@@ -54,7 +48,7 @@ export function tasksOf(points: PointSpec[]): string[] {
 
 /** Whether the plan has a contextual placebo surface for `task` under `split`. */
 function hasPlaceboContext(points: PointSpec[], split: SplitKind, task: string): boolean {
-  return points.some((p) => p.split === split && usesOf(p).some((u) => u.design === 'contextual' && u.focus === task && u.placebo));
+  return points.some((p) => p.split === split && p.uses.some((u) => u.design === 'contextual' && u.focus === task && u.placebo));
 }
 
 /** Split kinds of the config that the plan uses, in config order. */
@@ -68,7 +62,7 @@ function plannedPairs(points: PointSpec[], split: SplitKind): [string, string][]
   const seen = new Map<string, [string, string]>();
   for (const p of points) {
     if (p.split !== split) continue;
-    for (const u of usesOf(p)) if (u.design === 'pairwise' && u.focus && u.source) seen.set(`${u.source}\u0000${u.focus}`, [u.source, u.focus]);
+    for (const u of p.uses) if (u.design === 'pairwise' && u.focus && u.source) seen.set(`${u.source}\u0000${u.focus}`, [u.source, u.focus]);
   }
   return [...seen.values()];
 }
@@ -114,7 +108,7 @@ export function planFits(config: RunConfig, points: PointSpec[], completed: Comp
 
 /** Random design: per target i, one joint fit over every random-design point, with every other task it trained as a source. */
 function jointFits(completed: CompletedPoint[], split: SplitKind, tasks: string[]): PlannedFit[] {
-  const randomPoints = completed.filter((c) => c.spec.split === split && usesOf(c.spec).some((u) => u.design === 'random'));
+  const randomPoints = completed.filter((c) => c.spec.split === split && c.spec.uses.some((u) => u.design === 'random'));
   if (randomPoints.length === 0) return [];
   const present = tasks.filter((t) => randomPoints.some((c) => (c.spec.sizes[t] ?? 0) > 0));
   return present
