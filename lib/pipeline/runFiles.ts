@@ -1,11 +1,10 @@
 // A run's own files: a name in the config (dataset.labels, dataset.features) is a key inside the run's folder in
 // the bucket, nothing else — no absolute path, no '..', no other run's files, no file of the machine that runs Plan.
 import { ConfigError } from '../errors.ts';
+import { RUN_FILE_NAME } from '../ids.ts';
 import { runLayout } from '../layout.ts';
 import type { RunConfig } from '../config.ts';
 
-/** Segments of letters, digits, '.', '_' and '-', each starting with a letter, digit or '_' (so never '.' or '..'). */
-const RUN_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
 const MAX_NAME = 200;
 
 /** The name of a file of the run, normalised (a leading './' dropped), or a ConfigError naming the field and what a name may be. */

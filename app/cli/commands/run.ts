@@ -1,7 +1,6 @@
 // `mtlc run`: a whole run on this machine — the same state machine as on AWS, against an embedded S3.
 import { SingleBar, Presets } from 'cli-progress';
 import { existsSync, readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,6 +12,7 @@ import { describeStudySize } from '../../../lib/design/size.ts';
 import { validateConfigText } from '../../../lib/pipeline/steps.ts';
 import type { LogLine } from '../../../functions/shared/middleware/structured-logs.ts';
 import { RUN_ID, RUN_ID_RULE, type RunStatus } from '../../../lib/layout.ts';
+import { idFromName } from '../../../lib/ids.ts';
 
 export const summary = 'run a study locally: embedded S3, the AWS state machine, one worker per core';
 
@@ -68,8 +68,7 @@ export function defaultRunId(configFile: string | undefined): string {
   if (!configFile) return 'default';
   const name = path.basename(configFile).replace(/\.json$/i, '');
   if (RUN_ID.test(name)) return name;
-  const base = name.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 72) || 'run';
-  return `${base}-${createHash('sha256').update(name).digest('hex').slice(0, 6)}`;
+  return idFromName(name, { fill: '-', max: 72, hexDigits: 6, fallback: 'run' });
 }
 
 export async function run(argv: string[]): Promise<number> {

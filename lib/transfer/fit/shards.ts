@@ -2,7 +2,7 @@
 // A shard is one target task under one split kind: its single/all EXP3, its contextual EXP3.2, every pairwise fit
 // targeting it and its joint fit, plus the LCDB comparison of its single-task curve. Pairwise fits grow as K², so
 // per-target shards keep each one O(K) while the whole run grows with the number of shards.
-import { SHARD_TASK } from '../../ids.ts';
+import { idFromName, SHARD_TASK } from '../../ids.ts';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../design/index.ts';
 import { ComputationError } from '../../errors.ts';
@@ -30,10 +30,7 @@ export interface FitShard {
  * state-machine item (A-Z a-z 0-9 . _ -, at most 64), else `<split>.<slug>-<first 8 hex of sha256(task)>`.
  */
 export function shardIdOf(split: SplitKind, task: string): string {
-  if (SHARD_TASK.test(task)) return `${split}.${task}`;
-  const slug = task.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 40);
-  const hash = createHash('sha256').update(task).digest('hex').slice(0, 8);
-  return `${split}.${slug ? `${slug}-` : ''}${hash}`;
+  return `${split}.${SHARD_TASK.test(task) ? task : idFromName(task, { fill: '_', max: 40, hexDigits: 8 })}`;
 }
 
 /** The shards of a fit plan, per split (config order) and task (plan order); a task with no fit under a split has no shard. */
