@@ -15,7 +15,7 @@ export const RUN_ID_RULE = `1-80 characters of ${ID_CHARACTERS} (starting with a
 /** A point id (lib/design pointId: `<split>-f<fold>-s<seed>-k<tasks>-<16 hex>`). */
 export const POINT_ID = idOf(200);
 
-/** A fit shard id (lib/transfer fitShards: `<split>.<task or slug>`). */
+/** A fit shard id (lib/transfer/fit/shards.ts shardIdOf: `<split>.<task or slug>`). */
 export const SHARD_ID = idOf(120);
 
 /** A task id used as it is inside a shard id; others are slugged and hashed. */

@@ -1,6 +1,6 @@
 // One planned curve fitted exactly as the Fit step stores it: the fit, its bootstrap intervals (EXP3), its leave-one-
 // replicate-out refits and, for a transfer model, the F-test and profile interval of each rate. Shared by every
-// shard of the Fit step (fitShards.ts).
+// shard of the Fit step (shards.ts).
 import { transferParamNames } from '../../curves/models.ts';
 import type { CurveFit, FitFailure, RateTest } from '../../results.ts';
 import { leaveOneReplicateOut } from '../../curves/replicates.ts';
