@@ -126,7 +126,7 @@ export function mergeFits(input: AnalyseInput, run: RunFitPlan, shards: FitShard
   const unknown = shards.filter((s) => !plannedIds.has(s.shardId)).map((s) => s.shardId);
   const stale = shards.filter((s) => plannedIds.has(s.shardId) && s.inputs !== inputs).map((s) => s.shardId);
   const problems = [
-    missing.length ? `missing fit shard(s) ${listed(missing)}` : '',
+    missing.length ? `missing fit shard(s) ${listed(missing)} (run the Fit shards again)` : '',
     unknown.length ? `fit shard(s) not in the plan: ${listed(unknown)}` : '',
     duplicate.length ? `fit shard(s) given twice: ${listed(duplicate)}` : '',
     stale.length ? `fit shard(s) fitted from other points (run them again): ${listed(stale)}` : '',
