@@ -2,16 +2,18 @@
 // one base training of the target on its first n₀ rows, then short branches from its snapshot that add Δ rows
 // of one source, of the target itself, or of nothing, with common random numbers; each branch is read as the
 // target's inner-validation AUROC.
-import type { Scalar } from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config.ts';
 import { ComputationError } from '../errors.ts';
 import { auroc } from '../metrics/index.ts';
 import { loadBackend, type LoadedBackend } from '../model/backend.ts';
 import { createNetwork } from '../model/create.ts';
 import { TaskData } from '../model/data.ts';
-import type { MultiTaskNetwork } from '../model/network.ts';
+import { EVAL_CHUNK, pointsAtOnce, ProgramFeatures } from '../model/batched.ts';
+import { dropoutMasks, hasMtlcKernels } from '../model/kernels/mtlc-kernels.ts';
+import type { ModelSnapshot, MultiTaskNetwork } from '../model/network.ts';
 import { labelledColumn, predictRows } from '../model/point.ts';
-import type { Tf } from '../model/backend.ts';
+import { StackedNetwork } from '../model/stacked.ts';
 import { createRng, type Rng } from '../stats/rng.ts';
 import type { FeatureMatrix, LabelMatrix } from '../types.ts';
 
@@ -38,6 +40,8 @@ export interface BranchInput {
   /** Δ: rows each branch adds (self and every source give exactly Δ rows, or their branch is skipped). */
   delta: number;
   backend?: LoadedBackend;
+  /** Branches trained at once as one stacked program; default: as many as `pointsAtOnce` allows. */
+  slots?: number;
 }
 
 export interface BranchOutput {
@@ -86,7 +90,6 @@ export async function runBranches(input: BranchInput): Promise<BranchOutput> {
   const data = new TaskData(tf, input.features, input.labels, tasks, trainRows, { sparseInput: loaded.backend !== 'tensorflow' });
   const rng = createRng(input.seed);
   const model = createNetwork(loaded, data, input.model, rng.int());
-  const K = tasks.length;
   const b = Math.max(1, Math.min(input.model.batchSize, baseRows.length));
   const readTarget = (): number | null => {
     const p = predictRows(model, data, validationRows);
@@ -95,40 +98,32 @@ export async function runBranches(input: BranchInput): Promise<BranchOutput> {
   };
   try {
     const { base, snapshot, steps: baseSteps } = trainBase(model, data, baseRows, b, createRng(rng.int()), input, readTarget);
-    let branches = 0;
     // Every branch replays the same seeds: target batches, added-row positions and dropout.
     const branchSeed = rng.int();
     const m = Math.max(1, Math.round((b * input.delta) / baseRows.length));
-    const branch = (added: Int32Array, column: number): number | null => {
-      model.restore(snapshot);
-      branches++;
-      // The reading: mean validation AUROC over the checks of the branch's second half (every evalEvery steps and
-      // at its end), which averages out the step-to-step jitter of one reading.
-      const readings: number[] = [];
-      const readAt = (step: number) => {
-        if (step !== input.branchSteps && (step < input.branchSteps / 2 || step % input.model.evalEvery !== 0)) return;
-        const r = readTarget();
-        if (r !== null) readings.push(r);
-      };
-      trainBranch(tf, model, data, { targetRows: baseRows, added, column, b, m, steps: input.branchSteps, seed: branchSeed, K, onStep: readAt });
-      return readings.length ? readings.reduce((a, v) => a + v, 0) / readings.length : null;
-    };
     const hasDelta = (rows: Int32Array | undefined): rows is Int32Array => rows !== undefined && rows.length === input.delta;
+    // The control adds the self rows with none of their labels admitted: they only keep the batches' shape.
+    const branches: BranchRows[] = [{ added: hasDelta(selfRows) ? selfRows : Int32Array.from({ length: input.delta }, (_, i) => baseRows[i % baseRows.length]), column: -1 }];
+    if (hasDelta(selfRows)) branches.push({ added: selfRows, column: 0 });
+    const sourceBranch = new Map<string, number>();
+    sources.forEach((src, idx) => {
+      const rows = input.sourceRows[src];
+      if (!hasDelta(rows)) return;
+      sourceBranch.set(src, branches.length);
+      branches.push({ added: rows, column: idx + 1 });
+    });
     try {
-      // The control adds the self rows with none of their labels admitted: they only keep the batches' shape.
-      const control = branch(hasDelta(selfRows) ? selfRows : Int32Array.from({ length: input.delta }, (_, i) => baseRows[i % baseRows.length]), -1);
-      const self = hasDelta(selfRows) ? branch(selfRows, 0) : null;
+      const readings = trainBranches(loaded, model, snapshot, data, input, branches, { targetRows: baseRows, b, m, seed: branchSeed });
+      const control = readings[0];
+      const self = hasDelta(selfRows) ? readings[1] : null;
       const bySource: Record<string, number | null> = {};
-      sources.forEach((s, idx) => {
-        const rows = input.sourceRows[s];
-        bySource[s] = hasDelta(rows) ? branch(rows, idx + 1) : null;
-      });
+      for (const src of sources) bySource[src] = sourceBranch.has(src) ? readings[sourceBranch.get(src)!] : null;
       return {
         control,
         self,
         sources: bySource,
         base,
-        steps: baseSteps + branches * input.branchSteps,
+        steps: baseSteps + branches.length * input.branchSteps,
         seconds: (performance.now() - started) / 1000,
         backend: loaded.backend,
         device: loaded.device,
@@ -203,45 +198,145 @@ function batchStream(rows: Int32Array, size: number, rng: Rng): () => Int32Array
   };
 }
 
-interface BranchSteps {
-  targetRows: Int32Array;
-  /** The branch's Δ added rows (for the control: rows whose labels are not admitted). */
+/** One branch: the Δ rows it adds and the head whose labels they carry (0 = the target; −1 = none: the control). */
+interface BranchRows {
   added: Int32Array;
-  /** Head whose label the added rows carry (0 = the target itself); −1 = none (the control). */
   column: number;
-  b: number;
-  m: number;
-  steps: number;
-  seed: number;
-  K: number;
-  /** Called after each step with its 1-based index. */
-  onStep(step: number): void;
 }
 
-/** Takes one branch's steps on the model (already at the snapshot). */
-function trainBranch(tf: Tf, model: MultiTaskNetwork, data: TaskData, s: BranchSteps): void {
-  const streams = createRng(s.seed);
-  const targetBatches = batchStream(s.targetRows, s.b, createRng(streams.int()));
-  // Positions into the added rows, not rows: every branch draws the same positions of its own Δ rows.
-  const positionRng = createRng(streams.int());
-  const positions = batchStream(Int32Array.from({ length: s.added.length }, (_, i) => i), s.m, positionRng);
-  model.reseedDropout(streams.int());
-  const { K, b, m } = s;
-  const rows = new Int32Array(b + m);
-  const mask = new Float32Array((b + m) * K);
-  for (let step = 0; step < s.steps; step++) {
-    rows.set(targetBatches());
-    const at = positions();
-    for (let i = 0; i < m; i++) rows[b + i] = s.added[at[i]];
-    mask.fill(0);
-    for (let i = 0; i < b; i++) mask[i * K] = 1;
-    if (s.column >= 0) for (let i = 0; i < m; i++) mask[(b + i) * K + s.column] = 1;
-    const batch = data.batch(rows, mask);
-    tf.tidy(() => {
-      const { grads } = tf.variableGrads(() => tf.div(tf.sum(model.maskedPairLoss(batch, { training: true })), b + m) as Scalar, model.variables);
-      model.optimizer.applyGradients(grads);
-    });
-    batch.dispose();
-    s.onStep(step + 1);
+/** The step stream all branches share: b target rows and m positions into each branch's added rows per step. */
+interface SharedStream {
+  targetRows: Int32Array;
+  b: number;
+  m: number;
+  seed: number;
+}
+
+/**
+ * Takes every branch's steps from the snapshot and returns each branch's reading, branches side by side as the slots
+ * of one stacked program (lib/model/stacked.ts; as many at a time as `pointsAtOnce` allows): each slot starts from
+ * the snapshot's weights, Adam moments and step count, and they share the target batches, the positions within their
+ * added rows and the dropout stream, so a slot computes exactly what the branch trained alone would.
+ */
+function trainBranches(
+  loaded: LoadedBackend,
+  model: MultiTaskNetwork,
+  snapshot: ModelSnapshot,
+  data: TaskData,
+  input: BranchInput,
+  branches: BranchRows[],
+  stream: SharedStream,
+): (number | null)[] {
+  const tf = loaded.tf;
+  const K = data.tasks.length;
+  const D = input.features.dim;
+  const { b, m } = stream;
+  const group = input.slots ?? pointsAtOnce(D, input.model.hidden, K, loaded.device);
+  const sparseInput = input.features.kind === 'sparse' && hasMtlcKernels(tf);
+  const state = slotState(model, snapshot);
+  const readings: (number | null)[] = [];
+  for (let first = 0; first < branches.length; first += group) {
+    const members = branches.slice(first, first + group);
+    const P = members.length;
+    const net = new StackedNetwork(tf, { slots: P, inputDim: D, hidden: input.model.hidden, heads: K, learningRate: input.model.learningRate, sparseInput });
+    const features = new ProgramFeatures(tf, input.features, sparseInput);
+    try {
+      for (let s = 0; s < P; s++) {
+        net.loadSlot(s, state);
+        features.resetSlot(s);
+        // The base met its rows' bits: their moments are not zero, so the first layer's Adam keeps visiting them.
+        features.meetRows(s, stream.targetRows);
+      }
+      const streams = createRng(stream.seed);
+      const targetBatches = batchStream(stream.targetRows, b, createRng(streams.int()));
+      // Positions into the added rows, not rows: every branch draws the same positions of its own Δ rows.
+      const positions = batchStream(Int32Array.from({ length: members[0].added.length }, (_, i) => i), m, createRng(streams.int()));
+      const dropoutSeed = streams.int();
+      const dropoutRngs = members.map(() => createRng(dropoutSeed));
+      const sums = new Array<number>(P).fill(0);
+      const counts = new Array<number>(P).fill(0);
+      const y = new Float32Array(P * (b + m) * K);
+      const mask = new Float32Array(P * (b + m) * K);
+      for (let step = 1; step <= input.branchSteps; step++) {
+        const targetRows = targetBatches();
+        const at = positions();
+        const rows = members.map((branch) => {
+          const r = new Int32Array(b + m);
+          r.set(targetRows);
+          for (let i = 0; i < m; i++) r[b + i] = branch.added[at[i]];
+          return r;
+        });
+        y.fill(0);
+        mask.fill(0);
+        members.forEach((branch, s) => {
+          rows[s].forEach((r, i) => {
+            const at = (s * (b + m) + i) * K;
+            y.set(data.hostY.subarray(r * K, r * K + K), at);
+            // Target rows admit the target's label; added rows the branch's column (none for the control).
+            const column = i < b ? 0 : branch.column;
+            if (column >= 0) mask[at + column] = data.hostObserved[r * K + column];
+          });
+        });
+        const batch = features.batch(rows, P, D, true);
+        const targets = {
+          y: tf.tensor3d(y, [P, b + m, K]),
+          mask: tf.tensor3d(mask, [P, b + m, K]),
+          dropout: input.model.dropout > 0 ? input.model.hidden.map((width) => dropoutMasks(tf, dropoutRngs, rows.map((r) => r.length), b + m, width, input.model.dropout)) : [],
+          // The branch's loss: summed over its admitted pairs, divided by the rows of the step (b + m).
+          denominators: tf.tensor1d(new Array<number>(P).fill(b + m)),
+        };
+        net.trainStep(batch.input, targets, new Array<boolean>(P).fill(true));
+        batch.dispose();
+        tf.dispose([targets.y, targets.mask, targets.denominators, ...targets.dropout]);
+        // The reading: mean validation AUROC over the checks of the branch's second half (every evalEvery steps and
+        // at its end), which averages out the step-to-step jitter of one reading.
+        if (step !== input.branchSteps && (step < input.branchSteps / 2 || step % input.model.evalEvery !== 0)) continue;
+        readTargets(net, features, data, input.validationRows, P, D).forEach((r, s) => {
+          if (r === null) return;
+          sums[s] += r;
+          counts[s]++;
+        });
+      }
+      for (let s = 0; s < P; s++) readings.push(counts[s] ? sums[s] / counts[s] : null);
+    } finally {
+      net.dispose();
+      features.dispose();
+    }
   }
+  return readings;
+}
+
+/** The snapshot as the state of a stacked slot: weights and Adam moments in the stacked order (kernels, then biases). */
+function slotState(model: MultiTaskNetwork, snapshot: ModelSnapshot): Parameters<StackedNetwork['loadSlot']>[1] {
+  // The single network's variables come in layer pairs (kernel, bias), the head last; the stacked order is every
+  // kernel, then every bias.
+  const names = model.variables.map((v) => v.name);
+  const order = [...names.filter((_, i) => i % 2 === 0), ...names.filter((_, i) => i % 2 === 1)];
+  const host = (t: Tensor | undefined, size: number) => (t ? (t.dataSync() as Float32Array).slice() : new Float32Array(size));
+  return {
+    weights: order.map((name) => host(snapshot.variables.get(name), 0)),
+    moments: order.map((name) => {
+      const size = snapshot.variables.get(name)!.size;
+      const moment = snapshot.optimizer.moments.get(name);
+      return { m: host(moment?.m, size), v: host(moment?.v, size) };
+    }),
+    step: snapshot.optimizer.step,
+  };
+}
+
+/** Each slot's target AUROC on the validation rows (every slot reads the same rows), dropout off. */
+function readTargets(net: StackedNetwork, features: ProgramFeatures, data: TaskData, rows: Int32Array, P: number, D: number): (number | null)[] {
+  const K = data.tasks.length;
+  const p = Array.from({ length: P }, () => new Float32Array(rows.length * K));
+  for (let start = 0; start < rows.length; start += EVAL_CHUNK) {
+    const chunk = rows.subarray(start, start + EVAL_CHUNK);
+    const batch = features.batch(new Array<Int32Array>(P).fill(chunk), P, D);
+    const out = net.predict(batch.input);
+    batch.dispose();
+    for (let s = 0; s < P; s++) p[s].set(out.subarray(s * batch.input.rowsPerSlot * K, (s * batch.input.rowsPerSlot + chunk.length) * K), start * K);
+  }
+  return p.map((probabilities) => {
+    const { y, p: scores } = labelledColumn(data, rows, probabilities, 0);
+    return auroc(y, scores);
+  });
 }

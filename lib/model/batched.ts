@@ -10,14 +10,14 @@ import type { FeatureMatrix } from '../types.ts';
 import { loadBackend, type LoadedBackend } from './backend.ts';
 import { densify, hostLabels } from './data.ts';
 import { networkInit, type NetworkInit } from './init.ts';
-import { checkHeldOut, TaskCheckpoints, unionRows, type LabelView, type PointInput, type PointOutput } from './point.ts';
+import { checkHeldOut, TaskCheckpoints, unionRows, type CheckReading, type LabelView, type PointInput, type PointOutput } from './point.ts';
 import { sparseBatchIndexes } from './sparse.ts';
 import { dropoutMasks, hasMtlcKernels, type SparseBackward } from './kernels/mtlc-kernels.ts';
 import { StackedNetwork, type StackedBatch, type StackedTargets } from './stacked.ts';
 import type * as tfType from '@tensorflow/tfjs';
 
 /** Rows per slot of one evaluation pass (as predictRows' chunks). */
-const EVAL_CHUNK = 1024;
+export const EVAL_CHUNK = 1024;
 
 /** What must be equal for points to share one program: the network's shape and training hyper-parameters. */
 export function programKey(input: Pick<PointInput, 'features' | 'tasks' | 'model'>): string {
@@ -94,10 +94,10 @@ class SlotPoint implements LabelView {
     return this.step % this.input.model.evalEvery === 0 || this.step >= this.input.model.maxSteps;
   }
 
-  /** Takes a check's reading; marks the point done when patience or the budget says so. */
-  recordCheck(p: Float32Array): void {
+  /** Takes a check's reading (`test`: its test probabilities, when it needs them); marks the point done when patience or the budget says so. */
+  recordCheck(reading: CheckReading, test: () => Float32Array): void {
     const { maxSteps, evalEvery, patience } = this.input.model;
-    const improved = this.checkpoints.record(this.step, p);
+    const improved = this.checkpoints.record(this.step, reading, test);
     const periodic = this.checkpoints.validates && this.step % evalEvery === 0 && this.step > 0;
     if (periodic) {
       this.sinceBest = improved ? 0 : this.sinceBest + 1;
@@ -159,7 +159,7 @@ export async function trainPoints(inputs: readonly PointInput[], options: Batche
   const key = programKey(first);
   for (const input of inputs) {
     if (input.tasks.length === 0) throw new ComputationError('a point needs at least one task');
-    if (input.hooks) throw new ComputationError('the batched trainer takes no hooks (TAG and the snapshot branches train alone)');
+    if (input.hooks) throw new ComputationError('the batched trainer takes no hooks (TAG runs and snapshot-branch jobs train through their own loops)');
     if (programKey(input) !== key) throw new ComputationError(`points of one batched program must share the network shape: ${programKey(input)} ≠ ${key}`);
     if (input.features !== first.features) throw new ComputationError('points of one batched program must share one feature matrix');
   }
@@ -193,29 +193,37 @@ export async function trainPoints(inputs: readonly PointInput[], options: Batche
     await options.onPoint?.(point.index, output);
   };
 
-  /** One evaluation pass over the eval rows of the slots in `due`; each slot's reading goes to its point. */
-  const check = (due: number[]): void => {
-    const started = performance.now();
-    const readings = due.map((s) => ({ slot: s, rows: bySlot[s]!.checkpoints.evalRows, p: new Float32Array(bySlot[s]!.checkpoints.evalRows.length * K) }));
-    const longest = Math.max(...readings.map((r) => r.rows.length));
+  /** Each slot's probabilities [rows × K] on its rows (`rowsOf` its point), the slots side by side in each pass. */
+  const predictSlots = (due: number[], rowsOf: (point: SlotPoint) => Int32Array): Map<number, Float32Array> => {
+    const rowsBySlot = new Map(due.map((s) => [s, rowsOf(bySlot[s]!)]));
+    const out = new Map(due.map((s) => [s, new Float32Array(rowsBySlot.get(s)!.length * K)]));
+    const longest = Math.max(0, ...[...rowsBySlot.values()].map((rows) => rows.length));
     for (let start = 0; start < longest; start += EVAL_CHUNK) {
-      const chunk = bySlot.map((_, s) => {
-        const r = readings.find((x) => x.slot === s);
-        return r ? r.rows.subarray(start, start + EVAL_CHUNK) : new Int32Array(0);
-      });
+      const chunk = bySlot.map((_, s) => rowsBySlot.get(s)?.subarray(start, start + EVAL_CHUNK) ?? new Int32Array(0));
       const batch = features.batch(chunk, slots, inputDim);
       const p = net.predict(batch.input);
       batch.dispose();
-      for (const r of readings) {
-        const rows = chunk[r.slot];
-        for (let i = 0; i < rows.length; i++) for (let k = 0; k < K; k++) r.p[(start + i) * K + k] = p[(r.slot * batch.input.rowsPerSlot + i) * K + k];
+      for (const [s, target] of out) {
+        for (let i = 0; i < chunk[s].length; i++) for (let k = 0; k < K; k++) target[(start + i) * K + k] = p[(s * batch.input.rowsPerSlot + i) * K + k];
       }
     }
+    return out;
+  };
+
+  /** A check of the slots in `due`: their validation rows, then the test rows of those whose check is some task's best. */
+  const check = (due: number[]): void => {
+    const started = performance.now();
+    const validation = predictSlots(due, (point) => point.input.validationRows);
+    const readings = new Map(due.map((s) => [s, bySlot[s]!.checkpoints.assess(validation.get(s)!)]));
+    const test = predictSlots(
+      due.filter((s) => bySlot[s]!.checkpoints.needsTest(readings.get(s)!)),
+      (point) => point.input.testRows,
+    );
     const share = (performance.now() - started) / 1000 / due.length;
-    for (const r of readings) {
-      const point = bySlot[r.slot]!;
+    for (const s of due) {
+      const point = bySlot[s]!;
       point.seconds += share;
-      point.recordCheck(r.p);
+      point.recordCheck(readings.get(s)!, () => test.get(s)!);
     }
   };
 
@@ -286,7 +294,7 @@ function stepTargets(tf: typeof tfType, bySlot: (SlotPoint | null)[], rows: Int3
 }
 
 /** The program's input features: sparse index lists per step, or dense rows gathered on the backend (tfjs-node). */
-class ProgramFeatures {
+export class ProgramFeatures {
   private readonly dense?: tfType.Tensor2D;
   /** Per slot, the input bits its point has met in training so far: a flag per bit, and the bits ascending. */
   private readonly metFlags: Uint8Array[] = [];
@@ -305,6 +313,16 @@ class ProgramFeatures {
   resetSlot(slot: number): void {
     this.metFlags[slot]?.fill(0);
     this.metRows[slot] = new Int32Array(0);
+  }
+
+  /**
+   * Slot `slot` has met the input bits of `rows` (a slot that continues a training from a snapshot: its first
+   * layer's Adam must keep visiting the rows whose moments that training left non-zero).
+   */
+  meetRows(slot: number, rows: Int32Array): void {
+    if (this.features.kind !== 'sparse') return;
+    const { offsets, indices, dim } = this.features;
+    for (const r of rows) this.met(slot, indices.subarray(offsets[r], offsets[r + 1]), dim);
   }
 
   /** Adds `bits` to what slot `slot` has met; returns the bits met so far, ascending. */

@@ -59,13 +59,19 @@ export function trainCount(data: LabelView, k: number, rows: ArrayLike<number>):
   return n;
 }
 
+/** A check's reading of the validation rows: each task's AUROC, and whether the check becomes the task's best. */
+export interface CheckReading {
+  scores: (number | null)[];
+  better: boolean[];
+}
+
 /**
  * The per-task early stopping of the training protocol (docs/methods.md, "Training protocol"), shared by the
- * single and the batched trainer: every check reads one forward pass over the validation then test rows
- * (`evalRows`); a task's validation AUROC decides, and its test probabilities are kept from its best check so far.
+ * single and the batched trainer: every check reads the validation rows (`assess`); a task's validation AUROC
+ * decides, and its test probabilities are kept from its best check so far (`record`). The test rows are read only
+ * at a check that is some task's best: another check's test reading would be thrown away.
  */
 export class TaskCheckpoints {
-  readonly evalRows: Int32Array;
   private readonly K: number;
   private readonly testProbabilities: Float32Array;
   private readonly bestScore: (number | null)[];
@@ -78,7 +84,6 @@ export class TaskCheckpoints {
     private readonly minImprovement: number,
   ) {
     this.K = data.tasks.length;
-    this.evalRows = Int32Array.from([...validationRows, ...testRows]);
     this.testProbabilities = new Float32Array(testRows.length * this.K);
     this.bestScore = new Array(this.K).fill(null);
     this.bestStep = new Array(this.K).fill(null);
@@ -89,24 +94,43 @@ export class TaskCheckpoints {
     return this.validationRows.length > 0;
   }
 
-  /** Records a check at `step` from the probabilities of evalRows [rows × K]; whether it improved any task. */
-  record(step: number, p: Float32Array): boolean {
-    const { K } = this;
-    const nValidation = this.validationRows.length;
-    let improved = false;
-    for (let k = 0; k < K; k++) {
-      const { y, p: scores } = labelledColumn(this.data, this.validationRows, p, k);
-      const score = auroc(y, scores);
+  /** A check's reading from the probabilities of the validation rows [rows × K]. */
+  assess(validation: Float32Array): CheckReading {
+    const scores: (number | null)[] = [];
+    const better: boolean[] = [];
+    for (let k = 0; k < this.K; k++) {
+      const { y, p } = labelledColumn(this.data, this.validationRows, validation, k);
+      const score = auroc(y, p);
+      scores.push(score);
       // The first check, and every one better by more than minImprovement, become the task's best; a task
       // without a defined validation AUROC (no labels or one class) is read at the last check.
-      const better = score === null || this.bestScore[k] === null || score > this.bestScore[k]! + this.minImprovement;
-      if (!better) continue;
+      better.push(score === null || this.bestScore[k] === null || score > this.bestScore[k]! + this.minImprovement);
+    }
+    return { scores, better };
+  }
+
+  /** Whether the check needs the test rows' probabilities: it is some task's best. */
+  needsTest(reading: CheckReading): boolean {
+    return reading.better.some(Boolean);
+  }
+
+  /**
+   * Records the check at `step`; `test()` gives the probabilities of the test rows [rows × K], asked for only when
+   * the check needs them. Whether it improved any task's validation AUROC.
+   */
+  record(step: number, reading: CheckReading, test: () => Float32Array): boolean {
+    const { K } = this;
+    const testP = this.needsTest(reading) ? test() : undefined;
+    let improved = false;
+    for (let k = 0; k < K; k++) {
+      if (!reading.better[k]) continue;
+      const score = reading.scores[k];
       if (score !== null) {
         this.bestScore[k] = score;
         improved = true;
       }
       this.bestStep[k] = step;
-      for (let i = 0; i < this.testRows.length; i++) this.testProbabilities[i * K + k] = p[(nValidation + i) * K + k];
+      for (let i = 0; i < this.testRows.length; i++) this.testProbabilities[i * K + k] = testP![i * K + k];
     }
     // With no task scored on validation, nothing can stop the run early: it trains the whole budget.
     return improved || this.bestScore.every((b) => b === null);
@@ -193,7 +217,8 @@ export async function trainPoint(input: PointInput): Promise<PointOutput> {
   });
   const model = createNetwork(loaded, data, input.model, rng.int());
   const checkpoints = new TaskCheckpoints(data, input.validationRows, input.testRows, input.model.minImprovement);
-  const check = (step: number): boolean => checkpoints.record(step, predictRows(model, data, checkpoints.evalRows));
+  const check = (step: number): boolean =>
+    checkpoints.record(step, checkpoints.assess(predictRows(model, data, input.validationRows)), () => predictRows(model, data, input.testRows));
   try {
     const result = await fit(tf, model, data, trainRows, {
       batchSize: input.model.batchSize,

@@ -38,6 +38,8 @@ export interface StackedTargets {
   mask: tfType.Tensor3D;
   /** Inverted-dropout masks [P, B, width] per trunk layer; none: dropout off. */
   dropout: tfType.Tensor3D[];
+  /** Per slot [P], what its summed loss is divided by; default: its count of admitted pairs (the mean). */
+  denominators?: tfType.Tensor1D;
 }
 
 const BETA1 = 0.9;
@@ -63,13 +65,15 @@ class SlotAdam {
     this.moments = variables.map((w) => ({ m: tf.zerosLike(w), v: tf.zerosLike(w) }));
   }
 
-  resetSlot(slot: number): void {
-    this.steps[slot] = 0;
-    this.moments.forEach((moment) => {
+  /** Slot `slot` at step `step` with moments `moments[i]` of variable i (none: zero moments). */
+  loadSlot(slot: number, step: number, moments?: readonly { m: Float32Array; v: Float32Array }[]): void {
+    this.steps[slot] = step;
+    this.moments.forEach((moment, i) => {
       for (const key of ['m', 'v'] as const) {
+        const values = moments ? moments[i][key] : 0;
         const old = moment[key];
-        if (writeSlotInPlace(this.tf, old, slot, 0)) continue;
-        moment[key] = writeSlot(this.tf, old, slot, this.tf.zeros(old.shape.slice(1)));
+        if (writeSlotInPlace(this.tf, old, slot, values)) continue;
+        moment[key] = writeSlot(this.tf, old, slot, typeof values === 'number' ? this.tf.zeros(old.shape.slice(1)) : this.tf.tensor(values, old.shape.slice(1)));
         old.dispose();
       }
     });
@@ -174,21 +178,30 @@ export class StackedNetwork {
 
   /** Starts slot `slot` afresh: the initial weights of its point, zero moments, step 0. */
   initSlot(slot: number, init: NetworkInit): void {
-    const tf = this.tf;
     if (init.layers.length !== this.kernels.length) throw new Error(`slot init has ${init.layers.length} layers; the network ${this.kernels.length}`);
-    init.layers.forEach(({ kernel, bias, fanIn, width }, l) => {
-      for (const [variable, values, shape] of [
-        [this.kernels[l], kernel, [fanIn, width]],
-        [this.biases[l], bias, [1, width]],
-      ] as const) {
-        // The big sparse first-layer kernel is written where it lies (no matMul reads it); the rest are copied.
-        if (variable === this.kernels[0] && this.sparseInput && writeSlotInPlace(tf, variable, slot, values)) continue;
-        const next = writeSlot(tf, variable, slot, tf.tensor(values, [...shape]));
-        variable.assign(next);
-        next.dispose();
-      }
+    this.writeWeights(slot, [...init.layers.map((l) => l.kernel), ...init.layers.map((l) => l.bias)]);
+    this.optimizer.loadSlot(slot, 0);
+  }
+
+  /**
+   * Slot `slot` continues a training: `weights[i]` and `moments[i]` are variable i's (the order of `variables`:
+   * kernels, then biases, each without the slot axis) and `step` its Adam step count so far.
+   */
+  loadSlot(slot: number, state: { weights: readonly Float32Array[]; moments: readonly { m: Float32Array; v: Float32Array }[]; step: number }): void {
+    if (state.weights.length !== this.variables.length || state.moments.length !== this.variables.length) throw new Error(`slot state has ${state.weights.length} variables; the network ${this.variables.length}`);
+    this.writeWeights(slot, state.weights);
+    this.optimizer.loadSlot(slot, state.step, state.moments);
+  }
+
+  private writeWeights(slot: number, weights: readonly Float32Array[]): void {
+    const tf = this.tf;
+    this.variables.forEach((variable, i) => {
+      // The big sparse first-layer kernel is written where it lies (no matMul reads it); the rest are copied.
+      if (variable === this.kernels[0] && this.sparseInput && writeSlotInPlace(tf, variable, slot, weights[i])) return;
+      const next = writeSlot(tf, variable, slot, tf.tensor(weights[i], variable.shape.slice(1)));
+      variable.assign(next);
+      next.dispose();
     });
-    this.optimizer.resetSlot(slot);
   }
 
   /** The first layer's pre-activation [P, B, H]: the sparse gather-add x·W₁ (its bias still to add: `biased`
@@ -216,11 +229,12 @@ export class StackedNetwork {
     return this.logitsFrom(this.firstLayer(batch), dropout);
   }
 
-  /** Σ_s L_s: each slot's mean masked cross-entropy (the per-pair loss of lib/model/network.ts). */
+  /** Σ_s L_s: each slot's masked cross-entropy (the per-pair loss of lib/model/network.ts), its mean unless the
+   * targets give the slot's denominator. */
   private lossFrom(z: tfType.Tensor3D, targets: StackedTargets): tfType.Scalar {
     const tf = this.tf;
     const pair = tf.add(tf.sub(tf.relu(z), tf.mul(z, targets.y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
-    const perSlot = tf.div(tf.sum(tf.mul(pair, targets.mask), [1, 2]), tf.maximum(tf.sum(targets.mask, [1, 2]), 1));
+    const perSlot = tf.div(tf.sum(tf.mul(pair, targets.mask), [1, 2]), targets.denominators ?? tf.maximum(tf.sum(targets.mask, [1, 2]), 1));
     return tf.sum(perSlot);
   }
 

@@ -60,7 +60,7 @@ export interface TrainSpecsOptions {
 /**
  * Trains a batch of specs by the one protocol: points without probes of one network shape as one program (the
  * batched trainer, lib/model/batched.ts: the results of training each alone, faster); TAG points and snapshot
- * branch jobs one by one (their probes step the model themselves).
+ * branch jobs one by one (their probes step the model themselves; a job's branches are one program of their own).
  */
 export async function trainSpecs(sourceOf: (spec: PointSpec) => TrainingSource, specs: readonly PointSpec[], model: ModelConfig, options: TrainSpecsOptions): Promise<void> {
   const programs = new Map<string, { spec: PointSpec; input: PointInput }[]>();
