@@ -2,9 +2,10 @@
 // Every KIBA target, the contextual and random designs: Plan, the training Map (in batches of points, from S3),
 // Fit (one shard per target: a penalised joint model of K − 1 rates and the EXP3.2 surface), Transfer and Report.
 // Training is SIMULATED (bench/simulatedTrainer.ts: points written from known curve laws), so that everything
-// else runs at full size in minutes. Prints the largest state payload and each Lambda step's slowest call and
-// memory against its limits; exits non-zero when the run fails or a limit is passed.
-import { mkdtempSync, rmSync } from 'node:fs';
+// else runs at full size in minutes. Prints the largest state payload and each Lambda step's calls, seconds and
+// memory against its limits; exits non-zero when the run fails or a limit is passed. `--config FILE` runs that
+// study instead (e.g. docs/examples/kiba-top8-transfer.json: its Fit step's seconds on simulated points).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,9 +16,9 @@ import { describeStudySize } from '../lib/design/size.ts';
 import type { TransferLaw } from '../lib/synthetic/curveLaws.ts';
 import { simulatedTrainer } from './simulatedTrainer.ts';
 
-const { values } = parseArgs({ options: { top: { type: 'string' }, out: { type: 'string' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { top: { type: 'string' }, out: { type: 'string' }, keep: { type: 'boolean' }, config: { type: 'string' } } });
 const top = Number(values.top ?? 229);
-const config = {
+const scaleConfig = {
   title: `scale: KIBA top ${top}, contextual + random designs, SIMULATED training`,
   dataset: { name: 'kiba' },
   tasks: { top, minPositives: 1, minNegatives: 1 },
@@ -40,9 +41,9 @@ const outDir = values.out ?? mkdtempSync(path.join(os.tmpdir(), 'mtlc-scale-'));
 const started = performance.now();
 let lastLine = 0;
 const result = await runLocal({
-  configText: JSON.stringify(config),
+  configText: values.config ? readFileSync(values.config, 'utf8') : JSON.stringify(scaleConfig),
   outDir,
-  runId: `scale-kiba-${top}`,
+  runId: values.config ? `scale-${path.basename(values.config, '.json')}` : `scale-kiba-${top}`,
   replace: true,
   dataDir: process.env.MTLC_DATA_DIR,
   trainJobs: simulatedTrainer({ laws, noise: 0.004 }),

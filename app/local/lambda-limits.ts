@@ -20,12 +20,13 @@ const SAMPLE_MS = 50;
 /** One line per function: its longest call and largest memory against its limits. */
 export function describeLambdaUsage(usage: LambdaUsage): string[] {
   return Object.entries(usage).map(
-    ([name, u]) => `${name}: ${u.calls} call(s), longest ${u.maxSeconds.toFixed(1)} s of ${u.limits.timeoutSeconds} s, memory ≈ ${Math.round(u.maxMemoryMiB)} of ${u.limits.memoryMiB} MiB`,
+    ([name, u]) =>
+      `${name}: ${u.calls} call(s), ${u.totalSeconds.toFixed(1)} s in all, longest ${u.maxSeconds.toFixed(1)} s of ${u.limits.timeoutSeconds} s, memory ≈ ${Math.round(u.maxMemoryMiB)} of ${u.limits.memoryMiB} MiB`,
   );
 }
 
-/** What each function used at most across its calls (seconds, MiB), next to its limits. */
-export type LambdaUsage = Record<string, { calls: number; maxSeconds: number; maxMemoryMiB: number; limits: LambdaLimits }>;
+/** What each function used at most across its calls (seconds, MiB) and its seconds in all, next to its limits. */
+export type LambdaUsage = Record<string, { calls: number; totalSeconds: number; maxSeconds: number; maxMemoryMiB: number; limits: LambdaLimits }>;
 
 const MiB = 1024 * 1024;
 
@@ -78,9 +79,11 @@ export class LambdaLimiter {
       clearInterval(sampler);
       clearTimeout(timer);
       peak = Math.max(peak, process.memoryUsage().rss);
-      const u = (this.usage[name] ??= { calls: 0, maxSeconds: 0, maxMemoryMiB: 0, limits });
+      const u = (this.usage[name] ??= { calls: 0, totalSeconds: 0, maxSeconds: 0, maxMemoryMiB: 0, limits });
+      const seconds = (performance.now() - started) / 1000;
       u.calls++;
-      u.maxSeconds = Math.max(u.maxSeconds, (performance.now() - started) / 1000);
+      u.totalSeconds += seconds;
+      u.maxSeconds = Math.max(u.maxSeconds, seconds);
       u.maxMemoryMiB = Math.max(u.maxMemoryMiB, RUNTIME_BASE_MIB + (peak - base) / MiB);
     }
   }
