@@ -133,19 +133,34 @@ export function parameterCount(inputDim: number, hidden: readonly number[], head
  * (the step's temporaries and gradients about double it). */
 const CPU_STATE_BYTES = 256 * 2 ** 20;
 const GPU_STATE_BYTES = 2 * 2 ** 30;
+/**
+ * Points whose steps take fewer rows than a full batch do little arithmetic a step, and their first layer's Adam
+ * pass over the optimizer state dominates: it is faster while the states of all the program's slots stay in
+ * cache. Measured (2 processes, the default study's first test fold): its three-task points train at 2.90 ms a
+ * step with such points in programs of this budget (one slot of the default network) against 3.06–3.43 ms at 16
+ * slots, and the fold takes 87 s instead of 96–100 s; the same points in one process, 2.12 ms at 1 slot, 2.45 at
+ * 4, 3.03 at 16.
+ */
+const CPU_CACHE_STATE_BYTES = 16 * 2 ** 20;
 /** Past 8–16 slots the per-op overhead is paid off (measured: 2 processes, default network, 72 k samples/s at 8
  * slots, 76 k at 16). */
 const MAX_SLOTS = 16;
 
+/** Whether a point's steps take a full batch (its training rows are at least the batch size). */
+export function fillsBatch(input: Pick<PointInput, 'tasks' | 'trainRows' | 'model'>): boolean {
+  return unionRows(input.tasks, input.trainRows).length >= input.model.batchSize;
+}
+
 /**
  * The batched trainer's slots for a network shape on a device ('auto' of `execution.pointsAtOnce`; docs/methods.md,
- * "Batched training"). Measured on a 2-core EPYC (wasm, one process per core, steady state): the default
- * 2048→512→K network (1 M parameters) trains 45 k samples/s at 1 slot, 63 k at 4, 72 k at 8 and 76 k at 16; a
- * 256→64→3 network 2.7× faster per point at 8–16 slots than alone.
+ * "Batched training"). Measured on a 2-core EPYC (wasm, one process per core, steady state): with full batches the
+ * default 2048→512→K network (1 M parameters) trains 45 k samples/s at 1 slot, 63 k at 4, 72 k at 8 and 76 k at
+ * 16; a 256→64→3 network 2.7× faster per point at 8–16 slots than alone. Points with smaller steps (`fullBatch`
+ * false) on a CPU get as many slots as keep the optimizer states in cache.
  */
-export function pointsAtOnce(inputDim: number, hidden: readonly number[], heads: number, device = 'cpu'): number {
+export function pointsAtOnce(inputDim: number, hidden: readonly number[], heads: number, device = 'cpu', fullBatch = true): number {
   const stateBytes = parameterCount(inputDim, hidden, heads) * 12;
-  const budget = device.startsWith('cpu') ? CPU_STATE_BYTES : GPU_STATE_BYTES;
+  const budget = !device.startsWith('cpu') ? GPU_STATE_BYTES : fullBatch ? CPU_STATE_BYTES : CPU_CACHE_STATE_BYTES;
   return Math.max(1, Math.min(MAX_SLOTS, Math.floor(budget / stateBytes)));
 }
 
@@ -167,7 +182,7 @@ export async function trainPoints(inputs: readonly PointInput[], options: Batche
   const tf = loaded.tf;
   const K = first.tasks.length;
   const inputDim = first.features.dim;
-  const slots = Math.max(1, Math.min(inputs.length, options.slots ?? pointsAtOnce(inputDim, first.model.hidden, K, loaded.device)));
+  const slots = Math.max(1, Math.min(inputs.length, options.slots ?? pointsAtOnce(inputDim, first.model.hidden, K, loaded.device, fillsBatch(first))));
   // Sparse input needs mtlc's gather/scatter kernels (wasm, cpu); tfjs-node multiplies dense rows.
   const sparseInput = first.features.kind === 'sparse' && hasMtlcKernels(tf);
   const features = new ProgramFeatures(tf, first.features, sparseInput);

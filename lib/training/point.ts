@@ -5,7 +5,7 @@ import { lookaheadTarget } from '../design/enumerate.ts';
 import { ComputationError } from '../errors.ts';
 import { runBranches } from '../lookahead/branches.ts';
 import { loadBackend, trainPoint, type LoadedBackend, type PointInput } from '../model/index.ts';
-import { programKey, trainPoints } from '../model/batched.ts';
+import { fillsBatch, programKey, trainPoints } from '../model/batched.ts';
 import { checkHeldOut } from '../model/point.ts';
 import { modelSeed, pointRows } from '../splits/index.ts';
 import { createRng } from '../stats/rng.ts';
@@ -74,7 +74,9 @@ export async function trainSpecs(sourceOf: (spec: PointSpec) => TrainingSource, 
       const input = pointInput(sourceOf(spec), spec, model, options.backend);
       if (input.tasks.length === 0) throw new ComputationError(`point ${spec.id} trains no task`);
       checkHeldOut(input);
-      const key = programKey(input);
+      // Points of one shape share a program; those that fill a batch and those that do not get different slot
+      // counts (lib/model/batched.ts pointsAtOnce), so they train in programs of their own.
+      const key = `${programKey(input)} ${fillsBatch(input) ? 'full' : 'small'}`;
       const members = programs.get(key) ?? [];
       members.push({ spec, input });
       programs.set(key, members);
