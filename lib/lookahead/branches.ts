@@ -9,7 +9,7 @@ import { auroc } from '../metrics/index.ts';
 import { loadBackend, type LoadedBackend } from '../model/backend.ts';
 import { createNetwork } from '../model/create.ts';
 import { TaskData } from '../model/data.ts';
-import { EVAL_CHUNK, pointsAtOnce, ProgramFeatures } from '../model/batched.ts';
+import { pointsAtOnce, predictSlotRows, ProgramFeatures } from '../model/batched.ts';
 import { dropoutMasks, hasMtlcKernels } from '../model/kernels/mtlc-kernels.ts';
 import type { ModelSnapshot, MultiTaskNetwork } from '../model/network.ts';
 import { labelledColumn, predictRows } from '../model/point.ts';
@@ -291,7 +291,7 @@ function trainBranches(
         // The reading: mean validation AUROC over the checks of the branch's second half (every evalEvery steps and
         // at its end), which averages out the step-to-step jitter of one reading.
         if (step !== input.branchSteps && (step < input.branchSteps / 2 || step % input.model.evalEvery !== 0)) continue;
-        readTargets(net, features, data, input.validationRows, P, D).forEach((r, s) => {
+        readTargets(net, features, data, input.validationRows).forEach((r, s) => {
           if (r === null) return;
           sums[s] += r;
           counts[s]++;
@@ -314,7 +314,8 @@ function slotState(model: MultiTaskNetwork, snapshot: ModelSnapshot): Parameters
   const order = [...names.filter((_, i) => i % 2 === 0), ...names.filter((_, i) => i % 2 === 1)];
   const host = (t: Tensor | undefined, size: number) => (t ? (t.dataSync() as Float32Array).slice() : new Float32Array(size));
   return {
-    weights: order.map((name) => host(snapshot.variables.get(name), 0)),
+    // restore() holds a snapshot to every variable; only a variable no step has updated lacks moments (zero).
+    weights: order.map((name) => host(snapshot.variables.get(name)!, 0)),
     moments: order.map((name) => {
       const size = snapshot.variables.get(name)!.size;
       const moment = snapshot.optimizer.moments.get(name);
@@ -325,18 +326,9 @@ function slotState(model: MultiTaskNetwork, snapshot: ModelSnapshot): Parameters
 }
 
 /** Each slot's target AUROC on the validation rows (every slot reads the same rows), dropout off. */
-function readTargets(net: StackedNetwork, features: ProgramFeatures, data: TaskData, rows: Int32Array, P: number, D: number): (number | null)[] {
-  const K = data.tasks.length;
-  const p = Array.from({ length: P }, () => new Float32Array(rows.length * K));
-  for (let start = 0; start < rows.length; start += EVAL_CHUNK) {
-    const chunk = rows.subarray(start, start + EVAL_CHUNK);
-    const batch = features.batch(new Array<Int32Array>(P).fill(chunk), P, D);
-    const out = net.predict(batch.input);
-    batch.dispose();
-    for (let s = 0; s < P; s++) p[s].set(out.subarray(s * batch.input.rowsPerSlot * K, (s * batch.input.rowsPerSlot + chunk.length) * K), start * K);
-  }
-  return p.map((probabilities) => {
-    const { y, p: scores } = labelledColumn(data, rows, probabilities, 0);
-    return auroc(y, scores);
+function readTargets(net: StackedNetwork, features: ProgramFeatures, data: TaskData, rows: Int32Array): (number | null)[] {
+  return predictSlotRows(net, features, new Array<Int32Array>(net.slots).fill(rows)).map((probabilities) => {
+    const { y, p } = labelledColumn(data, rows, probabilities, 0);
+    return auroc(y, p);
   });
 }

@@ -17,7 +17,7 @@ import { StackedNetwork, type StackedBatch, type StackedTargets } from './stacke
 import type * as tfType from '@tensorflow/tfjs';
 
 /** Rows per slot of one evaluation pass (as predictRows' chunks). */
-export const EVAL_CHUNK = 1024;
+const EVAL_CHUNK = 1024;
 
 /** What must be equal for points to share one program: the network's shape and training hyper-parameters. */
 export function programKey(input: Pick<PointInput, 'features' | 'tasks' | 'model'>): string {
@@ -208,21 +208,10 @@ export async function trainPoints(inputs: readonly PointInput[], options: Batche
     await options.onPoint?.(point.index, output);
   };
 
-  /** Each slot's probabilities [rows × K] on its rows (`rowsOf` its point), the slots side by side in each pass. */
+  /** Each slot in `due`: its probabilities on its rows (`rowsOf` its point). */
   const predictSlots = (due: number[], rowsOf: (point: SlotPoint) => Int32Array): Map<number, Float32Array> => {
-    const rowsBySlot = new Map(due.map((s) => [s, rowsOf(bySlot[s]!)]));
-    const out = new Map(due.map((s) => [s, new Float32Array(rowsBySlot.get(s)!.length * K)]));
-    const longest = Math.max(0, ...[...rowsBySlot.values()].map((rows) => rows.length));
-    for (let start = 0; start < longest; start += EVAL_CHUNK) {
-      const chunk = bySlot.map((_, s) => rowsBySlot.get(s)?.subarray(start, start + EVAL_CHUNK) ?? new Int32Array(0));
-      const batch = features.batch(chunk, slots, inputDim);
-      const p = net.predict(batch.input);
-      batch.dispose();
-      for (const [s, target] of out) {
-        for (let i = 0; i < chunk[s].length; i++) for (let k = 0; k < K; k++) target[(start + i) * K + k] = p[(s * batch.input.rowsPerSlot + i) * K + k];
-      }
-    }
-    return out;
+    const probabilities = predictSlotRows(net, features, bySlot.map((point, s) => (due.includes(s) ? rowsOf(point!) : new Int32Array(0))));
+    return new Map(due.map((s) => [s, probabilities[s]]));
   };
 
   /** A check of the slots in `due`: their validation rows, then the test rows of those whose check is some task's best. */
@@ -287,6 +276,26 @@ export async function trainPoints(inputs: readonly PointInput[], options: Batche
   return outputs;
 }
 
+/**
+ * Each slot's probabilities [rows × K] on its own rows (`rowsBySlot[s]`; empty for a slot not read), dropout off:
+ * the slots side by side in passes of EVAL_CHUNK rows (a row's prediction does not depend on the rows beside it).
+ */
+export function predictSlotRows(net: StackedNetwork, features: ProgramFeatures, rowsBySlot: readonly Int32Array[]): Float32Array[] {
+  const K = net.heads;
+  const out = rowsBySlot.map((rows) => new Float32Array(rows.length * K));
+  const longest = Math.max(0, ...rowsBySlot.map((rows) => rows.length));
+  for (let start = 0; start < longest; start += EVAL_CHUNK) {
+    const chunk = rowsBySlot.map((rows) => rows.subarray(start, start + EVAL_CHUNK));
+    const batch = features.batch(chunk, net.slots, net.inputDim);
+    const p = net.predict(batch.input);
+    batch.dispose();
+    out.forEach((target, s) => {
+      for (let i = 0; i < chunk[s].length; i++) for (let k = 0; k < K; k++) target[(start + i) * K + k] = p[(s * batch.input.rowsPerSlot + i) * K + k];
+    });
+  }
+  return out;
+}
+
 /** Labels, loss masks and dropout masks of one step, each slot's from its own point and dropout stream. */
 function stepTargets(tf: typeof tfType, bySlot: (SlotPoint | null)[], rows: Int32Array[], B: number, K: number, model: ModelConfig): StackedTargets {
   const P = bySlot.length;
@@ -337,7 +346,7 @@ export class ProgramFeatures {
   meetRows(slot: number, rows: Int32Array): void {
     if (this.features.kind !== 'sparse') return;
     const { offsets, indices, dim } = this.features;
-    for (const r of rows) this.met(slot, indices.subarray(offsets[r], offsets[r + 1]), dim);
+    this.met(slot, Int32Array.from(Array.from(rows).flatMap((r) => Array.from(indices.subarray(offsets[r], offsets[r + 1])))), dim);
   }
 
   /** Adds `bits` to what slot `slot` has met; returns the bits met so far, ascending. */
