@@ -4,7 +4,8 @@
 // Training is SIMULATED (bench/simulatedTrainer.ts: points written from known curve laws), so that everything
 // else runs at full size in minutes. Prints the largest state payload and each Lambda step's calls, seconds and
 // memory against its limits; exits non-zero when the run fails or a limit is passed. `--config FILE` runs that
-// study instead (e.g. docs/examples/kiba-top8-transfer.json: its Fit step's seconds on simulated points).
+// study instead (e.g. docs/examples/kiba-top8-transfer.json: its Fit step's seconds on simulated points); `--folds N`
+// the folds of the scale study (default 5).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,13 +17,13 @@ import { describeStudySize } from '../lib/design/size.ts';
 import type { TransferLaw } from '../lib/synthetic/curveLaws.ts';
 import { simulatedTrainer } from './simulatedTrainer.ts';
 
-const { values } = parseArgs({ options: { top: { type: 'string' }, out: { type: 'string' }, keep: { type: 'boolean' }, config: { type: 'string' } } });
+const { values } = parseArgs({ options: { top: { type: 'string' }, out: { type: 'string' }, keep: { type: 'boolean' }, config: { type: 'string' }, folds: { type: 'string' } } });
 const top = Number(values.top ?? 229);
 const scaleConfig = {
   title: `scale: KIBA top ${top}, contextual + random designs, SIMULATED training`,
   dataset: { name: 'kiba' },
   tasks: { top, minPositives: 1, minNegatives: 1 },
-  split: { kinds: ['random'], folds: 5 },
+  split: { kinds: ['random'], folds: Number(values.folds ?? 5) },
   // The smallest KIBA targets have 11 compounds, ~7 for training in a fold: a grid from 2 gives them an EXP3.2 surface
   // too (meaningless for real training, and here only the system's scale is measured).
   study: { designs: ['contextual', 'random'], grid: { min: 2, max: 'full', factor: 2 }, seeds: 1, randomRuns: 24, placebo: { sources: [] }, tag: { enabled: false }, lookahead: { enabled: false } },

@@ -101,10 +101,17 @@ function minimise(prob: Problem, lambda: number, startRates: Float64Array, rows?
   let theta = startRates.slice();
   let f = reducedObjective(prob, theta, lambda, points, u);
   let mu = 1e-3;
-  const J = new Float64Array(N * q);
-  const JtJ = new Float64Array(q * q);
+  // The Jacobian column by column (Jt[k·N + i]): J^T·J is then a table of dot products over contiguous columns.
+  const Jt = new Float64Array(q * N);
+  // With fewer points than rates (K = 229: ~120 points, 229 rates) the step is solved through an N×N system
+  // instead of the q×q one, and J^T·J is never formed: its diagonal is all the damping needs.
+  const dual = N < q - 1;
+  const JtJ = new Float64Array(dual ? 0 : q * q);
   const g = new Float64Array(q);
+  const diagonal = new Float64Array(q);
   const r = new Float64Array(N);
+  const Bu = new Float64Array(N);
+  const centred = new Float64Array(N);
   for (let iter = 0; iter < 100; iter++) {
     basis(prob, theta, points, u);
     const { c, B } = linearPart(prob, u, points);
@@ -112,51 +119,47 @@ function minimise(prob: Problem, lambda: number, startRates: Float64Array, rows?
     let uBar = 0;
     for (const p of points) uBar += u[p];
     uBar /= N;
-    let norm = 0;
-    for (const p of points) norm += (u[p] - uBar) ** 2;
-    norm = Math.sqrt(norm);
-    points.forEach((p, i) => (r[i] = y[p] - c + B * u[p]));
+    let norm2 = 0;
+    for (let i = 0; i < N; i++) {
+      const p = points[i];
+      centred[i] = u[p] - uBar;
+      norm2 += centred[i] ** 2;
+      r[i] = y[p] - c + B * u[p];
+      Bu[i] = -B * u[p];
+    }
     for (let k = 0; k < q; k++) {
+      const col = k * N;
       let mean = 0;
       let along = 0;
-      points.forEach((p, i) => {
-        const v = -B * u[p] * z[p * q + k];
-        J[i * q + k] = v;
+      for (let i = 0; i < N; i++) {
+        const v = Bu[i] * z[points[i] * q + k];
+        Jt[col + i] = v;
         mean += v;
-        if (norm > 0) along += v * (u[p] - uBar);
-      });
-      mean /= N;
-      if (norm > 0) along /= norm * norm;
-      points.forEach((p, i) => (J[i * q + k] -= mean + along * (u[p] - uBar)));
-    }
-    JtJ.fill(0);
-    g.fill(0);
-    for (let i = 0; i < N; i++) {
-      const base = i * q;
-      for (let k = 0; k < q; k++) {
-        const jk = J[base + k];
-        if (jk === 0) continue;
-        g[k] += jk * r[i];
-        for (let l = 0; l <= k; l++) JtJ[k * q + l] += jk * J[base + l];
+        along += v * centred[i];
       }
+      mean /= N;
+      along = norm2 > 0 ? along / norm2 : 0;
+      for (let i = 0; i < N; i++) Jt[col + i] -= mean + along * centred[i];
     }
-    for (let k = 1; k < q; k++) {
-      JtJ[k * q + k] += lambda;
-      g[k] += lambda * theta[k];
+    for (let k = 0; k < q; k++) {
+      const ck = k * N;
+      let gk = 0;
+      let kk = 0;
+      for (let i = 0; i < N; i++) {
+        gk += Jt[ck + i] * r[i];
+        kk += Jt[ck + i] * Jt[ck + i];
+      }
+      g[k] = gk + (k > 0 ? lambda * theta[k] : 0);
+      diagonal[k] = kk + (k > 0 ? lambda : 0);
+      if (!dual) symmetricRow(Jt, N, k, JtJ, q);
     }
-    for (let k = 0; k < q; k++) for (let l = 0; l < k; l++) JtJ[l * q + k] = JtJ[k * q + l];
+    if (!dual) for (let k = 1; k < q; k++) JtJ[k * q + k] += lambda;
     const held = theta[0] <= 0 && g[0] > 0;
     let improved = false;
     for (let attempt = 0; attempt < 30; attempt++) {
-      const A = Float64Array.from(JtJ);
-      for (let k = 0; k < q; k++) A[k * q + k] += mu * (JtJ[k * q + k] + 1e-12);
-      const rhs = Float64Array.from(g, (v) => -v);
-      if (held) {
-        for (let l = 0; l < q; l++) A[l] = A[l * q] = 0;
-        A[0] = 1;
-        rhs[0] = 0;
-      }
-      const step = choleskySolve(A, rhs, q);
+      // Marquardt's damping: μ times the diagonal of the penalised J^T·J.
+      const damping = Float64Array.from(diagonal, (v) => mu * (v + 1e-12));
+      const step = dual ? dualStep(Jt, N, q, g, lambda, diagonal, damping, held) : primalStep(JtJ, q, g, damping, held);
       if (!step) {
         mu *= 10;
         continue;
@@ -185,6 +188,39 @@ function minimise(prob: Problem, lambda: number, startRates: Float64Array, rows?
   return x;
 }
 
+/** Row k of J^T·J up to the diagonal, mirrored: JtJ[k][l] = JtJ[l][k] = Σ_i Jt[k][i]·Jt[l][i] (four columns per pass). */
+function symmetricRow(Jt: Float64Array, N: number, k: number, JtJ: Float64Array, q: number): void {
+  const ck = k * N;
+  let l = 0;
+  for (; l + 3 <= k; l += 4) {
+    const c0 = l * N;
+    const c1 = c0 + N;
+    const c2 = c1 + N;
+    const c3 = c2 + N;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < N; i++) {
+      const jk = Jt[ck + i];
+      s0 += jk * Jt[c0 + i];
+      s1 += jk * Jt[c1 + i];
+      s2 += jk * Jt[c2 + i];
+      s3 += jk * Jt[c3 + i];
+    }
+    JtJ[k * q + l] = JtJ[l * q + k] = s0;
+    JtJ[k * q + l + 1] = JtJ[(l + 1) * q + k] = s1;
+    JtJ[k * q + l + 2] = JtJ[(l + 2) * q + k] = s2;
+    JtJ[k * q + l + 3] = JtJ[(l + 3) * q + k] = s3;
+  }
+  for (; l <= k; l++) {
+    const cl = l * N;
+    let s = 0;
+    for (let i = 0; i < N; i++) s += Jt[ck + i] * Jt[cl + i];
+    JtJ[k * q + l] = JtJ[l * q + k] = s;
+  }
+}
+
 /** The fitted curve at data point p, from x = [c, b, θ_0 = a·max n, θ_1…θ_m = ρ_j]: c − exp(b − Σ_k θ_k z_pk). */
 function curveAt(prob: Problem, x: Float64Array, p: number): number {
   let e = x[1];
@@ -192,8 +228,85 @@ function curveAt(prob: Problem, x: Float64Array, p: number): number {
   return x[0] - Math.exp(e);
 }
 
-/** Cholesky solve of the symmetric positive definite n×n system A·x = b; null when A is not positive definite. */
-function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
+/** The damped step from the penalised J^T·J (q×q): Cholesky; θ_0 stays where it is when `held` (at its bound). */
+export function primalStep(JtJ: Float64Array, q: number, g: Float64Array, damping: Float64Array, held: boolean): Float64Array | null {
+  const A = Float64Array.from(JtJ);
+  for (let k = 0; k < q; k++) A[k * q + k] += damping[k];
+  const rhs = Float64Array.from(g, (v) => -v);
+  if (held) {
+    for (let l = 0; l < q; l++) A[l] = A[l * q] = 0;
+    A[0] = 1;
+    rhs[0] = 0;
+  }
+  const L = choleskyFactor(A, q);
+  return L && choleskyApply(L, rhs, q);
+}
+
+/**
+ * The same step as primalStep when N < q, without forming J^T·J. The rates ρ (k ≥ 1) carry the diagonal
+ * D = λ + damping; (J_ρ^T·J_ρ + D)^{-1} is applied by Woodbury's identity, D^{-1} − D^{-1}·J_ρ^T·S^{-1}·J_ρ·D^{-1}
+ * with S = I + J_ρ·D^{-1}·J_ρ^T (N×N); θ_0 (unpenalised) is solved from its Schur complement.
+ */
+export function dualStep(Jt: Float64Array, N: number, q: number, g: Float64Array, lambda: number, diagonal: Float64Array, damping: Float64Array, held: boolean): Float64Array | null {
+  const m = q - 1;
+  // Y = J_ρ·D^{-1/2}, row-major (N × m): S = I + Y·Y^T.
+  const rootD = new Float64Array(m);
+  for (let k = 0; k < m; k++) rootD[k] = Math.sqrt(lambda + damping[k + 1]);
+  const Y = new Float64Array(N * m);
+  for (let k = 0; k < m; k++) {
+    const col = (k + 1) * N;
+    for (let i = 0; i < N; i++) Y[i * m + k] = Jt[col + i] / rootD[k];
+  }
+  const S = new Float64Array(N * N);
+  for (let i = 0; i < N; i++) symmetricRow(Y, m, i, S, N);
+  for (let i = 0; i < N; i++) S[i * N + i] += 1;
+  const L = choleskyFactor(S, N);
+  if (!L) return null;
+  // M^{-1}·v for M = J_ρ^T·J_ρ + D: with w = D^{-1/2}·v, D^{-1/2}·(w − Y^T·S^{-1}·Y·w).
+  const solveM = (v: Float64Array): Float64Array => {
+    const w = Float64Array.from(v, (x, k) => x / rootD[k]);
+    const Yw = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      let t = 0;
+      for (let k = 0; k < m; k++) t += Y[i * m + k] * w[k];
+      Yw[i] = t;
+    }
+    const s = choleskyApply(L, Yw, N);
+    const out = w;
+    for (let i = 0; i < N; i++) for (let k = 0; k < m; k++) out[k] -= Y[i * m + k] * s[i];
+    for (let k = 0; k < m; k++) out[k] /= rootD[k];
+    return out;
+  };
+  const rhs = Float64Array.from(g.subarray(1), (v) => -v);
+  const step = new Float64Array(q);
+  if (held) {
+    step.set(solveM(rhs), 1);
+    return step;
+  }
+  // θ_0 by its Schur complement: c = J_ρ^T·j_0 couples it to the rates.
+  const coupling = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    let t = 0;
+    for (let i = 0; i < N; i++) t += Jt[(k + 1) * N + i] * Jt[i];
+    coupling[k] = t;
+  }
+  const x = solveM(rhs);
+  const y = solveM(coupling);
+  let cx = 0;
+  let cy = 0;
+  for (let k = 0; k < m; k++) {
+    cx += coupling[k] * x[k];
+    cy += coupling[k] * y[k];
+  }
+  const schur = diagonal[0] + damping[0] - cy;
+  if (!(schur > 0)) return null;
+  step[0] = (-g[0] - cx) / schur;
+  for (let k = 0; k < m; k++) step[k + 1] = x[k] - y[k] * step[0];
+  return step;
+}
+
+/** Cholesky factor L (lower, row-major) of the symmetric positive definite n×n matrix A; null when A is not. */
+function choleskyFactor(A: Float64Array, n: number): Float64Array | null {
   const L = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
@@ -205,6 +318,11 @@ function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Arra
       } else L[i * n + j] = s / L[j * n + j];
     }
   }
+  return L;
+}
+
+/** x with L·L^T·x = b. */
+function choleskyApply(L: Float64Array, b: Float64Array, n: number): Float64Array {
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = b[i];

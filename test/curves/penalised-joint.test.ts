@@ -3,7 +3,7 @@
 // others near 0 — and the fit is the exact one's when the penalty vanishes.
 import { describe, expect, it } from 'vitest';
 import { fitCurve } from '../../lib/curves/fit.ts';
-import { fitPenalisedJoint, JOINT_EXACT_MAX_SOURCES } from '../../lib/curves/penalisedJoint.ts';
+import { dualStep, fitPenalisedJoint, JOINT_EXACT_MAX_SOURCES, primalStep } from '../../lib/curves/penalisedJoint.ts';
 import type { CurveData } from '../../lib/curves/data.ts';
 import { createRng } from '../../lib/stats/rng.ts';
 import { auroc } from '../../lib/metrics/auroc.ts';
@@ -86,6 +86,27 @@ describe('penalised joint fit', () => {
     const ridge = fitPenalisedJoint(data, { a: null3.params.a, sse: null3.sse }, { lambda: 1e-12 });
     expect(ridge.sse).toBeLessThanOrEqual(exact.sse * (1 + 1e-6));
     for (const name of Object.keys(exact.params)) expect(ridge.params[name]).toBeCloseTo(exact.params[name], 5);
+  });
+
+  it('solves the damped step through the N×N system (fewer points than rates) as through the q×q one', () => {
+    const rng = createRng(4);
+    const [N, q, lambda] = [30, 80, 0.05];
+    const Jt = Float64Array.from({ length: q * N }, () => rng.normal());
+    const g = Float64Array.from({ length: q }, () => rng.normal());
+    const JtJ = new Float64Array(q * q);
+    for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) for (let i = 0; i < N; i++) JtJ[k * q + l] += Jt[k * N + i] * Jt[l * N + i];
+    const diagonal = Float64Array.from({ length: q }, (_, k) => JtJ[k * q + k] + (k > 0 ? lambda : 0));
+    for (let k = 1; k < q; k++) JtJ[k * q + k] += lambda;
+    for (const mu of [1e-9, 1e-3, 10]) {
+      const damping = Float64Array.from(diagonal, (v) => mu * (v + 1e-12));
+      for (const held of [false, true]) {
+        const primal = primalStep(JtJ, q, g, damping, held)!;
+        const dual = dualStep(Jt, N, q, g, lambda, diagonal, damping, held)!;
+        const scale = Math.max(...primal.map(Math.abs));
+        for (let k = 0; k < q; k++) expect(Math.abs(dual[k] - primal[k])).toBeLessThan(1e-8 * scale);
+        if (held) expect(dual[0]).toBe(0);
+      }
+    }
   });
 
   it('at K = 229 (228 rates, more than the 120 points) fits one target in seconds', () => {
