@@ -66,18 +66,26 @@ const split = curvesTransfer.pairwise[0].split;
 const rates = (t: TransferFile): PairMap => pairMap(pairScores(t, split)[design]);
 const reference = rates(curvesTransfer);
 
-// Split-half reliability of s_ij: the same fits on two disjoint halves of the replicates (folds).
+// Split-half reliability: the same analysis on two disjoint halves of the replicates (folds) — of s_ij (the
+// reference's ceiling) and of each cheap score (its own noise: a score that disagrees with itself across halves
+// cannot agree with anything).
+async function halves(run: { store: ObjectStore; runId: string }): Promise<{ folds: number[][]; transfers: TransferFile[] }> {
+  const input = await analyseInput({ ...run });
+  const all = [...new Set(input.points.map((p) => p.fold))].sort((a, b) => a - b);
+  const half = Math.ceil(all.length / 2);
+  const folds = [all.slice(0, half), all.slice(half)];
+  const transfers = folds.map((fs) => {
+    const points = input.points.filter((p) => fs.includes(p.fold));
+    const ids = new Set(points.map((p) => p.id));
+    const config = { ...input.config, split: { ...input.config.split, useFolds: fs } };
+    return analyseRun({ ...input, config, points, results: input.results.filter((r) => ids.has(r.id)) }).transfer;
+  });
+  return { folds, transfers };
+}
 const input = await analyseInput({ ...curvesRun });
-const folds = [...new Set(input.points.map((p) => p.fold))].sort((a, b) => a - b);
-const half = Math.ceil(folds.length / 2);
-const halves = [folds.slice(0, half), folds.slice(half)];
-const halfRates = halves.map((fs) => {
-  const points = input.points.filter((p) => fs.includes(p.fold));
-  const ids = new Set(points.map((p) => p.id));
-  const config = { ...input.config, split: { ...input.config.split, useFolds: fs } };
-  return rates(analyseRun({ ...input, config, points, results: input.results.filter((r) => ids.has(r.id)) }).transfer);
-});
-const reliability = withinTargetAgreement(halfRates[0], halfRates[1]);
+const curveHalves = await halves(curvesRun);
+const reliability = withinTargetAgreement(rates(curveHalves.transfers[0]), rates(curveHalves.transfers[1]));
+const approxHalves = await halves(approxRun);
 
 // What the full pairwise grid of the same tasks and folds would cost (the study-size model of lib/design).
 const loaded = await loadPreparedRun({ ...curvesRun });
@@ -88,29 +96,36 @@ const gridPlan = enumeratePoints(gridConfig, availableCounts(loaded.dataset.labe
 const gridSeconds = gridPlan.points.reduce((s, p) => s + estimatePointSeconds(p), 0);
 
 const approx = pairScores(approxTransfer, split);
-const scores: [string, PairMap, number | null][] = (['lookahead', 'tag', 'tag_early', 'tag_heldout', 'tag_heldout_early'] as const).map((name) => [
-  scoreLabel(name),
-  pairMap(approx[name]),
-  scoreSeconds(approxTransfer.cost, name),
-]);
+const SCORES = ['lookahead', 'tag', 'tag_early', 'tag_heldout', 'tag_heldout_early'] as const;
+const scores: [string, PairMap, number | null, number | null][] = SCORES.map((name) => {
+  const [a, b] = approxHalves.transfers.map((t) => pairMap(pairScores(t, split)[name]));
+  return [scoreLabel(name), pairMap(approx[name]), scoreSeconds(approxTransfer.cost, name), withinTargetAgreement(a, b).rho];
+});
+const loggedGrid = curvesTransfer.cost.pairwise?.seconds;
 const fmt = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '—' : v.toFixed(d));
 const ci = (c: [number, number] | null) => (c ? `[${c[0].toFixed(2)}, ${c[1].toFixed(2)}]` : '—');
 console.log(`# agreement with the ${design} s_ij of ${curvesRun.runId} (${reference.size} ordered pairs, ${split} split)\n`);
 const rows = scores
   .filter(([, m]) => m.size > 0)
-  .map(([name, m, seconds]) => {
+  .map(([name, m, seconds, own]) => {
     const w = withinTargetAgreement(m, reference);
     const shared = [...m.keys()].filter((k) => reference.has(k));
     const scale = scaleOf(shared.map((k) => m.get(k)!), shared.map((k) => reference.get(k)!));
-    return [name, fmt(w.rho), ci(w.ci), String(w.targets), fmt(scale, 3), fmt(seconds, 0), seconds === null ? '—' : `${((100 * seconds) / gridSeconds).toFixed(1)} %`];
+    const share = (of: number | undefined) => (seconds === null || !of ? '—' : `${((100 * seconds) / of).toFixed(1)} %`);
+    return [name, fmt(w.rho), ci(w.ci), String(w.targets), fmt(own), fmt(scale, 3), fmt(seconds, 0), share(loggedGrid), share(gridSeconds)];
   });
-rows.push([`split-half reliability of s_ij (folds ${halves.map((h) => h.join(',')).join(' vs ')})`, fmt(reliability.rho), ci(reliability.ci), String(reliability.targets), '—', '—', '—']);
+rows.push([`split-half reliability of s_ij (folds ${curveHalves.folds.map((h) => h.join(',')).join(' vs ')})`, fmt(reliability.rho), ci(reliability.ci), String(reliability.targets), '—', '—', '—', '—', '—']);
 // Each half has half the replicates: the full data's reliability is higher (Spearman–Brown, 2r/(1 + r)), and a
 // score without any noise of its own could correlate with the full-data s_ij at most √ of that.
 const fullReliability = reliability.rho === null ? null : (2 * reliability.rho) / (1 + reliability.rho);
-rows.push(['  full-data reliability (Spearman–Brown 2r/(1+r))', fmt(fullReliability), '—', '—', '—', '—', '—']);
-rows.push(['  ceiling of a noiseless score (√ of that)', fmt(fullReliability === null || fullReliability < 0 ? null : Math.sqrt(fullReliability)), '—', '—', '—', '—', '—']);
-console.log(formatTable(['score', 'within-target ρ with s_ij', '95 % CI (targets)', 'targets', 'scale (s_ij per unit)', 'compute s', 'share of the pairwise grid'], rows));
+rows.push(['  full-data reliability (Spearman–Brown 2r/(1+r))', fmt(fullReliability), '—', '—', '—', '—', '—', '—', '—']);
+rows.push(['  ceiling of a noiseless score (√ of that)', fmt(fullReliability === null || fullReliability < 0 ? null : Math.sqrt(fullReliability)), '—', '—', '—', '—', '—', '—', '—']);
+console.log(
+  formatTable(
+    ['score', 'within-target ρ with s_ij', '95 % CI (targets)', 'targets', 'its own split-half ρ', 'scale (s_ij per unit)', 'compute s', 'share of the grid (logged)', 'share of the grid (model)'],
+    rows,
+  ),
+);
 console.log(
   `\nThe pairwise grid of these ${realTasks.length} tasks (${gridPlan.points.length} trainings, the study's grid and folds) would take ≈ ${gridSeconds.toFixed(0)} s on one core ` +
     `(the study-size model of lib/design/size.ts); the ${design} design of the reference logged ${fmt(curvesTransfer.cost[design]?.seconds, 0)} s. ` +

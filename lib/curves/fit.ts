@@ -265,7 +265,7 @@ export function fitWithFixedRate(model: 'exp3.2' | 'pairwise' | 'joint', data: C
 /** The joint model with more than JOINT_EXACT_MAX_SOURCES sources: ridge-penalised, started from the target's exact EXP3 fit. */
 function penalisedJointFit(data: CurveData, names: string[], lambda?: number): CurveFitResult {
   const null3 = fitCurve('exp3', { n: data.n, y: data.y, group: data.group });
-  const fit = fitPenalisedJoint(data, { a: null3.params.a, sse: null3.sse }, { lambda });
+  const fit = fitPenalisedJoint(data, { a: null3.params.a, b: null3.params.b, sse: null3.sse }, { lambda });
   const ordered: Record<string, number> = {};
   for (const name of names) ordered[name] = fit.params[name];
   return { model: 'joint', params: ordered, sse: fit.sse, nPoints: data.y.length, nParams: names.length, fitted: fit.fitted, predictAt: fit.predictAt, penalty: fit.penalty };

@@ -58,8 +58,11 @@ function basis(prob: Problem, theta: Float64Array, rows: readonly number[], u: F
   }
 }
 
-/** For fixed rates the curve is linear in (c, B): least squares with B ≥ 0 (B = 0: the flat curve c = ȳ). */
-function linearPart(prob: Problem, u: Float64Array, rows: readonly number[]): { c: number; B: number } {
+/**
+ * For fixed rates the curve is linear in (c, B): least squares with B ≥ 0 (B = 0: the flat curve c = ȳ), plus
+ * `ridge`·B² — the penalty on the sources' effects B·ρ_j is λ·B²·Σρ_j², quadratic in B.
+ */
+function linearPart(prob: Problem, u: Float64Array, rows: readonly number[], ridge = 0): { c: number; B: number } {
   let yBar = 0;
   let uBar = 0;
   for (const p of rows) {
@@ -74,17 +77,25 @@ function linearPart(prob: Problem, u: Float64Array, rows: readonly number[]): { 
     suu += (u[p] - uBar) ** 2;
     suy += (u[p] - uBar) * (prob.y[p] - yBar);
   }
-  const B = suu > 0 ? Math.max(0, -suy / suu) : 0;
+  const B = suu + ridge > 0 ? Math.max(0, -suy / (suu + ridge)) : 0;
   return { c: yBar + B * uBar, B };
 }
 
-/** The penalised objective of the rates alone (c and B solved): Σ r² + λ·Σ ρ_j². */
+/** Σ_{j≥1} θ_j²: the squared scaled rates of the sources. */
+function sourceNorm2(theta: Float64Array): number {
+  let s = 0;
+  for (let k = 1; k < theta.length; k++) s += theta[k] * theta[k];
+  return s;
+}
+
+/** The penalised objective of the rates alone (c and B solved): Σ r² + λ·B²·Σ ρ_j². */
 function reducedObjective(prob: Problem, theta: Float64Array, lambda: number, rows: readonly number[], u: Float64Array): number {
   basis(prob, theta, rows, u);
-  const { c, B } = linearPart(prob, u, rows);
+  const ridge = lambda * sourceNorm2(theta);
+  const { c, B } = linearPart(prob, u, rows, ridge);
   let f = 0;
   for (const p of rows) f += (prob.y[p] - c + B * u[p]) ** 2;
-  for (let k = 1; k < prob.q; k++) f += lambda * theta[k] * theta[k];
+  f += ridge * B * B;
   return Number.isFinite(f) ? f : Infinity;
 }
 
@@ -114,7 +125,10 @@ function minimise(prob: Problem, lambda: number, startRates: Float64Array, rows?
   const centred = new Float64Array(N);
   for (let iter = 0; iter < 100; iter++) {
     basis(prob, theta, points, u);
-    const { c, B } = linearPart(prob, u, points);
+    const { c, B } = linearPart(prob, u, points, lambda * sourceNorm2(theta));
+    // The penalty on the effects, λ·B²·Σρ², acts on the rates as a ridge of λ·B² (B held, as Kaufman's Jacobian
+    // holds c and B).
+    const lambdaB = lambda * B * B;
     // Orthonormal basis of span{1, u} over the rows, to project the raw Jacobian's columns.
     let uBar = 0;
     for (const p of points) uBar += u[p];
@@ -149,17 +163,17 @@ function minimise(prob: Problem, lambda: number, startRates: Float64Array, rows?
         gk += Jt[ck + i] * r[i];
         kk += Jt[ck + i] * Jt[ck + i];
       }
-      g[k] = gk + (k > 0 ? lambda * theta[k] : 0);
-      diagonal[k] = kk + (k > 0 ? lambda : 0);
+      g[k] = gk + (k > 0 ? lambdaB * theta[k] : 0);
+      diagonal[k] = kk + (k > 0 ? lambdaB : 0);
       if (!dual) symmetricRow(Jt, N, k, JtJ, q);
     }
-    if (!dual) for (let k = 1; k < q; k++) JtJ[k * q + k] += lambda;
+    if (!dual) for (let k = 1; k < q; k++) JtJ[k * q + k] += lambdaB;
     const held = theta[0] <= 0 && g[0] > 0;
     let improved = false;
     for (let attempt = 0; attempt < 30; attempt++) {
       // Marquardt's damping: μ times the diagonal of the penalised J^T·J.
       const damping = Float64Array.from(diagonal, (v) => mu * (v + 1e-12));
-      const step = dual ? dualStep(Jt, N, q, g, lambda, diagonal, damping, held) : primalStep(JtJ, q, g, damping, held);
+      const step = dual ? dualStep(Jt, N, q, g, lambdaB, diagonal, damping, held) : primalStep(JtJ, q, g, damping, held);
       if (!step) {
         mu *= 10;
         continue;
@@ -180,7 +194,7 @@ function minimise(prob: Problem, lambda: number, startRates: Float64Array, rows?
     if (!improved) break;
   }
   basis(prob, theta, points, u);
-  const { c, B } = linearPart(prob, u, points);
+  const { c, B } = linearPart(prob, u, points, lambda * sourceNorm2(theta));
   const x = new Float64Array(q + 2);
   x[0] = c;
   x[1] = Math.log(B);
@@ -362,8 +376,12 @@ function toParams(prob: Problem, x: Float64Array, names: readonly string[]): Rec
  * The penalised joint fit. `null3` is the target's EXP3 fit in n (its rate a is the start, and σ̂² = its SSE/(N − 3)
  * scales the λ grid); `lambda` fixes the penalty instead of choosing it (the jackknife refits keep the full data's).
  */
-export function fitPenalisedJoint(data: CurveData, null3: { a: number; sse: number }, options: { lambda?: number } = {}): PenalisedJointFit {
+export function fitPenalisedJoint(data: CurveData, null3: { a: number; b: number; sse: number }, options: { lambda?: number } = {}): PenalisedJointFit {
   const prob = problemOf(data);
+  // The penalty is on the sources' effects at the null curve's amplitude, λ·(B/B₀)²·Σρ_j² (B₀ = e^b of the EXP3 fit):
+  // at B = B₀ the ridge on the rates, and a fit cannot shrink the rates by inflating B (docs/methods.md).
+  const amplitude2 = Number.isFinite(null3.b) ? Math.exp(2 * null3.b) : 1;
+  const onEffects = (l: number) => l / amplitude2;
   const N = data.y.length;
   const names = sourceNamesOf(data);
   const sigma2 = Math.max(null3.sse / Math.max(N - 3, 1), 1e-12);
@@ -380,10 +398,10 @@ export function fitPenalisedJoint(data: CurveData, null3: { a: number; sse: numb
     // error can be flat over the strong end (every rate ≈ 0) and fall only past it.
     for (const k of [...PENALTY_EXPONENTS].reverse()) {
       const l = sigma2 * 10 ** k;
-      warm = minimise(prob, l, warm).subarray(2);
+      warm = minimise(prob, onEffects(l), warm).subarray(2);
       const perGroup = groups.map((held) => {
         const out = new Set(held);
-        const x = minimise(prob, l, warm, data.y.flatMap((_, p) => (out.has(p) ? [] : [p])));
+        const x = minimise(prob, onEffects(l), warm, data.y.flatMap((_, p) => (out.has(p) ? [] : [p])));
         return held.reduce((e, p) => e + (prob.y[p] - curveAt(prob, x, p)) ** 2, 0);
       });
       const G = perGroup.length;
@@ -401,7 +419,7 @@ export function fitPenalisedJoint(data: CurveData, null3: { a: number; sse: numb
     lambda = chosen.lambda;
     cvError = chosen.error;
   }
-  const x = minimise(prob, lambda, start);
+  const x = minimise(prob, onEffects(lambda), start);
   const fitted = data.y.map((_, p) => curveAt(prob, x, p));
   const sse = fitted.reduce((s, f, p) => s + (data.y[p] - f) ** 2, 0);
   const params = toParams(prob, x, names);

@@ -14,7 +14,11 @@ const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
 /** The document at `key` (JSON, or gzipped JSON) checked against `schema`; undefined when absent. Never throws for bad content. */
 export async function checkStored<T>(store: ObjectStore, key: string, schema: z.ZodType<T>): Promise<Checked<T> | undefined> {
   const bytes = await store.get(key);
-  if (bytes === undefined) return undefined;
+  return bytes === undefined ? undefined : checkBytes(bytes, schema);
+}
+
+/** Stored bytes (JSON, or gzipped JSON) checked against `schema`. Never throws for bad content. */
+export function checkBytes<T>(bytes: Uint8Array, schema: z.ZodType<T>): Checked<T> {
   let text: string;
   try {
     text = (isGzip(bytes) ? gunzipSync(bytes) : Buffer.from(bytes)).toString('utf8');

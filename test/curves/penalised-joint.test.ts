@@ -83,7 +83,7 @@ describe('penalised joint fit', () => {
     expect(data.sourceNames!.length).toBeLessThanOrEqual(JOINT_EXACT_MAX_SOURCES);
     const exact = fitCurve('joint', data);
     const null3 = fitCurve('exp3', { n: data.n, y: data.y });
-    const ridge = fitPenalisedJoint(data, { a: null3.params.a, sse: null3.sse }, { lambda: 1e-12 });
+    const ridge = fitPenalisedJoint(data, { a: null3.params.a, b: null3.params.b, sse: null3.sse }, { lambda: 1e-12 });
     expect(ridge.sse).toBeLessThanOrEqual(exact.sse * (1 + 1e-6));
     for (const name of Object.keys(exact.params)) expect(ridge.params[name]).toBeCloseTo(exact.params[name], 5);
   });
