@@ -1,10 +1,11 @@
 // The joint model of the random design with many sources (docs/methods.md, "The joint model at scale"):
 //   P = c − exp(b − a·n − Σ_j s_j·n_j)
-// fitted by ridge-penalised least squares on the scaled rates ρ_j = s_j·max n_j (the change of the exponent from
-// none to all of source j's rows):  min Σ_p (y_p − P_p)² + λ·Σ_j ρ_j².  With K − 1 sources and a few hundred points
-// the unpenalised model is not identified (at K = 229 it has more rates than a random design has points), and the
-// exact global search over rates grows as K²; the penalty is a normal prior ρ_j ~ N(0, σ²/λ) on every source, so a
-// rate the data do not support stays near 0. λ is chosen from a grid relative to the noise σ̂² of the target's own
+// fitted by ridge-penalised least squares on the sources' effects B·ρ_j, with ρ_j = s_j·max n_j (the change of the
+// exponent from none to all of source j's rows) and B = e^b:  min Σ_p (y_p − P_p)² + λ·(B/B₀)²·Σ_j ρ_j²  (B₀: the
+// target's EXP3 amplitude). With K − 1 sources and a few hundred points the unpenalised model is not identified (at
+// K = 229 it has more rates than a random design has points), and the exact global search over rates grows as K²;
+// the penalty is a normal prior on every source's effect, so a rate the data do not support stays near 0. A penalty
+// on the rates alone is evaded by inflating B (the curve sees only B·e^(−Σρz)): docs/methods.md. λ is chosen from a grid relative to the noise σ̂² of the target's own
 // EXP3 curve by leave-one-replicate-out cross-validation with the one-standard-error rule (points of a replicate
 // share their noise, so leaving single points out would choose too little penalty). The optimum is found by Levenberg–Marquardt with the analytic
 // Jacobian from the null curve (every ρ_j = 0: the target's EXP3 fit), each λ warm-started from the previous.
