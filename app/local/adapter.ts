@@ -202,7 +202,7 @@ export class LocalExecutions implements ExecutionPort {
       return async (input) => {
         let result: unknown;
         try {
-          result = await this.limiter.run(fnName, this.options.machine.lambdaLimits.get(fnName), () => handler(JSON.parse(JSON.stringify(input))));
+          result = await this.limiter.run(fnName, stateName, this.options.machine.lambdaLimits.get(fnName), () => handler(JSON.parse(JSON.stringify(input))));
         } catch (err) {
           throw lambdaError(err);
         }

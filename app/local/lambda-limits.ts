@@ -17,16 +17,26 @@ export const RUNTIME_BASE_MIB = 150;
 /** How often the resident set is sampled while a handler runs. */
 const SAMPLE_MS = 50;
 
-/** One line per function: its longest call and largest memory against its limits. */
+/** One line per function: its longest call and largest memory against its limits; then each state that calls it, when several do. */
 export function describeLambdaUsage(usage: LambdaUsage): string[] {
-  return Object.entries(usage).map(
-    ([name, u]) =>
-      `${name}: ${u.calls} call(s), ${u.totalSeconds.toFixed(1)} s in all, longest ${u.maxSeconds.toFixed(1)} s of ${u.limits.timeoutSeconds} s, memory ≈ ${Math.round(u.maxMemoryMiB)} of ${u.limits.memoryMiB} MiB`,
-  );
+  const line = (name: string, u: CallUsage, limits: LambdaLimits) =>
+    `${name}: ${u.calls} call(s), ${u.totalSeconds.toFixed(1)} s in all, longest ${u.maxSeconds.toFixed(1)} s of ${limits.timeoutSeconds} s, memory ≈ ${Math.round(u.maxMemoryMiB)} of ${limits.memoryMiB} MiB`;
+  return Object.entries(usage).flatMap(([name, u]) => {
+    const states = Object.entries(u.states);
+    return [line(name, u, u.limits), ...(states.length > 1 ? states.map(([state, s]) => `  ${line(state, s, u.limits)}`) : [])];
+  });
 }
 
-/** What each function used at most across its calls (seconds, MiB) and its seconds in all, next to its limits. */
-export type LambdaUsage = Record<string, { calls: number; totalSeconds: number; maxSeconds: number; maxMemoryMiB: number; limits: LambdaLimits }>;
+/** Calls, seconds in all, the longest call and the largest memory. */
+export interface CallUsage {
+  calls: number;
+  totalSeconds: number;
+  maxSeconds: number;
+  maxMemoryMiB: number;
+}
+
+/** What each function used (and each state that calls it: the Fit function serves PlanFits, the shards and MergeFits), next to its limits. */
+export type LambdaUsage = Record<string, CallUsage & { limits: LambdaLimits; states: Record<string, CallUsage> }>;
 
 const MiB = 1024 * 1024;
 
@@ -35,15 +45,15 @@ export class LambdaLimiter {
   /** The end of the last queued call: the next one starts after it. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** Runs `call` as function `name` within `limits`, after the calls before it; rejects like Lambda when it passes one. */
-  run<T>(name: string, limits: LambdaLimits | undefined, call: () => Promise<T>): Promise<T> {
+  /** Runs `call` as function `name` (from state `state`) within `limits`, after the calls before it; rejects like Lambda when it passes one. */
+  run<T>(name: string, state: string, limits: LambdaLimits | undefined, call: () => Promise<T>): Promise<T> {
     if (!limits) return call();
-    const turn = this.queue.then(() => this.measure(name, limits, call));
+    const turn = this.queue.then(() => this.measure(name, state, limits, call));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async measure<T>(name: string, limits: LambdaLimits, call: () => Promise<T>): Promise<T> {
+  private async measure<T>(name: string, state: string, limits: LambdaLimits, call: () => Promise<T>): Promise<T> {
     const started = performance.now();
     const base = process.memoryUsage().rss;
     let peak = base;
@@ -79,12 +89,15 @@ export class LambdaLimiter {
       clearInterval(sampler);
       clearTimeout(timer);
       peak = Math.max(peak, process.memoryUsage().rss);
-      const u = (this.usage[name] ??= { calls: 0, totalSeconds: 0, maxSeconds: 0, maxMemoryMiB: 0, limits });
+      const u = (this.usage[name] ??= { calls: 0, totalSeconds: 0, maxSeconds: 0, maxMemoryMiB: 0, limits, states: {} });
       const seconds = (performance.now() - started) / 1000;
-      u.calls++;
-      u.totalSeconds += seconds;
-      u.maxSeconds = Math.max(u.maxSeconds, seconds);
-      u.maxMemoryMiB = Math.max(u.maxMemoryMiB, RUNTIME_BASE_MIB + (peak - base) / MiB);
+      const memory = RUNTIME_BASE_MIB + (peak - base) / MiB;
+      for (const c of [u, (u.states[state] ??= { calls: 0, totalSeconds: 0, maxSeconds: 0, maxMemoryMiB: 0 })]) {
+        c.calls++;
+        c.totalSeconds += seconds;
+        c.maxSeconds = Math.max(c.maxSeconds, seconds);
+        c.maxMemoryMiB = Math.max(c.maxMemoryMiB, memory);
+      }
     }
   }
 }
