@@ -15,7 +15,7 @@ import { StoredTransfer } from '../lib/documents.ts';
 import type { TransferFile } from '../lib/results.ts';
 import { readChecked } from '../lib/storage/checked.ts';
 import { pairMap, type PairMap } from '../lib/transfer/agreement.ts';
-import { analyseRun } from '../lib/transfer/index.ts';
+import { analyseRun, type AnalyseInput } from '../lib/transfer/index.ts';
 import { scoreLabel } from '../lib/report/approximations.ts';
 import { pairScores, scaleOf, scoreSeconds, withinTargetAgreement } from '../lib/transfer/scoreComparison.ts';
 import { runLayout } from '../lib/layout.ts';
@@ -69,8 +69,7 @@ const reference = rates(curvesTransfer);
 // Split-half reliability: the same analysis on two disjoint halves of the replicates (folds) — of s_ij (the
 // reference's ceiling) and of each cheap score (its own noise: a score that disagrees with itself across halves
 // cannot agree with anything).
-async function halves(run: { store: ObjectStore; runId: string }): Promise<{ folds: number[][]; transfers: TransferFile[] }> {
-  const input = await analyseInput({ ...run });
+function halves(input: AnalyseInput): { folds: number[][]; transfers: TransferFile[] } {
   const all = [...new Set(input.points.map((p) => p.fold))].sort((a, b) => a - b);
   const half = Math.ceil(all.length / 2);
   const folds = [all.slice(0, half), all.slice(half)];
@@ -83,9 +82,9 @@ async function halves(run: { store: ObjectStore; runId: string }): Promise<{ fol
   return { folds, transfers };
 }
 const input = await analyseInput({ ...curvesRun });
-const curveHalves = await halves(curvesRun);
+const curveHalves = halves(input);
 const reliability = withinTargetAgreement(rates(curveHalves.transfers[0]), rates(curveHalves.transfers[1]));
-const approxHalves = await halves(approxRun);
+const approxHalves = halves(await analyseInput({ ...approxRun }));
 
 // What the full pairwise grid of the same tasks and folds would cost (the study-size model of lib/design).
 const loaded = await loadPreparedRun({ ...curvesRun });

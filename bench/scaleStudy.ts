@@ -33,14 +33,13 @@ export function scaleLaws(tasks: string[]): Record<string, TransferLaw> {
 
 export interface ScaleRun {
   result: LocalRunResult;
-  seconds: number;
   /** What the run used against AWS's limits, a line each. */
   lines: string[];
   /** Functions that passed their Lambda timeout or memory. */
   overLimit: string[];
 }
 
-/** Runs `configText` (default: the scale study) through the local runner with simulated training. */
+/** Runs `configText` (scaleConfig's study, or another) through the local runner with simulated training. */
 export async function runScale(options: { configText: string; runId: string; outDir: string; dataDir?: string; onProgress?(p: LocalProgress): void }): Promise<ScaleRun> {
   const started = performance.now();
   const result = await runLocal({
@@ -62,5 +61,5 @@ export async function runScale(options: { configText: string; runId: string; out
   const overLimit = Object.entries(result.lambdaUsage)
     .filter(([, u]) => u.maxSeconds > u.limits.timeoutSeconds || u.maxMemoryMiB > u.limits.memoryMiB)
     .map(([name]) => name);
-  return { result, seconds, lines, overLimit };
+  return { result, lines, overLimit };
 }

@@ -5,10 +5,11 @@
 // target's EXP3 amplitude). With K − 1 sources and a few hundred points the unpenalised model is not identified (at
 // K = 229 it has more rates than a random design has points), and the exact global search over rates grows as K²;
 // the penalty is a normal prior on every source's effect, so a rate the data do not support stays near 0. A penalty
-// on the rates alone is evaded by inflating B (the curve sees only B·e^(−Σρz)): docs/methods.md. λ is chosen from a grid relative to the noise σ̂² of the target's own
-// EXP3 curve by leave-one-replicate-out cross-validation with the one-standard-error rule (points of a replicate
-// share their noise, so leaving single points out would choose too little penalty). The optimum is found by Levenberg–Marquardt with the analytic
-// Jacobian from the null curve (every ρ_j = 0: the target's EXP3 fit), each λ warm-started from the previous.
+// on the rates alone is evaded by inflating B (the curve sees only B·e^(−Σρz)): docs/methods.md. λ is chosen from a
+// grid relative to the noise σ̂² of the target's own EXP3 curve by leave-one-replicate-out cross-validation with the
+// one-standard-error rule (points of a replicate share their noise, so leaving single points out would choose too
+// little penalty). The optimum is found by Levenberg–Marquardt with the analytic Jacobian from the null curve (every
+// ρ_j = 0: the target's EXP3 fit), each λ warm-started from the previous.
 import { ComputationError } from '../errors.ts';
 import type { CurveData, CurvePoint } from './data.ts';
 import { replicateGroups, sourceNamesOf } from './data.ts';
@@ -63,7 +64,7 @@ function basis(prob: Problem, theta: Float64Array, rows: readonly number[], u: F
  * For fixed rates the curve is linear in (c, B): least squares with B ≥ 0 (B = 0: the flat curve c = ȳ), plus
  * `ridge`·B² — the penalty on the sources' effects B·ρ_j is λ·B²·Σρ_j², quadratic in B.
  */
-function linearPart(prob: Problem, u: Float64Array, rows: readonly number[], ridge = 0): { c: number; B: number } {
+function linearPart(prob: Problem, u: Float64Array, rows: readonly number[], ridge: number): { c: number; B: number } {
   let yBar = 0;
   let uBar = 0;
   for (const p of rows) {
