@@ -128,6 +128,31 @@ describe('AssemblyScript kernels', () => {
       expect(Math.abs(kept - (1 - rate))).toBeLessThan(0.2);
       mask.dispose();
     });
+
+    it(`draw four slots' masks side by side on ${backend} as each slot alone (streams in the lanes of a vector)`, async () => {
+      const { tf } = await loadBackend(backend);
+      const rate = 0.5;
+      const threshold = Math.ceil((1 - rate) * 65536);
+      const scale = Math.fround(1 / (1 - rate));
+      // Six slots: the first four side by side up to the shortest one's words (49 values: 24 words), then each
+      // alone (odd and even counts); then two more alone (one idle).
+      const rows = [9, 7, 8, 9, 5, 0];
+      const rngs = rows.map((n, s) => (n > 0 ? createRng(30 + s) : null));
+      const mask = dropoutMasks(tf, rngs, rows, 9, 7, rate);
+      const values = Array.from(mask.dataSync());
+      rows.forEach((n, s) => {
+        const r = createRng(30 + s);
+        const out = new Array<number>(63).fill(0);
+        for (let i = 0; i < n * 7; i += 2) {
+          const word = r.int();
+          out[i] = word >>> 16 < threshold ? scale : 0;
+          if (i + 1 < n * 7) out[i + 1] = (word & 0xffff) < threshold ? scale : 0;
+        }
+        expect(values.slice(63 * s, 63 * (s + 1))).toEqual(out);
+        if (n > 0) expect(rngs[s]!.next()).toBe(r.next());
+      });
+      mask.dispose();
+    });
   }
 });
 

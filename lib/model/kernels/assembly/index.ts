@@ -130,28 +130,74 @@ export function sparseAdam(w: usize, m: usize, v: usize, dy: usize, entryRows: u
  * s draws counts[s] values from its own stream — SFC32, state (a, b, c, d) at states + 16·s, advanced in place —
  * and its other values are 0. Each 32-bit word gives two values, its high then its low 16 bits h: the value is
  * `scale` when h < threshold (= ⌈keep·2¹⁶⌉), else 0; an odd count leaves the last word's low half unused.
+ * Four slots at a time run their four streams in the lanes of one vector (each lane is its own stream, so every
+ * slot draws the same words as alone) up to the shortest one's last full word; each then finishes alone.
  */
 export function dropoutMasks(out: usize, states: usize, counts: usize, slots: i32, stride: i32, threshold: u32, scale: f32): void {
-  for (let s = 0; s < slots; s++) {
-    const state = states + (<usize>s << 4);
-    const count = load<i32>(counts + (<usize>s << 2));
-    const slotOut = out + <usize>s * stride * 4;
-    let a = load<u32>(state), b = load<u32>(state, 4), c = load<u32>(state, 8), d = load<u32>(state, 12);
-    for (let i = 0; i < count; i += 2) {
-      const t = a + b + d;
-      d += 1;
-      a = b ^ (b >>> 9);
-      b = c + (c << 3);
-      c = rotl<u32>(c, 21) + t;
-      store<f32>(slotOut + (<usize>i << 2), (t >>> 16) < threshold ? scale : 0);
-      if (i + 1 < count) store<f32>(slotOut + (<usize>(i + 1) << 2), (t & 0xffff) < threshold ? scale : 0);
-    }
-    for (let i = count; i < stride; i++) store<f32>(slotOut + (<usize>i << 2), 0);
-    store<u32>(state, a);
-    store<u32>(state, b, 4);
-    store<u32>(state, c, 8);
-    store<u32>(state, d, 12);
+  let s = 0;
+  for (; s + 4 <= slots; s += 4) {
+    let words = i32.MAX_VALUE;
+    for (let l = 0; l < 4; l++) words = min(words, load<i32>(counts + (<usize>(s + l) << 2)) >> 1);
+    if (words > 0) dropoutFourStreams(out + <usize>s * stride * 4, states + (<usize>s << 4), stride, words, threshold, scale);
+    for (let l = 0; l < 4; l++) dropoutStream(out, states, counts, s + l, stride, words << 1, threshold, scale);
   }
+  for (; s < slots; s++) dropoutStream(out, states, counts, s, stride, 0, threshold, scale);
+}
+
+/** Slot s's values from `from` (even) on: its words drawn one at a time, then zeros up to the stride. */
+// @ts-ignore: decorator
+@inline function dropoutStream(out: usize, states: usize, counts: usize, s: i32, stride: i32, from: i32, threshold: u32, scale: f32): void {
+  const state = states + (<usize>s << 4);
+  const count = load<i32>(counts + (<usize>s << 2));
+  const slotOut = out + <usize>s * stride * 4;
+  let a = load<u32>(state), b = load<u32>(state, 4), c = load<u32>(state, 8), d = load<u32>(state, 12);
+  for (let i = from; i < count; i += 2) {
+    const t = a + b + d;
+    d += 1;
+    a = b ^ (b >>> 9);
+    b = c + (c << 3);
+    c = rotl<u32>(c, 21) + t;
+    store<f32>(slotOut + (<usize>i << 2), (t >>> 16) < threshold ? scale : 0);
+    if (i + 1 < count) store<f32>(slotOut + (<usize>(i + 1) << 2), (t & 0xffff) < threshold ? scale : 0);
+  }
+  for (let i = count; i < stride; i++) store<f32>(slotOut + (<usize>i << 2), 0);
+  store<u32>(state, a);
+  store<u32>(state, b, 4);
+  store<u32>(state, c, 8);
+  store<u32>(state, d, 12);
+}
+
+/** The first `words` words of four consecutive slots' streams, lane l the stream of slot l, their states advanced. */
+// @ts-ignore: decorator
+@inline function dropoutFourStreams(out: usize, states: usize, stride: i32, words: i32, threshold: u32, scale: f32): void {
+  let a = i32x4.splat(0), b = a, c = a, d = a;
+  a = i32x4.replace_lane(a, 0, load<i32>(states)); b = i32x4.replace_lane(b, 0, load<i32>(states, 4)); c = i32x4.replace_lane(c, 0, load<i32>(states, 8)); d = i32x4.replace_lane(d, 0, load<i32>(states, 12));
+  a = i32x4.replace_lane(a, 1, load<i32>(states, 16)); b = i32x4.replace_lane(b, 1, load<i32>(states, 20)); c = i32x4.replace_lane(c, 1, load<i32>(states, 24)); d = i32x4.replace_lane(d, 1, load<i32>(states, 28));
+  a = i32x4.replace_lane(a, 2, load<i32>(states, 32)); b = i32x4.replace_lane(b, 2, load<i32>(states, 36)); c = i32x4.replace_lane(c, 2, load<i32>(states, 40)); d = i32x4.replace_lane(d, 2, load<i32>(states, 44));
+  a = i32x4.replace_lane(a, 3, load<i32>(states, 48)); b = i32x4.replace_lane(b, 3, load<i32>(states, 52)); c = i32x4.replace_lane(c, 3, load<i32>(states, 56)); d = i32x4.replace_lane(d, 3, load<i32>(states, 60));
+  const one = i32x4.splat(1), low = i32x4.splat(0xffff), limit = i32x4.splat(<i32>threshold), value = i32x4.splat(reinterpret<i32>(scale));
+  const slotBytes = <usize>stride * 4;
+  for (let w = 0; w < words; w++) {
+    const t = i32x4.add(i32x4.add(a, b), d);
+    d = i32x4.add(d, one);
+    a = v128.xor(b, i32x4.shr_u(b, 9));
+    b = i32x4.add(c, i32x4.shl(c, 3));
+    c = i32x4.add(v128.or(i32x4.shl(c, 21), i32x4.shr_u(c, 11)), t);
+    const high = v128.and(i32x4.lt_u(i32x4.shr_u(t, 16), limit), value);
+    const lowHalf = v128.and(i32x4.lt_u(v128.and(t, low), limit), value);
+    // (high, low) of lanes 0, 1 and of lanes 2, 3, each pair the slot's next two values.
+    const first = v128.shuffle<i32>(high, lowHalf, 0, 4, 1, 5);
+    const second = v128.shuffle<i32>(high, lowHalf, 2, 6, 3, 7);
+    const at = out + (<usize>w << 3);
+    v128.store64_lane(at, first, 0);
+    v128.store64_lane(at + slotBytes, first, 1);
+    v128.store64_lane(at + 2 * slotBytes, second, 0);
+    v128.store64_lane(at + 3 * slotBytes, second, 1);
+  }
+  store<i32>(states, i32x4.extract_lane(a, 0)); store<i32>(states, i32x4.extract_lane(b, 0), 4); store<i32>(states, i32x4.extract_lane(c, 0), 8); store<i32>(states, i32x4.extract_lane(d, 0), 12);
+  store<i32>(states, i32x4.extract_lane(a, 1), 16); store<i32>(states, i32x4.extract_lane(b, 1), 20); store<i32>(states, i32x4.extract_lane(c, 1), 24); store<i32>(states, i32x4.extract_lane(d, 1), 28);
+  store<i32>(states, i32x4.extract_lane(a, 2), 32); store<i32>(states, i32x4.extract_lane(b, 2), 36); store<i32>(states, i32x4.extract_lane(c, 2), 40); store<i32>(states, i32x4.extract_lane(d, 2), 44);
+  store<i32>(states, i32x4.extract_lane(a, 3), 48); store<i32>(states, i32x4.extract_lane(b, 3), 52); store<i32>(states, i32x4.extract_lane(c, 3), 56); store<i32>(states, i32x4.extract_lane(d, 3), 60);
 }
 
 // Dense layers, for S stacked slots (a single network is S = 1): x [S, B, I], W [S, I, O] (and Wᵀ [S, O, I]),
