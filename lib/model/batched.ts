@@ -317,18 +317,27 @@ function stepTargets(tf: typeof tfType, bySlot: (SlotPoint | null)[], rows: Int3
   return { y: tf.tensor3d(y, [P, B, K]), mask: tf.tensor3d(mask, [P, B, K]), dropout };
 }
 
+/** Whether each CSR row's indices are strictly ascending. */
+function rowsAscend(offsets: Int32Array, indices: Int32Array): boolean {
+  for (let r = 0; r + 1 < offsets.length; r++) for (let q = offsets[r] + 1; q < offsets[r + 1]; q++) if (indices[q] <= indices[q - 1]) return false;
+  return true;
+}
+
 /** The program's input features: sparse index lists per step, or dense rows gathered on the backend (tfjs-node). */
 export class ProgramFeatures {
   private readonly dense?: tfType.Tensor2D;
   /** Per slot, the input bits its point has met in training so far: a flag per bit, and the bits ascending. */
   private readonly metFlags: Uint8Array[] = [];
   private readonly metRows: Int32Array[] = [];
+  /** Whether every row's bits ascend (the CSR of a fingerprint): the condition of the forward by bit. */
+  private readonly rowsAscend: boolean;
 
   constructor(
     private readonly tf: typeof tfType,
     private readonly features: FeatureMatrix,
     sparseInput: boolean,
   ) {
+    this.rowsAscend = features.kind === 'sparse' && rowsAscend(features.offsets, features.indices);
     if (features.kind === 'dense') this.dense = tf.tensor2d(features.values, [features.values.length / features.dim, features.dim]);
     else if (!sparseInput) this.dense = tf.tensor2d(densify(features), [features.offsets.length - 1, features.dim]);
   }
@@ -413,7 +422,7 @@ export class ProgramFeatures {
       });
       const updateRows = new Int32Array(updateStarts[P]);
       met.forEach((rows, s) => updateRows.set(rows, updateStarts[s]));
-      backward = { entryRows: tf.tensor1d(entryRows, 'int32'), bitStarts: tf.tensor1d(bitStarts, 'int32'), updateRows: tf.tensor1d(updateRows, 'int32'), updateStarts };
+      backward = { entryRows: tf.tensor1d(entryRows, 'int32'), bitStarts: tf.tensor1d(bitStarts, 'int32'), updateRows: tf.tensor1d(updateRows, 'int32'), updateStarts, byBit: this.rowsAscend };
       owned.push(backward.entryRows, backward.bitStarts, backward.updateRows);
     }
     return { input: { rowsPerSlot: B, sparse, ...(backward ? { backward } : {}) }, dispose: () => tf.dispose(owned) };

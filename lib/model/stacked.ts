@@ -4,7 +4,7 @@
 // has its own rows, labels, masks, dropout stream, loss normalisation and Adam step count, and a slot that has
 // finished stops updating while the others go on.
 import type * as tfType from '@tensorflow/tfjs';
-import { ADAM, GATHER_ADD, hasMtlcKernels, hasSparseAdam, sparseAdamInPlace, writeSlotInPlace, type AdamAttrs, type AdamSlot, type SparseBackward } from './kernels/mtlc-kernels.ts';
+import { ADAM, GATHER_ADD, GATHER_ADD_BY_BIT, hasMtlcKernels, hasSparseAdam, sparseAdamInPlace, writeSlotInPlace, type AdamAttrs, type AdamSlot, type SparseBackward } from './kernels/mtlc-kernels.ts';
 import { sparseMatMul, type SparseBatch } from './sparse.ts';
 import { denseLayer, trunkActivation } from './layers.ts';
 import type { NetworkInit } from './init.ts';
@@ -255,7 +255,10 @@ export class StackedNetwork {
     const [P, D, H] = w1.shape as [number, number, number];
     if (batch.sparse && batch.backward && H % 4 === 0 && hasSparseAdam(tf)) {
       const flat = tf.reshape(w1, [P * D, H]);
-      const product = tf.engine().runKernel(GATHER_ADD, { weights: flat, bits: batch.sparse.bits, rows: batch.sparse.rowOfEntry }, { batchSize: batch.sparse.size }) as tfType.Tensor;
+      const lists = batch.backward;
+      const product = (lists.byBit
+        ? tf.engine().runKernel(GATHER_ADD_BY_BIT, { weights: flat, entryRows: lists.entryRows, bitStarts: lists.bitStarts }, { slots: P, rows: batch.sparse.size })
+        : tf.engine().runKernel(GATHER_ADD, { weights: flat, bits: batch.sparse.bits, rows: batch.sparse.rowOfEntry }, { batchSize: batch.sparse.size })) as tfType.Tensor;
       const first = tf.reshape(product, [P, batch.rowsPerSlot, H]) as tfType.Tensor3D;
       tf.dispose([flat, product]);
       const { value, grads } = tf.valueAndGrads((x: tfType.Tensor) => this.lossFrom(this.logitsFrom({ a: x as tfType.Tensor3D, biased: false }, targets.dropout), targets))([first, ...rest]);

@@ -4,7 +4,8 @@ import { Adam, loadBackend, MultiTaskNetwork, TaskData } from '../../lib/model/i
 import { readFileSync } from 'node:fs';
 import { compileKernels, compiledModule, COMPILED } from '../../tools/kernels.ts';
 import { createRng } from '../../lib/stats/rng.ts';
-import { dropoutMasks } from '../../lib/model/kernels/mtlc-kernels.ts';
+import { dropoutMasks, GATHER_ADD, GATHER_ADD_BY_BIT } from '../../lib/model/kernels/mtlc-kernels.ts';
+import type { Tensor } from '@tensorflow/tfjs';
 import { hasMtlcKernels } from '../../lib/model/kernels/mtlc-kernels.ts';
 import { plantedData } from './synthetic.ts';
 
@@ -152,6 +153,38 @@ describe('AssemblyScript kernels', () => {
         if (n > 0) expect(rngs[s]!.next()).toBe(r.next());
       });
       mask.dispose();
+    });
+  }
+});
+
+describe('the stacked first layer by bit', () => {
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`gives the row-by-row gather's bits on ${backend} from the backward's lists, and is not used for rows out of order`, async () => {
+      const { tf } = await loadBackend(backend);
+      const { ProgramFeatures } = await import('../../lib/model/batched.ts');
+      const data = plantedData({ n: 120, dim: 64, tasks: 2 });
+      const program = new ProgramFeatures(tf, data.features, true);
+      // Three slots: 20 rows, 13 rows, and an idle one (padding rows stay zero).
+      const rows = [Int32Array.from({ length: 20 }, (_, i) => 3 * i), Int32Array.from({ length: 13 }, (_, i) => 100 - 7 * i), new Int32Array(0)];
+      const { input, dispose } = program.batch(rows, 3, 64, true);
+      const lists = input.backward!;
+      expect(lists.byBit).toBe(true);
+      const w = tf.tensor2d(Array.from({ length: 3 * 64 * 8 }, (_, i) => Math.sin(7 * i) / 3), [3 * 64, 8]);
+      const byRow = tf.engine().runKernel(GATHER_ADD, { weights: w, bits: input.sparse!.bits, rows: input.sparse!.rowOfEntry }, { batchSize: input.sparse!.size }) as Tensor;
+      const byBit = tf.engine().runKernel(GATHER_ADD_BY_BIT, { weights: w, entryRows: lists.entryRows, bitStarts: lists.bitStarts }, { slots: 3, rows: input.sparse!.size }) as Tensor;
+      const a = byRow.dataSync(), b = byBit.dataSync();
+      expect(b.length).toBe(a.length);
+      expect(Array.from(b).every((x, i) => Object.is(x, a[i]))).toBe(true);
+      expect(Array.from(b.subarray(2 * 20 * 8)).every((x) => x === 0)).toBe(true);
+      tf.dispose([w, byRow, byBit]);
+      dispose();
+      // A CSR row out of bit order: the by-bit sums would come in another order, so the lists say no.
+      const swapped = { ...data.features, indices: data.features.indices.slice() };
+      const [from] = [swapped.offsets[5]];
+      [swapped.indices[from], swapped.indices[from + 1]] = [swapped.indices[from + 1], swapped.indices[from]];
+      const other = new ProgramFeatures(tf, swapped, true).batch([Int32Array.of(5)], 1, 64, true);
+      expect(other.input.backward!.byBit).toBe(false);
+      other.dispose();
     });
   }
 });

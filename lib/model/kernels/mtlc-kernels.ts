@@ -6,6 +6,7 @@ import { instantiateSimdKernels, type SimdKernels } from './simd-module.ts';
 import { rngFromState, type Rng } from '../../stats/rng.ts';
 
 export const GATHER_ADD = 'MtlcSparseGatherAdd';
+export const GATHER_ADD_BY_BIT = 'MtlcSparseGatherAddByBit';
 export const SCATTER_ADD = 'MtlcSparseScatterAdd';
 export const ADAM = 'MtlcAdam';
 export const DROPOUT_MASKS = 'MtlcDropoutMasks';
@@ -92,6 +93,35 @@ function gatherAdd(mem: Memory, { inputs, attrs }: Args): Info {
   }
   const out = mem.output([batchSize, width], true);
   indexAdd(mem, out, weights, rows, bits, width);
+  return out;
+}
+
+/** The stacked first layer's forward from the backward's CSC lists (see SparseBackward.byBit): the same sums. */
+function gatherAddByBit(mem: Memory, { inputs, attrs }: Args): Info {
+  const { weights, entryRows, bitStarts } = inputs;
+  const width = weights.shape[1];
+  const { slots, rows } = attrs as { slots: number; rows: number };
+  const bitsPerSlot = weights.shape[0] / slots;
+  if (mem.simd && mem.offset && width % 4 === 0) {
+    const out = mem.output([rows, width], false);
+    const o = mem.offset;
+    mem.simd.gatherAddByBit(o(out), o(weights), o(entryRows), o(bitStarts), slots, bitsPerSlot, rows, width * 4);
+    return out;
+  }
+  const out = mem.output([rows, width], true);
+  const y = mem.f32(out);
+  const w = mem.f32(weights);
+  const er = mem.i32(entryRows);
+  const starts = mem.i32(bitStarts);
+  for (let s = 0; s < slots; s++) {
+    for (let j = 0; j < bitsPerSlot; j++) {
+      const src = (s * bitsPerSlot + j) * width;
+      for (let e = starts[s * (bitsPerSlot + 1) + j]; e < starts[s * (bitsPerSlot + 1) + j + 1]; e++) {
+        const dst = er[e] * width;
+        for (let h = 0; h < width; h++) y[dst + h] += w[src + h];
+      }
+    }
+  }
   return out;
 }
 
@@ -330,6 +360,7 @@ export function installMtlcKernels(tf: typeof tfType): void {
   for (const [backendName, memoryOf] of Object.entries(MEMORY_OF)) {
     const kernels: [string, (mem: Memory, args: Args) => Info | Info[]][] = [
       [GATHER_ADD, gatherAdd],
+      [GATHER_ADD_BY_BIT, gatherAddByBit],
       [SCATTER_ADD, scatterAdd],
       [ADAM, adam],
       [DROPOUT_MASKS, dropoutMasksKernel],
@@ -359,6 +390,9 @@ export interface SparseBackward {
   bitStarts: tfType.Tensor;
   updateRows: tfType.Tensor;
   updateStarts: readonly number[];
+  /** Every row's entries ascend by bit (a fingerprint's do): the forward may then sum bit by bit from these lists
+   * (GATHER_ADD_BY_BIT: each weight row read once) and get the row-by-row gather's bits. */
+  byBit: boolean;
 }
 
 /**

@@ -5,6 +5,7 @@ import { KERNELS_WASM } from './compiled.ts';
 
 export interface SimdKernels {
   gatherAdd(out: number, weights: number, bits: number, rowOfEntry: number, entries: number, rows: number, rowBytes: number): void;
+  gatherAddByBit(out: number, weights: number, entryRows: number, bitStarts: number, slots: number, bitsPerSlot: number, rows: number, rowBytes: number): void;
   indexAdd(dst: number, src: number, dstIndex: number, srcIndex: number, count: number, rowBytes: number): void;
   adam(w: number, m: number, v: number, g: number, wOut: number, mOut: number, vOut: number, bytes: number,
     beta1: number, beta2: number, stepSize: number, vCorrection: number, epsilon: number): void;

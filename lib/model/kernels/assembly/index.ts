@@ -49,6 +49,40 @@ export function gatherAdd(out: usize, weights: usize, bits: usize, rowOfEntry: u
   }
 }
 
+/**
+ * The same sums as gatherAdd, bit by bit: out[r, :] = Σ weights[s·D + j, :] over the bits j of row r of slot s,
+ * from the CSC lists the backward uses (the entries of bit j of slot s: entryRows[bitStarts[s·(D+1) + j] …
+ * bitStarts[s·(D+1) + j + 1]), output rows ascending). Each weight row is read once and added into the rows
+ * that have its bit; a row whose entries ascend by bit (as a fingerprint's do) gets its terms in gatherAdd's
+ * order, so the same bits. `rows` output rows of rowBytes bytes (% 16 == 0) in all, zeroed first.
+ */
+export function gatherAddByBit(out: usize, weights: usize, entryRows: usize, bitStarts: usize, slots: i32, bitsPerSlot: i32, rows: i32, rowBytes: i32): void {
+  const zero = f32x4.splat(0);
+  const outBytes = <usize>rows * rowBytes;
+  const wide = <usize>(rowBytes & ~63);
+  for (let i: usize = 0; i < outBytes; i += 16) v128.store(out + i, zero);
+  for (let s = 0; s < slots; s++) {
+    const starts = bitStarts + <usize>s * (bitsPerSlot + 1) * 4;
+    for (let j = 0; j < bitsPerSlot; j++) {
+      const from = load<i32>(starts + (<usize>j << 2));
+      const to = load<i32>(starts + (<usize>(j + 1) << 2));
+      if (from == to) continue;
+      const src = weights + (<usize>s * bitsPerSlot + j) * rowBytes;
+      for (let e = from; e < to; e++) {
+        const dst = out + <usize>load<i32>(entryRows + (<usize>e << 2)) * rowBytes;
+        let h: usize = 0;
+        for (; h < wide; h += 64) {
+          v128.store(dst + h, f32x4.add(v128.load(dst + h), v128.load(src + h)));
+          v128.store(dst + h, f32x4.add(v128.load(dst + h, 16), v128.load(src + h, 16)), 16);
+          v128.store(dst + h, f32x4.add(v128.load(dst + h, 32), v128.load(src + h, 32)), 32);
+          v128.store(dst + h, f32x4.add(v128.load(dst + h, 48), v128.load(src + h, 48)), 48);
+        }
+        for (; h < <usize>rowBytes; h += 16) v128.store(dst + h, f32x4.add(v128.load(dst + h), v128.load(src + h)));
+      }
+    }
+  }
+}
+
 /** dst[dstIndex[p], :] += src[srcIndex[p], :] for p < count, in order (rows of rowBytes bytes, % 16 == 0). */
 export function indexAdd(dst: usize, src: usize, dstIndex: usize, srcIndex: usize, count: i32, rowBytes: i32): void {
   for (let p = 0; p < count; p++) {
