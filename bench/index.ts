@@ -4,6 +4,7 @@
 // options: --procs N (default: one per core)  --epochs E (default 10)  --repeats R (default 2)
 //          --slots P,P,… (the batched trainer's slots to compare; default 1,8,16)
 //          --ablation (also time each speed-up switched off, 1 epoch, 1 process)  --study  --data-dir DIR
+//          --fit-inputs FILE (time the Fit step on a stored run's results/fits/inputs.json.gz)
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { trainSpec } from '../lib/training/point.ts';
 import type { PointSpec } from '../lib/types.ts';
 import { macroAuroc } from '../lib/metrics/index.ts';
 import { exportBenchData, prepareBenchData, type BenchData } from './data.ts';
+import { timeFitStep } from './fitStep.ts';
 import { formatTable as table } from '../app/cli/table.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -152,6 +154,14 @@ async function curveFits(): Promise<void> {
   console.log(`EXP3 fits/s: ${fmt(r.exp3FitsPerSecond)}   EXP3.2 fits/s: ${fmt(r.exp32FitsPerSecond)}   joint (7 sources) fits/s: ${fmt(r.jointFitsPerSecond)}   (one core)`);
 }
 
+function fitStep(file: string): void {
+  const t = timeFitStep(file);
+  const fits = t.shards.reduce((a, s) => a + s.fits, 0);
+  const failed = t.shards.reduce((a, s) => a + s.failed, 0);
+  const slowest = t.shards.reduce((a, s) => (s.seconds > a.seconds ? s : a), t.shards[0]);
+  console.log(`${t.points} points, ${t.shards.length} shards, ${fits} fits (${failed} failed): ${t.totalSeconds.toFixed(1)} s in all (plan ${t.planSeconds.toFixed(1)} s, slowest shard ${slowest?.id} ${slowest?.seconds.toFixed(1)} s, merge ${t.mergeSeconds.toFixed(1)} s), one core`);
+}
+
 function study(dataDir: string | undefined): void {
   const out = mkdtempSync(path.join(os.tmpdir(), 'mtlc-bench-study-'));
   const started = performance.now();
@@ -171,6 +181,7 @@ async function main(): Promise<void> {
       study: { type: 'boolean' },
       'data-dir': { type: 'string' },
       slots: { type: 'string' },
+      'fit-inputs': { type: 'string' },
     },
   });
   const procs = Number(values.procs ?? os.cpus().length);
@@ -198,6 +209,10 @@ async function main(): Promise<void> {
     await secondsPerPoint(data, defaults);
     console.log('\n## curve fits');
     await curveFits();
+    if (values['fit-inputs']) {
+      console.log('\n## the Fit step of a stored run');
+      fitStep(values['fit-inputs']);
+    }
     if (values.study) {
       console.log('\n## default study');
       study(values['data-dir']);

@@ -1,7 +1,7 @@
 // The Fit step fanned out on a folder store, as the state machine runs it: PlanFits lists the shards, each
 // FitShard writes results/fits/<shardId>.json, MergeFits writes curves.json — equal to the unsharded fit. A redrive
 // refits only missing or stale shards; the fit handler dispatches on `action`.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { storedJson } from '../helpers/store.ts';
 import { fitRun, type AnalyseInput } from '../../lib/transfer/index.ts';
 import type { FitShardResult } from '../../lib/documents.ts';
 import { lawStudy } from '../transfer/lawStudy.ts';
+import { timeFitStep } from '../../bench/fitStep.ts';
 
 const viaJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -75,6 +76,16 @@ describe('the Fit step fanned out', () => {
     expect(await mergeFitsStep(ctx())).toEqual({ fits: expected.fits.length, failed: 0, shards: 3 });
     expect(await storedJson<CurvesFile>(store, runLayout(runId).curves)).toEqual(expected);
     expect((await planFitsStep(ctx())).pending).toEqual([]);
+  });
+
+  it('is timed by npm run bench -- --fit-inputs on the stored inputs document, with the shards and fits of the run', async () => {
+    const file = path.join(root, 'bucket', runLayout(runId).fitInputs);
+    const timing = timeFitStep(file);
+    expect(timing.shards.map((s) => s.id)).toEqual(['random.A', 'random.B', 'random.C']);
+    expect(timing.shards.reduce((n, s) => n + s.fits, 0)).toBe(expected.fits.length);
+    expect(timing.totalSeconds).toBeGreaterThanOrEqual(timing.shards.reduce((t, s) => t + s.seconds, 0));
+    await writeFile(path.join(root, 'not-inputs.json'), JSON.stringify({ points: [] }));
+    expect(() => timeFitStep(path.join(root, 'not-inputs.json'))).toThrow(/not-inputs\.json: not a Fit step inputs document \(field 'inputs'/);
   });
 
   it('reads its inputs once per shard: one document, not the plan and every point file', async () => {
