@@ -180,7 +180,7 @@ describe('the stacked first layer by bit', () => {
       dispose();
       // A CSR row out of bit order: the by-bit sums would come in another order, so the lists say no.
       const swapped = { ...data.features, indices: data.features.indices.slice() };
-      const [from] = [swapped.offsets[5]];
+      const from = swapped.offsets[5];
       [swapped.indices[from], swapped.indices[from + 1]] = [swapped.indices[from + 1], swapped.indices[from]];
       const other = new ProgramFeatures(tf, swapped, true).batch([Int32Array.of(5)], 1, 64, true);
       expect(other.input.backward!.byBit).toBe(false);
