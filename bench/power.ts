@@ -10,7 +10,18 @@ import { plantedPower, summarisePower, type ScorePower } from '../lib/synthetic/
 
 // --only 0,2: run those sets (indexes into the list below) and write their rows with --json FILE; --summarise
 // FILE… prints the summary of rows written that way (so the sets can run in parallel processes).
-const { values, positionals } = parseArgs({ options: { sets: { type: 'string' }, only: { type: 'string' }, json: { type: 'string' }, summarise: { type: 'boolean' } }, allowPositionals: true });
+// The branches at the config's defaults, the grid up to each task's full size (Δ rows must fit within it).
+// --designs single: only those designs (the branches need 'single'); --lookahead n0=32,delta=64: other branch settings;
+// --grid-max 128: a smaller grid.
+const { values, positionals } = parseArgs({
+  options: { sets: { type: 'string' }, only: { type: 'string' }, json: { type: 'string' }, summarise: { type: 'boolean' }, designs: { type: 'string' }, lookahead: { type: 'string' }, 'grid-max': { type: 'string' } },
+  allowPositionals: true,
+});
+const lookaheadOverrides = Object.fromEntries((values.lookahead ?? '').split(',').filter(Boolean).map((kv) => {
+  const [key, value] = kv.split('=');
+  if (!key || value === undefined || !Number.isFinite(Number(value))) throw new Error(`--lookahead: expected key=number pairs separated by commas (n0=16,delta=512), got '${kv}'`);
+  return [key, Number(value)];
+}));
 const structures: [number[], number][] = [
   [[2, 2, 1], 5],
   [[3, 2, 1], 1],
@@ -25,13 +36,13 @@ const config = parseRunConfig({
   split: { kinds: ['random'], folds: 5, useFolds: [0, 1] },
   model: { hidden: [32], dropout: 0, batchSize: 32, learningRate: 0.01 },
   study: {
-    designs: ['single', 'pairwise', 'random'],
-    grid: { min: 16, max: 128, factor: 2.83 },
+    designs: values.designs ? values.designs.split(',') : ['single', 'pairwise', 'random'],
+    grid: { min: 16, max: values['grid-max'] === undefined || values['grid-max'] === 'full' ? 'full' : Number(values['grid-max']), factor: 2.83 },
     seeds: 2,
     randomRuns: 24,
     bootstrap: 20,
     tag: { enabled: true, every: 5, heldOut: true },
-    lookahead: { enabled: true, n0: 32, delta: 64, baseSteps: 100, branchSteps: 200 },
+    lookahead: { enabled: true, ...lookaheadOverrides },
   },
 });
 const perSet: ScorePower[][] = [];

@@ -14,8 +14,8 @@ export const DEFAULT_VALIDATION_FRACTION = 0.15;
 /** The model and training protocol defaults (docs/methods.md, "Training protocol", has the measurements). */
 export const MODEL_DEFAULTS = { hidden: [512], dropout: 0.5, batchSize: 128, learningRate: 1e-3, maxSteps: 2000, evalEvery: 20, patience: 10, minImprovement: 0.001 };
 
-/** The snapshot-branch lookahead's defaults (docs/config.md). */
-export const LOOKAHEAD_DEFAULTS = { enabled: true, n0: 64, delta: 64, baseSteps: 1000, branchSteps: 200, placebos: 3 };
+/** The snapshot branches' defaults (docs/methods.md, "Snapshot branches", has the measurements behind them). */
+export const LOOKAHEAD_DEFAULTS = { enabled: true, n0: 16, delta: 512, baseSteps: 1000, branchSteps: 150, placebos: 2 };
 
 export const DatasetConfig = z
   .object({

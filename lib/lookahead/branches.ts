@@ -72,8 +72,8 @@ export interface BranchOutput {
  *   P_x = target's validation AUROC, the mean over the checks of branch x's second half (every evalEvery steps
  *         and at its end).
  *
- * b = min(batchSize, n₀) and m = max(1, round(b·Δ/n₀)): the added rows enter each step in the share they would have
- * in a training on the union, so a branch trains as the pairwise point (n₀, Δ) would, one step at a time. The
+ * b and m (branchBatch): the added rows enter each step in the share they would have in a training on the union,
+ * so a branch trains as the pairwise point (n₀, Δ) would, one step at a time. The
  * branches differ only by which labels the E rows carry, so P_x − P_control is the value of the added data with
  * the base run's randomness held fixed.
  */
@@ -90,17 +90,17 @@ export async function runBranches(input: BranchInput): Promise<BranchOutput> {
   const data = new TaskData(tf, input.features, input.labels, tasks, trainRows, { sparseInput: loaded.backend !== 'tensorflow' });
   const rng = createRng(input.seed);
   const model = createNetwork(loaded, data, input.model, rng.int());
-  const b = Math.max(1, Math.min(input.model.batchSize, baseRows.length));
+  const baseBatch = Math.max(1, Math.min(input.model.batchSize, baseRows.length));
   const readTarget = (): number | null => {
     const p = predictRows(model, data, validationRows);
     const { y, p: scores } = labelledColumn(data, validationRows, p, 0);
     return auroc(y, scores);
   };
   try {
-    const { base, snapshot, steps: baseSteps } = trainBase(model, data, baseRows, b, createRng(rng.int()), input, readTarget);
+    const { base, snapshot, steps: baseSteps } = trainBase(model, data, baseRows, baseBatch, createRng(rng.int()), input, readTarget);
     // Every branch replays the same seeds: target batches, added-row positions and dropout.
     const branchSeed = rng.int();
-    const m = Math.max(1, Math.round((b * input.delta) / baseRows.length));
+    const { b, m } = branchBatch(input.model.batchSize, baseRows.length, input.delta);
     const hasDelta = (rows: Int32Array | undefined): rows is Int32Array => rows !== undefined && rows.length === input.delta;
     // The control adds the self rows with none of their labels admitted: they only keep the batches' shape.
     const branches: BranchRows[] = [{ added: hasDelta(selfRows) ? selfRows : Int32Array.from({ length: input.delta }, (_, i) => baseRows[i % baseRows.length]), column: -1 }];
@@ -135,6 +135,19 @@ export async function runBranches(input: BranchInput): Promise<BranchOutput> {
     model.dispose();
     data.dispose();
   }
+}
+
+/**
+ * The rows of a branch step: b of the target's n₀ and m of the Δ added, in the share they have in the union
+ * (m/b = Δ/n₀). b = min(batch, n₀) while b + m fits in a batch; past that (Δ well above n₀) the step is one batch
+ * of the union, b = round(batch·n₀/(n₀ + Δ)) ≥ 1 and m = batch − b, as the pairwise point (n₀, Δ) trains.
+ */
+export function branchBatch(batchSize: number, n0: number, delta: number): { b: number; m: number } {
+  const b = Math.max(1, Math.min(batchSize, n0));
+  const m = Math.max(1, Math.round((b * delta) / n0));
+  if (b + m <= batchSize) return { b, m };
+  const capped = Math.max(1, Math.min(batchSize - 1, Math.round((batchSize * n0) / (n0 + delta))));
+  return { b: capped, m: Math.max(1, batchSize - capped) };
 }
 
 /**

@@ -22,6 +22,13 @@ export function collectWarnings(input: ReportInput): WarningGroup[] {
       items: failed.map((f) => `${f.task} · ${f.design} · ${f.model}${f.source ? ` · source ${f.source}` : ''} · ${f.split} split: ${f.error ?? 'no reason recorded'}`),
     });
   }
+  const notMade = input.transfer.failed ?? [];
+  if (notMade.length) {
+    groups.push({
+      title: `${notMade.length} transfer estimate${notMade.length === 1 ? '' : 's'} could not be made — ${notMade.length === 1 ? 'its row is' : 'their rows are'} missing from the tables`,
+      items: notMade.map((f) => `${f.analysis} · ${f.design}${f.source ? ` · ${f.source} → ${f.task}` : ` · ${f.task}`} · ${f.split} split: ${f.reason}`),
+    });
+  }
   const undefinedY = input.curves.observations.filter((o) => o.y === null);
   if (undefinedY.length) {
     const byTask = new Map<string, number>();

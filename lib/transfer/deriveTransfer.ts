@@ -8,7 +8,7 @@ import { costTable } from './cost.ts';
 import { fitKey, planFits, type PlannedFit } from './fit/plan.ts';
 import { PENALISED_INFERENCE_NOTE, PENALISED_TEST_NOTE } from './fit/planned.ts';
 import { matchResults } from './observations.ts';
-import { lookaheadEstimates, tagGroupsOf, tagScores } from './scores.ts';
+import { lookaheadCoverage, lookaheadEstimates, tagGroupsOf, tagScores } from './scores.ts';
 import { singleVsAll } from './singleVsAll.ts';
 import { isPlacebo } from '../data/placebo.ts';
 import { assignFdrVerdicts, derivedInference } from './inference.ts';
@@ -155,7 +155,7 @@ export function deriveTransfer(curves: CurvesFile, input: AnalyseInput): Transfe
 
   const singleFits = new Map(plan.flatMap(({ tasks }) => tasks.flatMap((t) => (t.single ? [stored.fitOf(t.single)] : []))).map((f) => [`${f.split}\u0000${f.task}`, f]));
   const { estimates: lookahead, efficiency: lookaheadEfficiency, failures: lookaheadFailures } = lookaheadEstimates(completed, (split, task) => singleFits.get(`${split}\u0000${task}`), alpha);
-  for (const f of lookaheadFailures) failed.push({ analysis: 'lookahead', design: 'lookahead', ...f });
+  for (const f of [...lookaheadCoverage(input.config, input.points), ...lookaheadFailures]) failed.push({ analysis: 'lookahead', design: 'lookahead', ...f });
   assignFdrVerdicts(lookahead, (l) => `lookahead ${l.split}${l.placebo ? ' placebo' : ''}`, (l) => l.s, fdr);
 
   const tag = tagScores(completed);

@@ -6,6 +6,8 @@ import { groupTasks } from '../tag/grouping.ts';
 import type { Affinities, SplitKind } from '../types.ts';
 import { replicateGroupOf } from './curveData.ts';
 import type { CompletedPoint } from './observations.ts';
+import type { RunConfig } from '../config.ts';
+import type { PointSpec } from '../types.ts';
 import { pairKey } from './agreement.ts';
 
 export type PairScore = { source: string; target: string; value: number };
@@ -114,6 +116,37 @@ export function lookaheadEstimates(
     }
   }
   return { estimates, efficiency, failures };
+}
+
+/**
+ * What the plan could not give a branch, said once per split: a task with a single-task curve but no branch job in
+ * any fold (fewer than Δ + 2 training rows), and a source some job had to leave out (fewer than Δ rows there).
+ * Without this a too large study.lookahead.delta would leave the pairs silently without estimates.
+ */
+export function lookaheadCoverage(config: RunConfig, points: readonly PointSpec[]): { split: SplitKind; task: string; source?: string; reason: string }[] {
+  if (!config.study.lookahead.enabled) return [];
+  const { delta } = config.study.lookahead;
+  const out: { split: SplitKind; task: string; source?: string; reason: string }[] = [];
+  for (const split of config.split.kinds) {
+    const inSplit = points.filter((p) => p.split === split);
+    const curved = new Set(inSplit.filter((p) => p.uses.some((u) => u.design === 'single')).flatMap((p) => Object.keys(p.sizes)));
+    const jobs = inSplit.filter((p) => p.probes?.lookahead);
+    const targets = new Set(jobs.map((p) => p.uses.find((u) => u.design === 'lookahead')!.focus!));
+    for (const task of [...curved].filter((t) => !isPlacebo(t)).sort()) {
+      if (!targets.has(task)) {
+        out.push({ split, task, reason: `no snapshot-branch job: the target has fewer than Δ + 2 = ${delta + 2} training rows in every test fold (study.lookahead.delta)` });
+        continue;
+      }
+      const left = new Set<string>();
+      for (const job of jobs.filter((p) => p.uses.some((u) => u.design === 'lookahead' && u.focus === task))) {
+        for (const source of curved) if (source !== task && !isPlacebo(source) && !(source in job.sizes)) left.add(source);
+      }
+      for (const source of [...left].sort()) {
+        out.push({ split, task, source, reason: `no branch of this source: it has fewer than Δ = ${delta} training rows in some test fold (study.lookahead.delta)` });
+      }
+    }
+  }
+  return out;
 }
 
 /** TAG's grouping of the tasks from the mean affinities (exact search for K ≤ 10, clustering beyond; lib/tag). */

@@ -3,6 +3,7 @@ import { parseRunConfig } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { enumeratePoints, geometricGrid, logUniformSize, lookaheadTarget, type AvailableCount } from '../../lib/design/index.ts';
 import type { PointSpec } from '../../lib/types.ts';
+import { lookaheadCoverage } from '../../lib/transfer/scores.ts';
 
 const noProbes = { tag: { enabled: false, every: 5 }, lookahead: { enabled: false } };
 
@@ -233,7 +234,7 @@ describe('enumeratePoints: caps and probes', () => {
     expect(jobs).toHaveLength(8);
     const a = jobs.find((p) => lookaheadTarget(p) === 'A' && p.fold === 0 && p.seed === 0)!;
     expect(a.sizes).toEqual({ A: 96, B: 32, 'A~placebo': 32, 'B~placebo': 32 });
-    expect(a.probes).toEqual({ lookahead: { n0: 64, delta: 32, baseSteps: 1000, branchSteps: 200 } });
+    expect(a.probes).toEqual({ lookahead: { n0: 64, delta: 32, baseSteps: 1000, branchSteps: 150 } });
     expect(a.uses).toEqual([{ design: 'lookahead', focus: 'A' }]);
     const b = jobs.find((p) => lookaheadTarget(p) === 'B' && p.fold === 1 && p.seed === 1)!;
     expect(b.sizes.B).toBe(40);
@@ -242,6 +243,13 @@ describe('enumeratePoints: caps and probes', () => {
     const wider = parseRunConfig({ split: { useFolds: [0, 1] }, study: { designs: ['single'], grid: { min: 8 }, seeds: 2, tag: { enabled: false }, lookahead: { n0: 64, delta: 32 } } });
     const small = enumeratePoints(wider, available({ A: 100, B: 31 }, [0]).concat(available({ A: 100, B: 31 }, [1]))).points.filter((p) => p.probes?.lookahead);
     expect(small.map((p) => [lookaheadTarget(p), p.sizes])).toEqual(Array(4).fill(['A', { A: 96 }]));
+    // …and the transfer step says so, once per split, instead of leaving those pairs silently without estimates.
+    const plan = enumeratePoints(wider, available({ A: 100, B: 31 }, [0]).concat(available({ A: 100, B: 31 }, [1]))).points;
+    expect(lookaheadCoverage(wider, plan)).toEqual([
+      { split: 'random', task: 'A', source: 'B', reason: expect.stringMatching(/no branch of this source: it has fewer than Δ = 32 training rows.*study\.lookahead\.delta/) },
+      { split: 'random', task: 'B', reason: expect.stringMatching(/no snapshot-branch job: the target has fewer than Δ \+ 2 = 34 training rows/) },
+    ]);
+    expect(lookaheadCoverage(cfg, enumeratePoints(cfg, counts).points)).toEqual([]);
   });
 
   it('needs the single-task curves for the branches: a config without them is refused, naming the fix', () => {

@@ -1,7 +1,7 @@
 // The snapshot branches train side by side as the slots of one stacked program: a branch's reading does not depend
 // on which other branches share its program (so it is what the branch trained alone from the snapshot gives).
 import { describe, expect, it } from 'vitest';
-import { runBranches, type BranchInput } from '../../lib/lookahead/branches.ts';
+import { branchBatch, runBranches, type BranchInput } from '../../lib/lookahead/branches.ts';
 import { densify, loadBackend } from '../../lib/model/index.ts';
 import { plantedData, simpleSplit } from '../model/synthetic.ts';
 
@@ -52,5 +52,23 @@ describe('runBranches', () => {
     const a = readings(await runBranches(input({ backend: loaded })));
     const b = readings(await runBranches(input({ backend: loaded, seed: 4 })));
     expect(a).not.toEqual(b);
+  });
+});
+
+describe('branchBatch', () => {
+  it('adds rows in their share of the union, b = min(batch, n₀), while a step fits in a batch', () => {
+    expect(branchBatch(128, 64, 64)).toEqual({ b: 64, m: 64 });
+    expect(branchBatch(128, 32, 64)).toEqual({ b: 32, m: 64 });
+    expect(branchBatch(128, 64, 1)).toEqual({ b: 64, m: 1 });
+  });
+
+  it('makes a step one batch of the union when Δ is well above n₀ (the pairwise point (n₀, Δ) trains so)', () => {
+    // 128·16/528 = 3.88: 4 target rows and 124 added, the union's 3 % and 97 %.
+    expect(branchBatch(128, 16, 512)).toEqual({ b: 4, m: 124 });
+    // 128·16/8016 = 0.26: still one target row a step.
+    expect(branchBatch(128, 16, 8000)).toEqual({ b: 1, m: 127 });
+    // n₀ above the batch: 128 + 32 rows would be a batch and a quarter; 128·256/320 = 102.4.
+    expect(branchBatch(128, 256, 64)).toEqual({ b: 102, m: 26 });
+    expect(branchBatch(32, 60, 30)).toEqual({ b: 21, m: 11 });
   });
 });

@@ -24,6 +24,8 @@ const config = parseRunConfig({
     randomRuns: 12,
     bootstrap: 40,
     alpha: 0.05,
+    // Tasks of 256 rows: the default Δ (512) would leave every target without a job (lookaheadCoverage says so).
+    lookahead: { n0: 64, delta: 64 },
   },
 });
 const available = [0, 1].flatMap((fold) => ['A', 'B', 'C'].map((task) => ({ split: 'random' as const, fold, task, nTrain: 256 })));
