@@ -70,6 +70,10 @@ describe('buildReport', () => {
     const comparison = report.html.slice(report.html.indexOf('<h3>Agreement, recovery and cost</h3>'));
     for (const label of ['pairwise curves s_ij (grid)', 'snapshot branches ŝ_ij', 'TAG Z, whole run (Fifty et al.)', 'TAG Z, first epoch']) expect(comparison).toContain(label);
     expect(comparison).toMatch(/8\.5 %/); // (31 + 410) / 5200 of the pairwise grid's seconds
+    // …then the methods' power on planted structure, quoted as a measurement of the methods, not of this run.
+    const power = comparison.slice(comparison.indexOf('<h3>Power on planted structure</h3>'));
+    expect(power).toContain('not of this run');
+    for (const label of ['random design s_ij (joint fit)', 'snapshot branches ŝ_ij', 'TAG Z held-out batch, first epoch']) expect(power).toContain(label);
     expect(report.html).toContain('<h3>Snapshot branches, random split</h3>');
     expect(report.html).toContain('All 20 snapshot-branch estimates');
   });
