@@ -3,11 +3,11 @@ import { isPlacebo } from '../data/placebo.ts';
 import { branchEstimates, type BranchReplicate, type TargetBranches } from '../lookahead/estimate.ts';
 import type { CurveFit, LookaheadEstimate, TagScore, TransferFile } from '../results.ts';
 import { groupTasks } from '../tag/grouping.ts';
-import type { Affinities, SplitKind } from '../types.ts';
+import type { Affinities, PointSpec, SplitKind } from '../types.ts';
 import { replicateGroupOf } from './curveData.ts';
 import type { CompletedPoint } from './observations.ts';
 import type { RunConfig } from '../config.ts';
-import type { PointSpec } from '../types.ts';
+import { lookaheadTarget } from '../design/enumerate.ts';
 import { pairKey } from './agreement.ts';
 
 export type PairScore = { source: string; target: string; value: number };
@@ -126,23 +126,26 @@ export function lookaheadEstimates(
 export function lookaheadCoverage(config: RunConfig, points: readonly PointSpec[]): { split: SplitKind; task: string; source?: string; reason: string }[] {
   if (!config.study.lookahead.enabled) return [];
   const { delta } = config.study.lookahead;
+  const gridMax = config.study.grid.max;
+  // A numeric grid.max caps what a task has for every design, the branches included.
+  const why = `study.lookahead.delta${gridMax === 'full' ? '' : `; study.grid.max ${gridMax} caps every task's rows`}`;
   const out: { split: SplitKind; task: string; source?: string; reason: string }[] = [];
   for (const split of config.split.kinds) {
     const inSplit = points.filter((p) => p.split === split);
     const curved = new Set(inSplit.filter((p) => p.uses.some((u) => u.design === 'single')).flatMap((p) => Object.keys(p.sizes)));
     const jobs = inSplit.filter((p) => p.probes?.lookahead);
-    const targets = new Set(jobs.map((p) => p.uses.find((u) => u.design === 'lookahead')!.focus!));
+    const targets = new Set(jobs.map(lookaheadTarget));
     for (const task of [...curved].filter((t) => !isPlacebo(t)).sort()) {
       if (!targets.has(task)) {
-        out.push({ split, task, reason: `no snapshot-branch job: the target has fewer than Δ + 2 = ${delta + 2} training rows in every test fold (study.lookahead.delta)` });
+        out.push({ split, task, reason: `no snapshot-branch job: the target has fewer than Δ + 2 = ${delta + 2} training rows in every test fold (${why})` });
         continue;
       }
       const left = new Set<string>();
-      for (const job of jobs.filter((p) => p.uses.some((u) => u.design === 'lookahead' && u.focus === task))) {
+      for (const job of jobs.filter((p) => lookaheadTarget(p) === task)) {
         for (const source of curved) if (source !== task && !isPlacebo(source) && !(source in job.sizes)) left.add(source);
       }
       for (const source of [...left].sort()) {
-        out.push({ split, task, source, reason: `no branch of this source: it has fewer than Δ = ${delta} training rows in some test fold (study.lookahead.delta)` });
+        out.push({ split, task, source, reason: `no branch of this source: it has fewer than Δ = ${delta} training rows in some test fold (${why})` });
       }
     }
   }

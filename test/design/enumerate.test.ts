@@ -250,6 +250,11 @@ describe('enumeratePoints: caps and probes', () => {
       { split: 'random', task: 'B', reason: expect.stringMatching(/no snapshot-branch job: the target has fewer than Δ \+ 2 = 34 training rows/) },
     ]);
     expect(lookaheadCoverage(cfg, enumeratePoints(cfg, counts).points)).toEqual([]);
+    // A numeric grid.max caps the rows a branch can add: the reason names it.
+    const capped = parseRunConfig({ split: { useFolds: [0] }, study: { designs: ['single'], grid: { min: 16, max: 256 }, seeds: 1, tag: { enabled: false } } });
+    const cappedPlan = enumeratePoints(capped, available({ A: 1000, B: 1000 }, [0])).points;
+    expect(cappedPlan.filter((p) => p.probes?.lookahead)).toEqual([]);
+    expect(lookaheadCoverage(capped, cappedPlan).map((f) => f.reason)).toEqual(Array(2).fill(expect.stringMatching(/Δ \+ 2 = 514 .*study\.grid\.max 256 caps every task's rows/)));
   });
 
   it('needs the single-task curves for the branches: a config without them is refused, naming the fix', () => {
