@@ -263,7 +263,8 @@ describe('deriveTransfer: transfer.json from the stored fits, without fitting', 
     expect(transfer.contextual.map((c) => c.task)).toEqual(['A', 'C']);
     expect(transfer.pairwise.filter((p) => p.design === 'pairwise')).toHaveLength(5);
     expect(transfer.pairwise.filter((p) => p.design === 'random' && p.target === 'C')).toEqual([]);
-    expect(transfer.failed).toEqual([
+    // (This study's tasks are too small for the default branches: lookaheadCoverage's rows are tested in enumerate.test.ts.)
+    expect(transfer.failed!.filter((f) => f.analysis !== 'lookahead')).toEqual([
       { analysis: 'contextual', design: 'contextual', split: 'random', task: 'B', reason: 'F-test: no residual degrees of freedom' },
       { analysis: 'pairwise', design: 'pairwise', split: 'random', task: 'A', source: 'C', reason: expect.stringMatching(/curves\.json has no pairwise fit of C → A .*run the Fit step again/) },
       { analysis: 'pairwise', design: 'random', split: 'random', task: 'C', source: 'A', reason: 'joint: too few points' },
