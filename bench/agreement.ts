@@ -138,7 +138,7 @@ const scores: [string, PairMap, number | null, number | null][] = SCORES.map((na
   return [scoreLabel(name), pairMap(approx[name]), scoreSeconds(approxTransfer.cost, name), withinTargetAgreement(a, b).rho];
 });
 const loggedGrid = curvesTransfer.cost.pairwise?.seconds;
-const retimed = values.retime ? await retimeGrid(input, await analyseInput({ ...openRun(values.retime) })) : undefined;
+const retimed = values.retime ? retimeGrid(input, await analyseInput({ ...openRun(values.retime) })) : undefined;
 const fmt = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '—' : v.toFixed(d));
 const ci = (c: [number, number] | null) => (c ? `[${c[0].toFixed(2)}, ${c[1].toFixed(2)}]` : '—');
 console.log(`# agreement with the ${design} s_ij of ${curvesRun.runId} (${reference.size} ordered pairs, ${split} split)\n`);
@@ -188,7 +188,7 @@ if (retimed) {
  * pairwise points present in both with equal steps (the same training), Σ seconds / Σ steps there, times every
  * pairwise point's steps in the reference (all of them, and those without a placebo source).
  */
-async function retimeGrid(reference: AnalyseInput, again: AnalyseInput) {
+function retimeGrid(reference: AnalyseInput, again: AnalyseInput) {
   const grid = new Set(reference.points.filter((p) => p.uses.some((u) => u.design === 'pairwise')).map((p) => p.id));
   const real = new Set(reference.points.filter((p) => grid.has(p.id) && !Object.keys(p.sizes).some(isPlacebo)).map((p) => p.id));
   const old = new Map(reference.results.filter((r) => grid.has(r.id)).map((r) => [r.id, r]));
