@@ -21,15 +21,19 @@ export interface StudySize {
   estimatedSeconds: number;
 }
 
-/** Seconds per optimisation step of a snapshot-branch job (wasm, one core; 4.7 ms measured on the 15 jobs of the
- * default study, on the layer kernels of docs/methods.md "Batched training"; 7.0 ms before them). */
-export const SECONDS_PER_BRANCH_STEP = 0.0047;
+/** Seconds per optimisation step of a snapshot-branch job (wasm, one core; a job's seconds against its steps over
+ * the 40 jobs of docs/examples/kiba-top8-lookahead.json at the defaults: 3.9 ms a step, 7.9 s a job; 4.7 ms on
+ * the default study's jobs at n₀ 64, Δ 64; 7.0 ms before the kernels of docs/methods.md "Batched training"). */
+export const SECONDS_PER_BRANCH_STEP = 0.0039;
+
+/** The base training stops early: ~375 steps a job on average in those 40 jobs (budget 1,000). */
+const TYPICAL_BASE_STEPS = 400;
 
 export function estimatePointSeconds(spec: Pick<PointSpec, 'sizes' | 'probes'>): number {
   const look = spec.probes?.lookahead;
   if (look) {
     const branches = 1 + Object.keys(spec.sizes).length;
-    return SECONDS_PER_POINT.base + SECONDS_PER_BRANCH_STEP * (look.baseSteps + branches * look.branchSteps);
+    return SECONDS_PER_BRANCH_STEP * (Math.min(look.baseSteps, TYPICAL_BASE_STEPS) + branches * look.branchSteps);
   }
   let rows = 0;
   for (const n of Object.values(spec.sizes)) rows += n;
