@@ -12,7 +12,7 @@ import { plantedPower, summarisePower, type ScorePower } from '../lib/synthetic/
 // FILE… prints the summary of rows written that way (so the sets can run in parallel processes).
 // The branches at the config's defaults, the grid up to each task's full size (Δ rows must fit within it).
 // --designs single: only those designs (the branches need 'single'); --lookahead n0=32,delta=64: other branch settings;
-// --grid-max 128: a smaller grid.
+// --grid-max 128: a smaller grid (with a Δ that fits it: --lookahead delta=64).
 const { values, positionals } = parseArgs({
   options: { sets: { type: 'string' }, only: { type: 'string' }, json: { type: 'string' }, summarise: { type: 'boolean' }, designs: { type: 'string' }, lookahead: { type: 'string' }, 'grid-max': { type: 'string' } },
   allowPositionals: true,

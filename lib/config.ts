@@ -181,6 +181,14 @@ export const StudyConfig = z
         message: "the snapshot branches take c and a_i from the single-task curves: add 'single' to study.designs, or set study.lookahead.enabled to false",
       });
     }
+    // A numeric grid.max caps every task's rows, the branches' included: below Δ + 2 no target could get a job.
+    if (s.lookahead.enabled && s.grid.max !== 'full' && s.grid.max < s.lookahead.delta + 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lookahead', 'delta'],
+        message: `${s.lookahead.delta} rows per branch need study.grid.max ≥ Δ + 2 = ${s.lookahead.delta + 2} (it is ${s.grid.max}; it caps every task's rows): a smaller study.lookahead.delta (at most ${Math.max(1, s.grid.max - 2)}), a larger or 'full' grid.max, or study.lookahead.enabled false`,
+      });
+    }
     // With a numeric grid.max the sizes are known without data: too few for an EXP3 curve is found by the trigger.
     if (s.grid.max === 'full' || !(s.designs.includes('single') || s.designs.includes('all'))) return;
     const sizes = geometricGrid(s.grid.min, s.grid.factor, s.grid.max).length;

@@ -34,6 +34,7 @@ const cases: [string, unknown, string][] = [
   ['a 100,000-wide trunk', { model: { hidden: [100000] } }, `'model.hidden.0' Too big: expected number to be <=8192`],
   ['grid.max below grid.min', { study: { grid: { min: 64, max: 32 } } }, `'study.grid.max' must be 'full' or at least study.grid.min (64), got 32`],
   ['a grid too coarse for a curve', { study: { grid: { min: 64, max: 256, factor: 4 } } }, `'study.grid' gives 2 training size(s) (64, 256); an EXP3 curve needs at least 3`],
+  ['a grid that caps every task below the branches\' rows', { study: { grid: { min: 16, max: 256 } } }, `'study.lookahead.delta' 512 rows per branch need study.grid.max ≥ Δ + 2 = 514 (it is 256; it caps every task's rows): a smaller study.lookahead.delta (at most 254)`],
   ['a test fold listed twice', { split: { useFolds: [0, 0] } }, `'split.useFolds.1' fold 0 is listed twice`],
   ['a retired field', { model: { epochs: 10 } }, `'model.epochs' retired: every point now trains by one protocol`],
   ['an unknown field', { study: { seed: 1 } }, `'study' Unrecognized key: "seed"`],

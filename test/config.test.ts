@@ -47,7 +47,7 @@ describe('bounds a config cannot pass', () => {
 describe('a grid too coarse for a curve, known without data', () => {
   it('is refused by the validation the trigger runs', () => {
     expect(() => parseRunConfig({ study: { grid: { min: 64, max: 256, factor: 4 } } })).toThrow(/'study\.grid': gives 2 training size\(s\) \(64, 256\); an EXP3 curve needs at least 3/);
-    expect(parseRunConfig({ study: { grid: { min: 64, max: 256, factor: 2 } } }).study.grid.max).toBe(256);
+    expect(parseRunConfig({ study: { grid: { min: 64, max: 256, factor: 2 }, lookahead: { delta: 128 } } }).study.grid.max).toBe(256);
   });
 });
 

@@ -146,6 +146,7 @@ export function branchBatch(batchSize: number, n0: number, delta: number): { b: 
   const b = Math.max(1, Math.min(batchSize, n0));
   const m = Math.max(1, Math.round((b * delta) / n0));
   if (b + m <= batchSize) return { b, m };
+  // At least one row of each: with a batch of 1 the step is 2 rows, the nearest a step with both can come.
   const capped = Math.max(1, Math.min(batchSize - 1, Math.round((batchSize * n0) / (n0 + delta))));
   return { b: capped, m: Math.max(1, batchSize - capped) };
 }

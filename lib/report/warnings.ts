@@ -25,7 +25,7 @@ export function collectWarnings(input: ReportInput): WarningGroup[] {
   const notMade = input.transfer.failed ?? [];
   if (notMade.length) {
     groups.push({
-      title: `${notMade.length} transfer estimate${notMade.length === 1 ? '' : 's'} could not be made — ${notMade.length === 1 ? 'its row is' : 'their rows are'} missing from the tables`,
+      title: `${notMade.length} transfer ${notMade.length === 1 ? 'analysis' : 'analyses'} could not be made in full — the tables lack the estimates named (a curve fit that failed is listed above too)`,
       items: notMade.map((f) => `${f.analysis} · ${f.design}${f.source ? ` · ${f.source} → ${f.task}` : ` · ${f.task}`} · ${f.split} split: ${f.reason}`),
     });
   }

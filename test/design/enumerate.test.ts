@@ -250,11 +250,12 @@ describe('enumeratePoints: caps and probes', () => {
       { split: 'random', task: 'B', reason: expect.stringMatching(/no snapshot-branch job: the target has fewer than Δ \+ 2 = 34 training rows/) },
     ]);
     expect(lookaheadCoverage(cfg, enumeratePoints(cfg, counts).points)).toEqual([]);
-    // A numeric grid.max caps the rows a branch can add: the reason names it.
-    const capped = parseRunConfig({ split: { useFolds: [0] }, study: { designs: ['single'], grid: { min: 16, max: 256 }, seeds: 1, tag: { enabled: false } } });
-    const cappedPlan = enumeratePoints(capped, available({ A: 1000, B: 1000 }, [0])).points;
-    expect(cappedPlan.filter((p) => p.probes?.lookahead)).toEqual([]);
-    expect(lookaheadCoverage(capped, cappedPlan).map((f) => f.reason)).toEqual(Array(2).fill(expect.stringMatching(/Δ \+ 2 = 514 .*study\.grid\.max 256 caps every task's rows/)));
+    // A study of one task plans no branches, and nothing is missing.
+    const one = enumeratePoints(wider, available({ A: 100 }, [0]).concat(available({ A: 100 }, [1]))).points;
+    expect(lookaheadCoverage(wider, one)).toEqual([]);
+    // A numeric grid.max below Δ + 2 caps every task's rows: refused when the config is read, naming both fields.
+    expect(() => parseRunConfig({ study: { designs: ['single'], grid: { min: 16, max: 256 } } })).toThrow(/study\.lookahead\.delta.*512 rows per branch need study\.grid\.max ≥ Δ \+ 2 = 514 \(it is 256/);
+    expect(() => parseRunConfig({ study: { designs: ['single'], grid: { min: 16, max: 256 }, lookahead: { delta: 128 } } })).not.toThrow();
   });
 
   it('needs the single-task curves for the branches: a config without them is refused, naming the fix', () => {

@@ -158,7 +158,7 @@ describe('buildReport', () => {
     expect(labels.slice(0, 6).indexOf('ABL1~placebo')).toBe(5);
   });
 
-  it('warns about the failed point, the failed fit and the undefined AUROC, before the charts', async () => {
+  it('warns about the failed point, the failed fit, the undefined AUROC and the incomplete transfer analysis, before the charts', async () => {
     const input = failedRun();
     const { html } = await buildReport(input);
     const warning = html.slice(html.indexOf('id="warnings"'), html.indexOf('</aside>'));
@@ -166,6 +166,8 @@ describe('buildReport', () => {
     expect(warning).toContain(input.transfer.missingPoints[0].pointId);
     expect(warning).toContain('KDR · all · exp3 · random split: the least-squares surface is flat');
     expect(warning).toContain('1 observation has no AUROC');
+    expect(warning).toContain('1 transfer analysis could not be made in full');
+    expect(warning).toContain('lookahead · lookahead · FLT4 · random split: no snapshot-branch job');
     expect(html.indexOf('id="warnings"')).toBeLessThan(html.indexOf('<figure'));
   });
 

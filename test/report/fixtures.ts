@@ -178,6 +178,7 @@ export function failedRun(): ReportInput {
   const fit = run.curves.fits.find((f) => f.task === 'KDR' && f.design === 'all' && f.model === 'exp3')!;
   Object.assign(fit, { status: 'failed', error: 'the least-squares surface is flat: fewer than 3 distinct n with an AUROC', params: {}, ci: undefined });
   run.curves.observations.find((o) => o.task === 'FLT1' && o.design === 'single' && o.n === 16 && o.seed === 0)!.y = null;
+  run.transfer.failed = [{ analysis: 'lookahead', design: 'lookahead', split: 'random', task: 'FLT4', reason: 'no snapshot-branch job: the target has fewer than Δ + 2 = 514 training rows in every test fold (study.lookahead.delta)' }];
   return run;
 }
 
