@@ -12,6 +12,9 @@ import { pairKey } from './agreement.ts';
 
 export type PairScore = { source: string; target: string; value: number };
 
+/** A branch estimate (or a source's, with `source`) that could not be made, and why. */
+export type LookaheadFailure = { split: SplitKind; task: string; source?: string; reason: string };
+
 /**
  * Mean score per ordered pair over every point that carries it (all splits, folds and seeds):
  * Z̄_{j→i} = (1/|P|) Σ_{p∈P} Z^p_{j→i}, P = the probed points where the pair is defined (finite).
@@ -72,7 +75,7 @@ export function lookaheadEstimates(
 ): {
   estimates: LookaheadEstimate[];
   efficiency: NonNullable<TransferFile['lookaheadEfficiency']>;
-  failures: { split: SplitKind; task: string; reason: string }[];
+  failures: LookaheadFailure[];
 } {
   const bySplit = new Map<SplitKind, { delta: number; targets: Map<string, BranchReplicate[]> }>();
   for (const c of completed) {
@@ -85,7 +88,7 @@ export function lookaheadEstimates(
   }
   const estimates: LookaheadEstimate[] = [];
   const efficiency: NonNullable<TransferFile['lookaheadEfficiency']> = [];
-  const failures: { split: SplitKind; task: string; reason: string }[] = [];
+  const failures: LookaheadFailure[] = [];
   for (const [split, { delta, targets }] of [...bySplit].sort(([a], [b]) => cmp(a, b))) {
     const usable: TargetBranches[] = [];
     for (const [target, replicates] of [...targets].sort(([a], [b]) => cmp(a, b))) {
@@ -123,10 +126,10 @@ export function lookaheadEstimates(
  * any fold (fewer than Δ + 2 training rows), and a source some job had to leave out (fewer than Δ rows there).
  * Without this a too large study.lookahead.delta would leave the pairs silently without estimates.
  */
-export function lookaheadCoverage(config: RunConfig, points: readonly PointSpec[]): { split: SplitKind; task: string; source?: string; reason: string }[] {
+export function lookaheadCoverage(config: RunConfig, points: readonly PointSpec[]): LookaheadFailure[] {
   if (!config.study.lookahead.enabled) return [];
   const { delta } = config.study.lookahead;
-  const out: { split: SplitKind; task: string; source?: string; reason: string }[] = [];
+  const out: LookaheadFailure[] = [];
   for (const split of config.split.kinds) {
     const inSplit = points.filter((p) => p.split === split);
     // The plan gives no branches to a study of one task (nothing to add to it): nothing is missing then.

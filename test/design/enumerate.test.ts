@@ -241,10 +241,10 @@ describe('enumeratePoints: caps and probes', () => {
     expect(b.probes!.lookahead!.n0).toBe(8);
     // A task with fewer than Δ rows gives no branch as a source, and fewer than Δ + 2 none as a target.
     const wider = parseRunConfig({ split: { useFolds: [0, 1] }, study: { designs: ['single'], grid: { min: 8 }, seeds: 2, tag: { enabled: false }, lookahead: { n0: 64, delta: 32 } } });
-    const small = enumeratePoints(wider, available({ A: 100, B: 31 }, [0]).concat(available({ A: 100, B: 31 }, [1]))).points.filter((p) => p.probes?.lookahead);
+    const plan = enumeratePoints(wider, available({ A: 100, B: 31 }, [0]).concat(available({ A: 100, B: 31 }, [1]))).points;
+    const small = plan.filter((p) => p.probes?.lookahead);
     expect(small.map((p) => [lookaheadTarget(p), p.sizes])).toEqual(Array(4).fill(['A', { A: 96 }]));
     // …and the transfer step says so, once per split, instead of leaving those pairs silently without estimates.
-    const plan = enumeratePoints(wider, available({ A: 100, B: 31 }, [0]).concat(available({ A: 100, B: 31 }, [1]))).points;
     expect(lookaheadCoverage(wider, plan)).toEqual([
       { split: 'random', task: 'A', source: 'B', reason: expect.stringMatching(/no branch of this source: it has fewer than Δ = 32 training rows.*study\.lookahead\.delta/) },
       { split: 'random', task: 'B', reason: expect.stringMatching(/no snapshot-branch job: the target has fewer than Δ \+ 2 = 34 training rows/) },
